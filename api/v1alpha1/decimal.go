@@ -1,0 +1,79 @@
+package v1alpha1
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"math/big"
+	"strconv"
+)
+
+// Decimal is a number exactly as the user wrote it (for example 75 or 4.3).
+// It is kept as its decimal text so that what a manifest says is what status
+// shows: no float rounding (66.00000001) and no Quantity suffixes (66500m).
+// In JSON and YAML it is a plain number.
+// +kubebuilder:validation:Type=number
+type Decimal string
+
+// NewDecimal formats f in its shortest exact decimal form.
+func NewDecimal(f float64) Decimal {
+	return Decimal(strconv.FormatFloat(f, 'f', -1, 64))
+}
+
+// Float64 returns the value as a float64, for trend arithmetic and metrics.
+func (d Decimal) Float64() float64 {
+	f, _ := strconv.ParseFloat(string(d), 64)
+	return f
+}
+
+// Rat returns the exact value; comparisons against targets use it so that a
+// value equal to its target is never judged off by a rounding error.
+func (d Decimal) Rat() *big.Rat {
+	r, ok := new(big.Rat).SetString(string(d))
+	if !ok {
+		return new(big.Rat)
+	}
+	return r
+}
+
+// String returns the number as written.
+func (d Decimal) String() string { return string(d) }
+
+// Validate reports whether d is a finite decimal number.
+func (d Decimal) Validate() error {
+	f, err := strconv.ParseFloat(string(d), 64)
+	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+		return fmt.Errorf("%q is not a finite decimal number", string(d))
+	}
+	return nil
+}
+
+// MarshalJSON writes the number token unchanged.
+func (d Decimal) MarshalJSON() ([]byte, error) {
+	if d == "" {
+		return []byte("0"), nil
+	}
+	if err := d.Validate(); err != nil {
+		return nil, err
+	}
+	return []byte(d), nil
+}
+
+// UnmarshalJSON accepts a JSON number (kept verbatim) or a string holding one.
+func (d *Decimal) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) > 0 && b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		b = []byte(s)
+	}
+	v := Decimal(b)
+	if err := v.Validate(); err != nil {
+		return err
+	}
+	*d = v
+	return nil
+}

@@ -1,0 +1,146 @@
+// Package initiative reconciles Initiatives: it moves each through its stages
+// when the exit criteria of the current stage are met, and reports where the
+// program stands and what holds it back.
+package initiative
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/tools/events"
+	"k8s.io/utils/clock"
+	ctrl "sigs.k8s.io/controller-runtime/pkg/controller"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	logf "sigs.k8s.io/controller-runtime/pkg/log"
+	"sigs.k8s.io/controller-runtime/pkg/manager"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	"github.com/momentum-dev/momentum/api/v1alpha1"
+	"github.com/momentum-dev/momentum/internal/conditions"
+	"github.com/momentum-dev/momentum/internal/index"
+	"github.com/momentum-dev/momentum/internal/record"
+	"github.com/momentum-dev/momentum/internal/stages"
+)
+
+// Reconciler reconciles Initiatives.
+type Reconciler struct {
+	Client   client.Client
+	Clock    clock.PassiveClock
+	Recorder events.EventRecorder
+}
+
+// +kubebuilder:rbac:groups=culture.momentum.dev,resources=initiatives,verbs=get;list;watch
+// +kubebuilder:rbac:groups=culture.momentum.dev,resources=initiatives/status,verbs=get;update;patch
+// +kubebuilder:rbac:groups=culture.momentum.dev,resources=leadingindicators,verbs=get;list;watch
+// +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
+
+// Reconcile fetches the initiative and the indicators it depends on, decides
+// its status, writes it once if it changed, and asks to be called again when
+// the next time-based gate is due.
+func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reconcile.Result, error) {
+	log := logf.FromContext(ctx)
+	obj := &v1alpha1.Initiative{}
+	if err := r.Client.Get(ctx, req.NamespacedName, obj); err != nil {
+		return reconcile.Result{}, client.IgnoreNotFound(err)
+	}
+	before := obj.DeepCopy()
+	now := r.Clock.Now()
+
+	var d decision
+	gateInds, ownInds, err := r.fetchIndicators(ctx, obj)
+	if err == nil {
+		d = decide(obj, gateInds, ownInds, now)
+	}
+	obj.Status.ObservedGeneration = conditions.Finish(&obj.Status.Conditions, obj.Status.ObservedGeneration, obj.Generation,
+		conditions.Result{Ready: d.ready, Stalled: d.stalled, Err: err}, now)
+
+	wrote, perr := conditions.PatchStatus(ctx, r.Client, before, obj)
+	if perr != nil {
+		if apierrors.IsConflict(perr) {
+			// Decided on a stale read: decide again on fresh data.
+			return reconcile.Result{Requeue: true}, nil
+		}
+		return reconcile.Result{}, perr
+	}
+	if wrote {
+		record.Emit(r.Recorder, obj, d.events)
+		if d.entered != nil {
+			log.Info("Entered stage", "stage", d.entered.To, "from", d.entered.From)
+		}
+	}
+	if err != nil {
+		return reconcile.Result{}, err
+	}
+	return reconcile.Result{RequeueAfter: after(d.recheckAt, now)}, nil
+}
+
+// fetchIndicators reads, from the cache, the indicators that gates name and
+// the indicators that belong to the initiative. A gate indicator that does
+// not exist is simply absent from the map.
+func (r *Reconciler) fetchIndicators(ctx context.Context, obj *v1alpha1.Initiative) (map[string]*v1alpha1.LeadingIndicator, []v1alpha1.LeadingIndicator, error) {
+	gate := map[string]*v1alpha1.LeadingIndicator{}
+	for _, name := range stages.IndicatorNames(obj.Spec) {
+		ind := &v1alpha1.LeadingIndicator{}
+		err := r.Client.Get(ctx, types.NamespacedName{Namespace: obj.Namespace, Name: name}, ind)
+		switch {
+		case apierrors.IsNotFound(err):
+			continue
+		case err != nil:
+			return nil, nil, fmt.Errorf("reading LeadingIndicator %s: %w", name, err)
+		}
+		gate[name] = ind
+	}
+	own := &v1alpha1.LeadingIndicatorList{}
+	if err := r.Client.List(ctx, own, client.InNamespace(obj.Namespace), client.MatchingFields{index.IndicatorByInitiative: obj.Name}); err != nil {
+		return nil, nil, fmt.Errorf("listing LeadingIndicators of the initiative: %w", err)
+	}
+	return gate, own.Items, nil
+}
+
+// after turns a due time into a requeue delay; zero means no time-based
+// event is pending. A due time already passed (a chained stage advance) asks
+// for an immediate retry.
+func after(at, now time.Time) time.Duration {
+	if at.IsZero() {
+		return 0
+	}
+	if d := at.Sub(now); d > 0 {
+		return d
+	}
+	return time.Millisecond
+}
+
+// SetupWithManager watches Initiatives and, through the indexes, the
+// LeadingIndicators they reference or own.
+func (r *Reconciler) SetupWithManager(mgr manager.Manager, opts ctrl.Options) error {
+	return builder.ControllerManagedBy(mgr).
+		For(&v1alpha1.Initiative{}, builder.WithPredicates(predicate.Or(predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}))).
+		Watches(&v1alpha1.LeadingIndicator{}, handler.EnqueueRequestsFromMapFunc(r.initiativesOf)).
+		WithOptions(opts).
+		Named("initiative").
+		Complete(r)
+}
+
+// initiativesOf maps an indicator to the initiative it belongs to and to
+// every initiative whose gates name it.
+func (r *Reconciler) initiativesOf(ctx context.Context, o client.Object) []reconcile.Request {
+	ind := o.(*v1alpha1.LeadingIndicator)
+	reqs := []reconcile.Request{{NamespacedName: types.NamespacedName{Namespace: ind.Namespace, Name: ind.Spec.InitiativeRef.Name}}}
+	list := &v1alpha1.InitiativeList{}
+	if err := r.Client.List(ctx, list, client.InNamespace(ind.Namespace), client.MatchingFields{index.InitiativeByGateIndicator: ind.Name}); err != nil {
+		logf.FromContext(ctx).Error(err, "Failed to list initiatives gated on indicator", "indicator", ind.Name)
+		return reqs
+	}
+	for _, it := range list.Items {
+		if it.Name != ind.Spec.InitiativeRef.Name {
+			reqs = append(reqs, reconcile.Request{NamespacedName: types.NamespacedName{Namespace: it.Namespace, Name: it.Name}})
+		}
+	}
+	return reqs
+}

@@ -1,0 +1,175 @@
+package initiative
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
+
+	"github.com/momentum-dev/momentum/api/v1alpha1"
+	"github.com/momentum-dev/momentum/internal/conditions"
+	"github.com/momentum-dev/momentum/internal/momentum"
+	"github.com/momentum-dev/momentum/internal/record"
+	"github.com/momentum-dev/momentum/internal/stages"
+)
+
+// decision is everything decide works out for one reconcile.
+type decision struct {
+	ready     metav1.Condition
+	stalled   string
+	events    []record.Event
+	entered   *stages.Transition
+	recheckAt time.Time
+}
+
+// decide writes the status fields the initiative owns (everything but the
+// Ready/Reconciling/Stalled contract, which conditions.Finish applies) and
+// returns the decision. It reads no API and no clock: all inputs are given.
+func decide(obj *v1alpha1.Initiative, gateInds map[string]*v1alpha1.LeadingIndicator, ownInds []v1alpha1.LeadingIndicator, now time.Time) decision {
+	st := &obj.Status
+	in := stages.Input{Spec: obj.Spec, Status: *st, Indicators: map[string]stages.Indicator{}, Now: now}
+	for name, ind := range gateInds {
+		in.Indicators[name] = stages.Indicator{Health: ind.Status.Health, Freshness: ind.Status.Freshness, Value: ind.Status.Value, Target: ind.Spec.Target}
+	}
+	out := stages.Decide(in)
+	var d decision
+	prevReady := meta.FindStatusCondition(st.Conditions, v1alpha1.ConditionReady)
+
+	if out.StageMissing {
+		msg := fmt.Sprintf("Initiative %s/%s is in stage %s, which spec.stages no longer declares: add stage %s back to spec.stages to resume (history is kept)",
+			obj.Namespace, obj.Name, st.Stage, st.Stage)
+		d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonStageNotFound, msg)
+		d.stalled = v1alpha1.ReasonStageNotFound
+		d.events = warnOnce(prevReady, d.ready)
+		return d
+	}
+
+	st.Stage, st.History, st.Gates = out.Stage, out.History, out.Gates
+	st.StageEnteredAt = ptr.To(out.EnteredAt)
+	st.Progress = ptr.To(out.Progress)
+	st.Indicators = summarize(ownInds)
+	if out.Entered != nil {
+		d.entered = out.Entered
+		d.events = append(d.events, record.Event{Type: corev1.EventTypeNormal, Reason: v1alpha1.EventReasonStageEntered, Note: entered(out.Entered)})
+	}
+
+	risk := momentum.Assess(momentum.Input{
+		Indicators:     riskInputs(ownInds),
+		Stage:          out.Stage,
+		EnteredAt:      out.EnteredAt.Time,
+		TargetDuration: targetDuration(obj.Spec, out.Stage),
+		Now:            now,
+	})
+	riskStatus := metav1.ConditionFalse
+	if risk.AtRisk {
+		riskStatus = metav1.ConditionTrue
+	}
+	conditions.Set(&st.Conditions, v1alpha1.ConditionMomentumAtRisk, riskStatus, risk.Reason, risk.Message, obj.Generation, now)
+
+	d.recheckAt = earliest(out.RecheckAt, risk.RecheckAt)
+	if out.Entered != nil && out.Ready && !out.Final && !suspended(obj) {
+		d.recheckAt = now // the next stage's gates are met too: take it in its own step
+	}
+
+	switch {
+	case len(out.MissingIndicators) > 0:
+		d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonIndicatorNotFound, fmt.Sprintf(
+			"LeadingIndicator %s not found in namespace %s: create it, or remove it from spec.stages[].exitCriteria.indicators",
+			strings.Join(out.MissingIndicators, ", "), obj.Namespace))
+		d.events = append(d.events, warnOnce(prevReady, d.ready)...)
+	case suspended(obj):
+		d.ready = conditions.Ready(metav1.ConditionTrue, v1alpha1.ReasonSuspended, fmt.Sprintf(
+			"Suspended in stage %s (%s): set spec.suspend to false to resume progression", out.Stage, metCount(out.Gates)))
+	case out.Final:
+		d.ready = conditions.Ready(metav1.ConditionTrue, v1alpha1.ReasonFinalStage, fmt.Sprintf("In final stage %s", out.Stage))
+	default:
+		d.ready = conditions.Ready(metav1.ConditionTrue, v1alpha1.ReasonStageInProgress, fmt.Sprintf(
+			"In stage %s, %s; waiting on: %s", out.Stage, metCount(out.Gates), unmet(out.Gates, 3)))
+	}
+	return d
+}
+
+// warnOnce emits a Warning when Ready turns to this reason, not on every retry.
+func warnOnce(prev *metav1.Condition, next metav1.Condition) []record.Event {
+	if prev != nil && prev.Status == next.Status && prev.Reason == next.Reason && prev.Message == next.Message {
+		return nil
+	}
+	return []record.Event{{Type: corev1.EventTypeWarning, Reason: next.Reason, Note: next.Message}}
+}
+
+func entered(t *stages.Transition) string {
+	if t.From == "" {
+		return fmt.Sprintf("Entered stage %s: %s", t.To, t.Reason)
+	}
+	return fmt.Sprintf("Advanced from %s to %s: %s", t.From, t.To, t.Reason)
+}
+
+func summarize(inds []v1alpha1.LeadingIndicator) *v1alpha1.IndicatorSummary {
+	s := &v1alpha1.IndicatorSummary{Total: int32(len(inds))}
+	for _, ind := range inds {
+		switch ind.Status.Health {
+		case v1alpha1.HealthOnTarget:
+			s.OnTarget++
+		case v1alpha1.HealthAtRisk:
+			s.AtRisk++
+		case v1alpha1.HealthOffTarget:
+			s.OffTarget++
+		default:
+			s.Unknown++
+		}
+	}
+	return s
+}
+
+func riskInputs(inds []v1alpha1.LeadingIndicator) []momentum.Indicator {
+	out := make([]momentum.Indicator, 0, len(inds))
+	for _, ind := range inds {
+		out = append(out, momentum.Indicator{Name: ind.Name, Health: ind.Status.Health, Freshness: ind.Status.Freshness})
+	}
+	return out
+}
+
+func targetDuration(spec v1alpha1.InitiativeSpec, stage string) time.Duration {
+	for _, s := range stages.Resolve(spec) {
+		if s.Name == stage && s.TargetDuration != nil {
+			return s.TargetDuration.Duration
+		}
+	}
+	return 0
+}
+
+func metCount(gates []v1alpha1.GateStatus) string {
+	met := 0
+	for _, g := range gates {
+		if g.Met {
+			met++
+		}
+	}
+	return fmt.Sprintf("%d of %d exit criteria met", met, len(gates))
+}
+
+func unmet(gates []v1alpha1.GateStatus, most int) string {
+	var msgs []string
+	for _, g := range gates {
+		if !g.Met {
+			msgs = append(msgs, g.Message)
+		}
+	}
+	if len(msgs) > most {
+		msgs = append(msgs[:most], fmt.Sprintf("and %d more", len(msgs)-most))
+	}
+	return strings.Join(msgs, "; ")
+}
+
+func earliest(a, b time.Time) time.Time {
+	if a.IsZero() || (!b.IsZero() && b.Before(a)) {
+		return b
+	}
+	return a
+}
+
+func suspended(obj *v1alpha1.Initiative) bool { return ptr.Deref(obj.Spec.Suspend, false) }

@@ -1,0 +1,117 @@
+// Package leadingindicator reconciles LeadingIndicators: it records their
+// measurements in a bounded history and judges health and trend against the
+// target.
+package leadingindicator
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/tools/events"
+	"k8s.io/utils/clock"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	logf "sigs.k8s.io/controller-runtime/pkg/log"
+	"sigs.k8s.io/controller-runtime/pkg/manager"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	"github.com/momentum-dev/momentum/api/v1alpha1"
+	"github.com/momentum-dev/momentum/internal/conditions"
+	"github.com/momentum-dev/momentum/internal/index"
+	"github.com/momentum-dev/momentum/internal/record"
+)
+
+// Reconciler reconciles LeadingIndicators.
+type Reconciler struct {
+	Client   client.Client
+	Clock    clock.PassiveClock
+	Recorder events.EventRecorder
+}
+
+// +kubebuilder:rbac:groups=culture.momentum.dev,resources=leadingindicators,verbs=get;list;watch
+// +kubebuilder:rbac:groups=culture.momentum.dev,resources=leadingindicators/status,verbs=get;update;patch
+// +kubebuilder:rbac:groups=culture.momentum.dev,resources=initiatives,verbs=get;list;watch
+// +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
+
+// Reconcile fetches the indicator and its initiative, judges the indicator,
+// writes status once if it changed, and asks to be called again when the
+// newest measurement turns stale.
+func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reconcile.Result, error) {
+	obj := &v1alpha1.LeadingIndicator{}
+	if err := r.Client.Get(ctx, req.NamespacedName, obj); err != nil {
+		return reconcile.Result{}, client.IgnoreNotFound(err)
+	}
+	before := obj.DeepCopy()
+	now := r.Clock.Now()
+
+	var d decision
+	initiative, err := r.fetchInitiative(ctx, obj)
+	if err == nil {
+		d = decide(obj, initiative, now)
+	}
+	obj.Status.ObservedGeneration = conditions.Finish(&obj.Status.Conditions, obj.Status.ObservedGeneration, obj.Generation,
+		conditions.Result{Ready: d.ready, Err: err}, now)
+
+	wrote, perr := conditions.PatchStatus(ctx, r.Client, before, obj)
+	if perr != nil {
+		if apierrors.IsConflict(perr) {
+			return reconcile.Result{Requeue: true}, nil
+		}
+		return reconcile.Result{}, perr
+	}
+	if wrote {
+		record.Emit(r.Recorder, obj, d.events)
+	}
+	if err != nil {
+		return reconcile.Result{}, err
+	}
+	var requeue time.Duration
+	if !d.staleAt.IsZero() {
+		requeue = d.staleAt.Sub(now)
+	}
+	return reconcile.Result{RequeueAfter: requeue}, nil
+}
+
+// fetchInitiative reads the referenced initiative from the cache; nil when it
+// does not exist.
+func (r *Reconciler) fetchInitiative(ctx context.Context, obj *v1alpha1.LeadingIndicator) (*v1alpha1.Initiative, error) {
+	it := &v1alpha1.Initiative{}
+	err := r.Client.Get(ctx, types.NamespacedName{Namespace: obj.Namespace, Name: obj.Spec.InitiativeRef.Name}, it)
+	switch {
+	case apierrors.IsNotFound(err):
+		return nil, nil
+	case err != nil:
+		return nil, fmt.Errorf("reading Initiative %s: %w", obj.Spec.InitiativeRef.Name, err)
+	}
+	return it, nil
+}
+
+// SetupWithManager watches LeadingIndicators and the Initiatives they name,
+// so a missing initiative or behavior heals as soon as it appears.
+func (r *Reconciler) SetupWithManager(mgr manager.Manager, opts controller.Options) error {
+	return builder.ControllerManagedBy(mgr).
+		For(&v1alpha1.LeadingIndicator{}, builder.WithPredicates(predicate.Or(predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}))).
+		Watches(&v1alpha1.Initiative{}, handler.EnqueueRequestsFromMapFunc(r.indicatorsOf), builder.WithPredicates(predicate.GenerationChangedPredicate{})).
+		WithOptions(opts).
+		Named("leadingindicator").
+		Complete(r)
+}
+
+func (r *Reconciler) indicatorsOf(ctx context.Context, o client.Object) []reconcile.Request {
+	list := &v1alpha1.LeadingIndicatorList{}
+	if err := r.Client.List(ctx, list, client.InNamespace(o.GetNamespace()), client.MatchingFields{index.IndicatorByInitiative: o.GetName()}); err != nil {
+		logf.FromContext(ctx).Error(err, "Failed to list indicators of initiative", "initiative", o.GetName())
+		return nil
+	}
+	reqs := make([]reconcile.Request, 0, len(list.Items))
+	for _, ind := range list.Items {
+		reqs = append(reqs, reconcile.Request{NamespacedName: types.NamespacedName{Namespace: ind.Namespace, Name: ind.Name}})
+	}
+	return reqs
+}

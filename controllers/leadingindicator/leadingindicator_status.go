@@ -1,0 +1,78 @@
+package leadingindicator
+
+import (
+	"fmt"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/momentum-dev/momentum/api/v1alpha1"
+	"github.com/momentum-dev/momentum/internal/conditions"
+	"github.com/momentum-dev/momentum/internal/health"
+	"github.com/momentum-dev/momentum/internal/record"
+)
+
+// decision is everything decide works out for one reconcile.
+type decision struct {
+	ready   metav1.Condition
+	events  []record.Event
+	staleAt time.Time
+}
+
+// decide writes the measurement fields of the indicator's status and
+// returns the decision. It reads no API and no clock.
+func decide(obj *v1alpha1.LeadingIndicator, initiative *v1alpha1.Initiative, now time.Time) decision {
+	st := &obj.Status
+	var freshness time.Duration
+	if obj.Spec.Freshness != nil {
+		freshness = obj.Spec.Freshness.Duration
+	}
+	st.History = health.MergeHistory(st.History, obj.Spec.Samples, v1alpha1.DefaultHistoryLimit)
+	res := health.Evaluate(obj.Spec.Target, freshness, st.History, now)
+
+	var d decision
+	prevHealth := st.Health
+	st.Health, st.Freshness, st.Trend = res.Health, res.Freshness, res.Trend
+	st.Value, st.MeasuredAt = nil, nil
+	if res.Latest != nil {
+		v, at := res.Latest.Value, res.Latest.At
+		st.Value, st.MeasuredAt = &v, &at
+	}
+	d.staleAt = res.StaleAt
+	summary := health.Describe(obj.Name, res.Health, res.Freshness, st.Value, obj.Spec.Target)
+	if prevHealth != "" && prevHealth != res.Health {
+		d.events = append(d.events, record.Event{Type: corev1.EventTypeNormal, Reason: "HealthChanged",
+			Note: fmt.Sprintf("Health changed from %s to %s: %s", prevHealth, res.Health, summary)})
+	}
+
+	switch {
+	case initiative == nil:
+		d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonInitiativeNotFound, fmt.Sprintf(
+			"Initiative %s named in spec.initiativeRef not found in namespace %s: create it or fix spec.initiativeRef",
+			obj.Spec.InitiativeRef.Name, obj.Namespace))
+	case obj.Spec.Behavior != "" && !hasBehavior(initiative, obj.Spec.Behavior):
+		d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonBehaviorNotFound, fmt.Sprintf(
+			"Behavior %s named in spec.behavior is not a behavior of Initiative %s: add it to the initiative's spec.behaviors or fix spec.behavior",
+			obj.Spec.Behavior, initiative.Name))
+	default:
+		msg := summary
+		if res.Trend != v1alpha1.TrendUnknown {
+			msg += fmt.Sprintf(" (trend %s)", res.Trend)
+		}
+		d.ready = conditions.Ready(metav1.ConditionTrue, v1alpha1.ReasonMeasured, msg)
+	}
+	if d.ready.Status == metav1.ConditionFalse {
+		d.events = append(d.events, record.Event{Type: corev1.EventTypeWarning, Reason: d.ready.Reason, Note: d.ready.Message})
+	}
+	return d
+}
+
+func hasBehavior(it *v1alpha1.Initiative, name string) bool {
+	for _, b := range it.Spec.Behaviors {
+		if b.Name == name {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,195 @@
+package controllers_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	. "github.com/onsi/gomega"
+	corev1 "k8s.io/api/core/v1"
+	eventsv1 "k8s.io/api/events/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/rest"
+	clocktesting "k8s.io/utils/clock/testing"
+	"k8s.io/utils/ptr"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/config"
+	logf "sigs.k8s.io/controller-runtime/pkg/log"
+	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+	"sigs.k8s.io/controller-runtime/pkg/manager"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+
+	"github.com/momentum-dev/momentum/api/v1alpha1"
+	"github.com/momentum-dev/momentum/controllers"
+	"github.com/momentum-dev/momentum/internal/testenv"
+)
+
+var (
+	restCfg *rest.Config
+	k8s     client.Client
+	nsSeq   atomic.Int32
+)
+
+// t0 is the fake clock's start: after every sample in the tests.
+var t0 = time.Date(2026, 11, 15, 9, 0, 0, 0, time.UTC)
+
+func TestMain(m *testing.M) {
+	logf.SetLogger(zap.New(zap.WriteTo(os.Stderr), zap.UseDevMode(true)))
+	env, err := testenv.New()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	if restCfg, err = env.Start(); err != nil {
+		fmt.Fprintln(os.Stderr, "starting the control plane:", err)
+		os.Exit(1)
+	}
+	k8s, err = client.New(restCfg, client.Options{Scheme: testenv.Scheme})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	_ = env.Stop()
+	os.Exit(code)
+}
+
+// namespace creates a fresh namespace for one test.
+func namespace(t *testing.T) string {
+	t.Helper()
+	ns := fmt.Sprintf("culture-%d", nsSeq.Add(1))
+	if err := k8s.Create(context.Background(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}); err != nil {
+		t.Fatalf("creating namespace: %v", err)
+	}
+	return ns
+}
+
+// startManager runs Momentum's controllers, watching only ns, with the given
+// clock, until the returned stop function is called (or the test ends).
+func startManager(t *testing.T, ns string, clk *clocktesting.FakeClock) (stop func()) {
+	t.Helper()
+	mgr, err := manager.New(restCfg, manager.Options{
+		Scheme:                 testenv.Scheme,
+		Cache:                  cache.Options{DefaultNamespaces: map[string]cache.Config{ns: {}}},
+		Metrics:                metricsserver.Options{BindAddress: "0"},
+		HealthProbeBindAddress: "0",
+		Controller:             config.Controller{SkipNameValidation: ptr.To(true)},
+	})
+	if err != nil {
+		t.Fatalf("creating manager: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	if err := controllers.Setup(ctx, mgr, controllers.Options{Clock: clk, MaxConcurrentReconciles: 2}); err != nil {
+		t.Fatalf("setting up controllers: %v", err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- mgr.Start(ctx) }()
+	stopped := false
+	stop = func() {
+		if stopped {
+			return
+		}
+		stopped = true
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("manager stopped with error: %v", err)
+		}
+	}
+	t.Cleanup(stop)
+	return stop
+}
+
+func key(ns, name string) types.NamespacedName { return types.NamespacedName{Namespace: ns, Name: name} }
+
+func getInitiative(g Gomega, ns, name string) *v1alpha1.Initiative {
+	obj := &v1alpha1.Initiative{}
+	g.Expect(k8s.Get(context.Background(), key(ns, name), obj)).To(Succeed())
+	return obj
+}
+
+func getIndicator(g Gomega, ns, name string) *v1alpha1.LeadingIndicator {
+	obj := &v1alpha1.LeadingIndicator{}
+	g.Expect(k8s.Get(context.Background(), key(ns, name), obj)).To(Succeed())
+	return obj
+}
+
+func condition(conds []metav1.Condition, t string) *metav1.Condition {
+	for i := range conds {
+		if conds[i].Type == t {
+			return &conds[i]
+		}
+	}
+	return nil
+}
+
+// update applies mutate to a fresh copy of obj and writes it, retrying on conflict.
+func update[T client.Object](t *testing.T, obj T, mutate func(T)) {
+	t.Helper()
+	NewWithT(t).Eventually(func() error {
+		if err := k8s.Get(context.Background(), client.ObjectKeyFromObject(obj), obj); err != nil {
+			return err
+		}
+		mutate(obj)
+		return k8s.Update(context.Background(), obj)
+	}).WithTimeout(10 * time.Second).Should(Succeed())
+}
+
+func eventsFor(g Gomega, ns, name, reason string) []eventsv1.Event {
+	list := &eventsv1.EventList{}
+	g.Expect(k8s.List(context.Background(), list, client.InNamespace(ns))).To(Succeed())
+	var out []eventsv1.Event
+	for _, e := range list.Items {
+		if e.Regarding.Name == name && (reason == "" || e.Reason == reason) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// --- fixtures ---
+
+func newInitiative(ns, name string) *v1alpha1.Initiative {
+	return &v1alpha1.Initiative{
+		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name},
+		Spec: v1alpha1.InitiativeSpec{
+			Why:        "Every customer should feel we are on their side.",
+			CoreValues: []string{"Ownership", "Empathy"},
+			Sponsors:   []v1alpha1.Person{{Name: "Dana Lee", Title: "COO"}},
+			Council:    []v1alpha1.Person{{Name: "Ravi Patel", Title: "VP Support"}},
+			Behaviors:  []v1alpha1.Behavior{{Name: "close-the-loop", Description: "Reply to every detractor within 48 hours"}},
+		},
+	}
+}
+
+func newIndicator(ns, name, initiative string, target string, samples ...v1alpha1.Sample) *v1alpha1.LeadingIndicator {
+	return &v1alpha1.LeadingIndicator{
+		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name},
+		Spec: v1alpha1.LeadingIndicatorSpec{
+			InitiativeRef: v1alpha1.LocalObjectReference{Name: initiative},
+			Category:      v1alpha1.CategoryAwareness,
+			Unit:          "percent",
+			Target:        v1alpha1.Target{Value: v1alpha1.Decimal(target), Direction: v1alpha1.AtLeast, AtRiskMargin: ptr.To(v1alpha1.Decimal("10"))},
+			Samples:       samples,
+		},
+	}
+}
+
+func sample(daysBeforeT0 int, value string) v1alpha1.Sample {
+	return v1alpha1.Sample{At: metav1.NewTime(t0.Add(-time.Duration(daysBeforeT0) * 24 * time.Hour)), Value: v1alpha1.Decimal(value)}
+}
+
+func create(t *testing.T, objs ...client.Object) {
+	t.Helper()
+	for _, o := range objs {
+		if err := k8s.Create(context.Background(), o); err != nil {
+			t.Fatalf("creating %T %s: %v", o, o.GetName(), err)
+		}
+	}
+}
+
+const timeout = 20 * time.Second

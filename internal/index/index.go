@@ -1,0 +1,33 @@
+// Package index defines the cache field indexes the controllers look up by,
+// so that an event on one object finds the objects that depend on it without
+// listing a whole namespace.
+package index
+
+import (
+	"context"
+
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/momentum-dev/momentum/api/v1alpha1"
+	"github.com/momentum-dev/momentum/internal/stages"
+)
+
+const (
+	// IndicatorByInitiative indexes LeadingIndicators by spec.initiativeRef.name.
+	IndicatorByInitiative = "spec.initiativeRef.name"
+	// InitiativeByGateIndicator indexes Initiatives by the indicators their
+	// gates name, in any stage.
+	InitiativeByGateIndicator = "spec.stages.exitCriteria.indicators.name"
+)
+
+// Register adds the indexes to the manager's cache.
+func Register(ctx context.Context, indexer client.FieldIndexer) error {
+	if err := indexer.IndexField(ctx, &v1alpha1.LeadingIndicator{}, IndicatorByInitiative, func(o client.Object) []string {
+		return []string{o.(*v1alpha1.LeadingIndicator).Spec.InitiativeRef.Name}
+	}); err != nil {
+		return err
+	}
+	return indexer.IndexField(ctx, &v1alpha1.Initiative{}, InitiativeByGateIndicator, func(o client.Object) []string {
+		return stages.IndicatorNames(o.(*v1alpha1.Initiative).Spec)
+	})
+}
