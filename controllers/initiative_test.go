@@ -343,7 +343,9 @@ func TestMomentumAtRisk(t *testing.T) {
 		}
 		o.Annotations["culture.momentum.dev/reconcile"] = "now" // a nudge: the fake clock schedules nothing
 	})
-	update(t, good, func(o *v1alpha1.LeadingIndicator) { o.Annotations = map[string]string{"culture.momentum.dev/reconcile": "now"} })
+	update(t, good, func(o *v1alpha1.LeadingIndicator) {
+		o.Annotations = map[string]string{"culture.momentum.dev/reconcile": "now"}
+	})
 	g.Eventually(func(g Gomega) {
 		c := atRisk(g)
 		g.Expect(c.Status).To(Equal(metav1.ConditionTrue))

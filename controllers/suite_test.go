@@ -104,7 +104,9 @@ func startManager(t *testing.T, ns string, clk *clocktesting.FakeClock) (stop fu
 	return stop
 }
 
-func key(ns, name string) types.NamespacedName { return types.NamespacedName{Namespace: ns, Name: name} }
+func key(ns, name string) types.NamespacedName {
+	return types.NamespacedName{Namespace: ns, Name: name}
+}
 
 func getInitiative(g Gomega, ns, name string) *v1alpha1.Initiative {
 	obj := &v1alpha1.Initiative{}

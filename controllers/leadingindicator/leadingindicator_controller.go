@@ -35,7 +35,7 @@ type Reconciler struct {
 }
 
 // +kubebuilder:rbac:groups=culture.momentum.dev,resources=leadingindicators,verbs=get;list;watch
-// +kubebuilder:rbac:groups=culture.momentum.dev,resources=leadingindicators/status,verbs=get;update;patch
+// +kubebuilder:rbac:groups=culture.momentum.dev,resources=leadingindicators/status,verbs=get;patch
 // +kubebuilder:rbac:groups=culture.momentum.dev,resources=initiatives,verbs=get;list;watch
 // +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
 

@@ -27,19 +27,19 @@ func TestJudge(t *testing.T) {
 		target v1alpha1.Target
 		want   v1alpha1.Health
 	}{
-		"at least, exactly on target":      {"75", v1alpha1.Target{Value: "75", Direction: v1alpha1.AtLeast}, v1alpha1.HealthOnTarget},
-		"at least, above":                  {"80", v1alpha1.Target{Value: "75"}, v1alpha1.HealthOnTarget},
-		"at least, no margin means off":    {"74.9", v1alpha1.Target{Value: "75"}, v1alpha1.HealthOffTarget},
-		"at least, within margin":          {"66", v1alpha1.Target{Value: "75", AtRiskMargin: dec("10")}, v1alpha1.HealthAtRisk},
-		"at least, on the margin edge":     {"65", v1alpha1.Target{Value: "75", AtRiskMargin: dec("10")}, v1alpha1.HealthAtRisk},
-		"at least, beyond margin":          {"64.99", v1alpha1.Target{Value: "75", AtRiskMargin: dec("10")}, v1alpha1.HealthOffTarget},
-		"decimals compare exactly":         {"4.3", v1alpha1.Target{Value: "4.30"}, v1alpha1.HealthOnTarget},
-		"0.1+0.2 style values are exact":   {"0.3", v1alpha1.Target{Value: "0.3", Direction: v1alpha1.AtMost}, v1alpha1.HealthOnTarget},
-		"at most, below":                   {"3", v1alpha1.Target{Value: "5", Direction: v1alpha1.AtMost}, v1alpha1.HealthOnTarget},
-		"at most, within margin":           {"6", v1alpha1.Target{Value: "5", Direction: v1alpha1.AtMost, AtRiskMargin: dec("2")}, v1alpha1.HealthAtRisk},
-		"at most, beyond margin":           {"8", v1alpha1.Target{Value: "5", Direction: v1alpha1.AtMost, AtRiskMargin: dec("2")}, v1alpha1.HealthOffTarget},
-		"negative numbers (NPS) at least":  {"-5", v1alpha1.Target{Value: "0", AtRiskMargin: dec("10")}, v1alpha1.HealthAtRisk},
-		"negative numbers (NPS) off":       {"-15", v1alpha1.Target{Value: "0", AtRiskMargin: dec("10")}, v1alpha1.HealthOffTarget},
+		"at least, exactly on target":     {"75", v1alpha1.Target{Value: "75", Direction: v1alpha1.AtLeast}, v1alpha1.HealthOnTarget},
+		"at least, above":                 {"80", v1alpha1.Target{Value: "75"}, v1alpha1.HealthOnTarget},
+		"at least, no margin means off":   {"74.9", v1alpha1.Target{Value: "75"}, v1alpha1.HealthOffTarget},
+		"at least, within margin":         {"66", v1alpha1.Target{Value: "75", AtRiskMargin: dec("10")}, v1alpha1.HealthAtRisk},
+		"at least, on the margin edge":    {"65", v1alpha1.Target{Value: "75", AtRiskMargin: dec("10")}, v1alpha1.HealthAtRisk},
+		"at least, beyond margin":         {"64.99", v1alpha1.Target{Value: "75", AtRiskMargin: dec("10")}, v1alpha1.HealthOffTarget},
+		"decimals compare exactly":        {"4.3", v1alpha1.Target{Value: "4.30"}, v1alpha1.HealthOnTarget},
+		"0.1+0.2 style values are exact":  {"0.3", v1alpha1.Target{Value: "0.3", Direction: v1alpha1.AtMost}, v1alpha1.HealthOnTarget},
+		"at most, below":                  {"3", v1alpha1.Target{Value: "5", Direction: v1alpha1.AtMost}, v1alpha1.HealthOnTarget},
+		"at most, within margin":          {"6", v1alpha1.Target{Value: "5", Direction: v1alpha1.AtMost, AtRiskMargin: dec("2")}, v1alpha1.HealthAtRisk},
+		"at most, beyond margin":          {"8", v1alpha1.Target{Value: "5", Direction: v1alpha1.AtMost, AtRiskMargin: dec("2")}, v1alpha1.HealthOffTarget},
+		"negative numbers (NPS) at least": {"-5", v1alpha1.Target{Value: "0", AtRiskMargin: dec("10")}, v1alpha1.HealthAtRisk},
+		"negative numbers (NPS) off":      {"-15", v1alpha1.Target{Value: "0", AtRiskMargin: dec("10")}, v1alpha1.HealthOffTarget},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -134,11 +134,11 @@ func TestDescribe(t *testing.T) {
 		value  *v1alpha1.Decimal
 		want   string
 	}{
-		"at risk":  {v1alpha1.HealthAtRisk, v1alpha1.Fresh, dec("61"), "employee-awareness is AtRisk: 61 < target 75"},
-		"on":       {v1alpha1.HealthOnTarget, v1alpha1.Fresh, dec("75"), "employee-awareness is OnTarget: 75 = target 75"},
-		"above":    {v1alpha1.HealthOnTarget, v1alpha1.Fresh, dec("80.5"), "employee-awareness is OnTarget: 80.5 > target 75"},
-		"no data":  {v1alpha1.HealthUnknown, v1alpha1.NoData, nil, "employee-awareness has no measurement yet"},
-		"stale":    {v1alpha1.HealthUnknown, v1alpha1.Stale, dec("80"), "employee-awareness is stale: its newest measurement (80) is older than spec.freshness"},
+		"at risk": {v1alpha1.HealthAtRisk, v1alpha1.Fresh, dec("61"), "employee-awareness is AtRisk: 61 < target 75"},
+		"on":      {v1alpha1.HealthOnTarget, v1alpha1.Fresh, dec("75"), "employee-awareness is OnTarget: 75 = target 75"},
+		"above":   {v1alpha1.HealthOnTarget, v1alpha1.Fresh, dec("80.5"), "employee-awareness is OnTarget: 80.5 > target 75"},
+		"no data": {v1alpha1.HealthUnknown, v1alpha1.NoData, nil, "employee-awareness has no measurement yet"},
+		"stale":   {v1alpha1.HealthUnknown, v1alpha1.Stale, dec("80"), "employee-awareness is stale: its newest measurement (80) is older than spec.freshness"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

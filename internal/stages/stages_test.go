@@ -90,12 +90,16 @@ func TestDecide(t *testing.T) {
 			stage: "Initiation", progress: 50, unmetGate: "Indicator",
 		},
 		"an at-risk indicator passes a NotOffTarget gate": {
-			spec:   func(s *v1alpha1.InitiativeSpec) { s.Stages[0].ExitCriteria.Indicators[0].Health = v1alpha1.RequireNotOffTarget },
+			spec: func(s *v1alpha1.InitiativeSpec) {
+				s.Stages[0].ExitCriteria.Indicators[0].Health = v1alpha1.RequireNotOffTarget
+			},
 			status: inStage("Initiation", t0), inds: map[string]Indicator{"employee-awareness": indicator(v1alpha1.HealthAtRisk, "61")}, now: t0.Add(800 * time.Hour),
 			stage: "Implementation", entered: true, progress: 66, unmetGate: "Action",
 		},
 		"a stale indicator fails any gate": {
-			spec:   func(s *v1alpha1.InitiativeSpec) { s.Stages[0].ExitCriteria.Indicators[0].Health = v1alpha1.RequireNotOffTarget },
+			spec: func(s *v1alpha1.InitiativeSpec) {
+				s.Stages[0].ExitCriteria.Indicators[0].Health = v1alpha1.RequireNotOffTarget
+			},
 			status: inStage("Initiation", t0), inds: map[string]Indicator{"employee-awareness": {Health: v1alpha1.HealthUnknown, Freshness: v1alpha1.Stale}}, now: t0.Add(800 * time.Hour),
 			stage: "Initiation", progress: 50, unmetGate: "Indicator",
 		},
@@ -113,7 +117,9 @@ func TestDecide(t *testing.T) {
 			stage: "Embedding", progress: 83, unmetGate: "Approval",
 		},
 		"an approval lets a stage without criteria go": {
-			spec:   func(s *v1alpha1.InitiativeSpec) { s.Approvals = append(s.Approvals, v1alpha1.Approval{Stage: "Embedding", ApprovedBy: "Ravi Patel"}) },
+			spec: func(s *v1alpha1.InitiativeSpec) {
+				s.Approvals = append(s.Approvals, v1alpha1.Approval{Stage: "Embedding", ApprovedBy: "Ravi Patel"})
+			},
 			status: inStage("Embedding", t0), inds: onTarget, now: t0.Add(time.Minute),
 			stage: "Reinforcement", entered: true, progress: 100,
 		},
