@@ -67,7 +67,9 @@ func TestInitiativeAdvancesThroughAllStagesByApproval(t *testing.T) {
 	g.Expect(ready.Reason).To(Equal(v1alpha1.ReasonFinalStage))
 	g.Expect(got.Status.Gates).To(BeEmpty())
 	g.Eventually(func(g Gomega) {
-		g.Expect(eventsFor(g, ns, "customer-first", v1alpha1.EventReasonStageEntered)).To(HaveLen(4))
+		advances := eventsFor(g, ns, "customer-first", v1alpha1.EventReasonStageAdvanced)
+		g.Expect(advances).To(HaveLen(3))
+		g.Expect(advances).To(ContainElement(HaveField("Note", ContainSubstring("Advanced from Embedding to Reinforcement: exit criteria met: stage Embedding approved by Dana Lee"))))
 	}).WithTimeout(timeout).Should(Succeed())
 }
 

@@ -386,8 +386,9 @@ const (
 	// ReasonOnTrack: MomentumAtRisk is False.
 	ReasonOnTrack = "OnTrack"
 
-	// EventReasonStageEntered is the Event reason when a stage is entered.
-	EventReasonStageEntered = "StageEntered"
+	// EventReasonStageAdvanced is the Event reason when the initiative moves
+	// to its next stage.
+	EventReasonStageAdvanced = "StageAdvanced"
 )
 
 // Initiative is a customer-centric culture-change program: its why, its
@@ -422,8 +423,4 @@ type InitiativeList struct {
 	metav1.TypeMeta `json:",inline"`
 	metav1.ListMeta `json:"metadata,omitempty"`
 	Items           []Initiative `json:"items"`
-}
-
-func init() {
-	SchemeBuilder.Register(&Initiative{}, &InitiativeList{})
 }

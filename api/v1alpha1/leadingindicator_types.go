@@ -100,9 +100,9 @@ type Target struct {
 type Direction string
 
 const (
-	// AtLeast: values at or above the target are on target.
+	// AtLeast means values at or above the target are on target.
 	AtLeast Direction = "AtLeast"
-	// AtMost: values at or below the target are on target.
+	// AtMost means values at or below the target are on target.
 	AtMost Direction = "AtMost"
 )
 
@@ -256,8 +256,4 @@ type LeadingIndicatorList struct {
 	metav1.TypeMeta `json:",inline"`
 	metav1.ListMeta `json:"metadata,omitempty"`
 	Items           []LeadingIndicator `json:"items"`
-}
-
-func init() {
-	SchemeBuilder.Register(&LeadingIndicator{}, &LeadingIndicatorList{})
 }

@@ -40,9 +40,9 @@ func main() {
 	flag.BoolVar(&leaderElect, "leader-elect", false, "Enable leader election, so that only one manager is active at a time.")
 	flag.BoolVar(&secureMetrics, "metrics-secure", true, "Serve metrics over HTTPS behind Kubernetes authentication and authorization. Use --metrics-secure=false for plain HTTP.")
 	flag.BoolVar(&enableHTTP2, "enable-http2", false, "Enable HTTP/2 for the metrics server (off by default: HTTP/2 Rapid Reset and Stream Cancellation vulnerabilities).")
-	flag.IntVar(&concurrency, "max-concurrent-reconciles", 4, "How many objects of each kind are reconciled at once.")
-	flag.Float64Var(&qps, "kube-api-qps", 50, "Queries per second the manager may send to the API server.")
-	flag.IntVar(&burst, "kube-api-burst", 100, "Burst of queries the manager may send to the API server.")
+	flag.IntVar(&concurrency, "max-concurrent-reconciles", 8, "How many objects of each kind are reconciled at once.")
+	flag.Float64Var(&qps, "kube-api-qps", 0, "Client-side limit of queries per second to the API server; 0 leaves it off and relies on the API server's priority and fairness.")
+	flag.IntVar(&burst, "kube-api-burst", 0, "Client-side burst of queries to the API server, with --kube-api-qps.")
 	opts := zap.Options{Development: false}
 	opts.BindFlags(flag.CommandLine)
 	flag.Parse()
@@ -61,7 +61,9 @@ func main() {
 	}
 
 	cfg := ctrl.GetConfigOrDie() // reads --kubeconfig, KUBECONFIG, in-cluster config, ~/.kube/config
-	cfg.QPS, cfg.Burst = float32(qps), burst
+	if qps > 0 {
+		cfg.QPS, cfg.Burst = float32(qps), burst
+	}
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
 		Scheme:                 scheme,
 		Metrics:                metricsOpts,

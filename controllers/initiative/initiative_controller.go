@@ -28,6 +28,11 @@ import (
 	"github.com/momentum-dev/momentum/internal/stages"
 )
 
+// conflictRetry is how soon a reconcile that lost a write race (it decided
+// on a stale read) runs again; the write it lost to may be our own status,
+// which the watch predicates do not replay.
+const conflictRetry = time.Second
+
 // Reconciler reconciles Initiatives.
 type Reconciler struct {
 	Client   client.Client
@@ -64,7 +69,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 	if perr != nil {
 		if apierrors.IsConflict(perr) {
 			// Decided on a stale read: decide again on fresh data.
-			return reconcile.Result{Requeue: true}, nil
+			return reconcile.Result{RequeueAfter: conflictRetry}, nil
 		}
 		return reconcile.Result{}, perr
 	}

@@ -54,7 +54,11 @@ func decide(obj *v1alpha1.Initiative, gateInds map[string]*v1alpha1.LeadingIndic
 	st.Indicators = summarize(ownInds)
 	if out.Entered != nil {
 		d.entered = out.Entered
-		d.events = append(d.events, record.Event{Type: corev1.EventTypeNormal, Reason: v1alpha1.EventReasonStageEntered, Note: entered(out.Entered)})
+		// Starting is recorded in status.history; an Event marks each advance.
+		if out.Entered.From != "" {
+			d.events = append(d.events, record.Event{Type: corev1.EventTypeNormal, Reason: v1alpha1.EventReasonStageAdvanced,
+				Note: fmt.Sprintf("Advanced from %s to %s: %s", out.Entered.From, out.Entered.To, out.Entered.Reason)})
+		}
 	}
 
 	risk := momentum.Assess(momentum.Input{
@@ -93,19 +97,13 @@ func decide(obj *v1alpha1.Initiative, gateInds map[string]*v1alpha1.LeadingIndic
 	return d
 }
 
-// warnOnce emits a Warning when Ready turns to this reason, not on every retry.
+// warnOnce emits a Warning when Ready turns to this reason, not on every
+// retry or message change.
 func warnOnce(prev *metav1.Condition, next metav1.Condition) []record.Event {
-	if prev != nil && prev.Status == next.Status && prev.Reason == next.Reason && prev.Message == next.Message {
+	if prev != nil && prev.Status == next.Status && prev.Reason == next.Reason {
 		return nil
 	}
 	return []record.Event{{Type: corev1.EventTypeWarning, Reason: next.Reason, Note: next.Message}}
-}
-
-func entered(t *stages.Transition) string {
-	if t.From == "" {
-		return fmt.Sprintf("Entered stage %s: %s", t.To, t.Reason)
-	}
-	return fmt.Sprintf("Advanced from %s to %s: %s", t.From, t.To, t.Reason)
 }
 
 func summarize(inds []v1alpha1.LeadingIndicator) *v1alpha1.IndicatorSummary {

@@ -27,6 +27,9 @@ import (
 	"github.com/momentum-dev/momentum/internal/record"
 )
 
+// conflictRetry is how soon a reconcile that lost a write race runs again.
+const conflictRetry = time.Second
+
 // Reconciler reconciles LeadingIndicators.
 type Reconciler struct {
 	Client   client.Client
@@ -61,7 +64,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 	wrote, perr := conditions.PatchStatus(ctx, r.Client, before, obj)
 	if perr != nil {
 		if apierrors.IsConflict(perr) {
-			return reconcile.Result{Requeue: true}, nil
+			return reconcile.Result{RequeueAfter: conflictRetry}, nil
 		}
 		return reconcile.Result{}, perr
 	}

@@ -42,7 +42,7 @@ func run(ctx context.Context, managerBin, workDir string, once bool, out *os.Fil
 	if err != nil {
 		return err
 	}
-	defer logs.Close()
+	defer func() { _ = logs.Close() }()
 
 	fmt.Fprintln(out, "Starting etcd and kube-apiserver...")
 	env, err := testenv.New()
@@ -74,7 +74,7 @@ func run(ctx context.Context, managerBin, workDir string, once bool, out *os.Fil
 	if err != nil {
 		return err
 	}
-	defer mgrLog.Close()
+	defer func() { _ = mgrLog.Close() }()
 	mgr := exec.Command(managerBin, "--metrics-bind-address=0", "--health-probe-bind-address=0")
 	mgr.Env = append(os.Environ(), "KUBECONFIG="+kubeconfig)
 	mgr.Stdout, mgr.Stderr = mgrLog, mgrLog

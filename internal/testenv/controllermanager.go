@@ -32,7 +32,7 @@ func Admin(env *envtest.Environment, dir string) (string, error) {
 // ControllerManager is a running kube-controller-manager.
 type ControllerManager struct {
 	cmd  *exec.Cmd
-	done chan error
+	done chan struct{}
 }
 
 // StartControllerManager runs kube-controller-manager against the cluster
@@ -59,8 +59,11 @@ func StartControllerManager(kubeconfig string, logTo *os.File) (*ControllerManag
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("starting kube-controller-manager: %w", err)
 	}
-	cm := &ControllerManager{cmd: cmd, done: make(chan error, 1)}
-	go func() { cm.done <- cmd.Wait() }()
+	cm := &ControllerManager{cmd: cmd, done: make(chan struct{})}
+	go func() {
+		_ = cmd.Wait() // an exit status after Stop's interrupt is expected
+		close(cm.done)
+	}()
 	return cm, nil
 }
 
