@@ -25,6 +25,7 @@ func addKnownTypes(s *runtime.Scheme) error {
 	s.AddKnownTypes(GroupVersion,
 		&Initiative{}, &InitiativeList{},
 		&LeadingIndicator{}, &LeadingIndicatorList{},
+		&Channel{}, &ChannelList{},
 	)
 	metav1.AddToGroupVersion(s, GroupVersion)
 	return nil
