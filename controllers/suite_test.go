@@ -26,6 +26,8 @@ import (
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
 	"github.com/momentum-dev/momentum/controllers"
+	"github.com/momentum-dev/momentum/internal/cronjobs"
+	"github.com/momentum-dev/momentum/internal/outbound"
 	"github.com/momentum-dev/momentum/internal/testenv"
 )
 
@@ -33,6 +35,12 @@ var (
 	restCfg *rest.Config
 	k8s     client.Client
 	nsSeq   atomic.Int32
+)
+
+// testJobs and testPolicy configure delivery as the manager's flags would.
+var (
+	testJobs   = cronjobs.Options{Image: "momentum-manager:test"}
+	testPolicy = outbound.Policy{}
 )
 
 // t0 is the fake clock's start: after every sample in the tests.
@@ -73,18 +81,20 @@ func namespace(t *testing.T) string {
 // clock, until the returned stop function is called (or the test ends).
 func startManager(t *testing.T, ns string, clk *clocktesting.FakeClock) (stop func()) {
 	t.Helper()
-	mgr, err := manager.New(restCfg, manager.Options{
+	opts := manager.Options{
 		Scheme:                 testenv.Scheme,
 		Cache:                  cache.Options{DefaultNamespaces: map[string]cache.Config{ns: {}}},
 		Metrics:                metricsserver.Options{BindAddress: "0"},
 		HealthProbeBindAddress: "0",
 		Controller:             config.Controller{SkipNameValidation: ptr.To(true)},
-	})
+	}
+	controllers.ManagerOptions(&opts)
+	mgr, err := manager.New(restCfg, opts)
 	if err != nil {
 		t.Fatalf("creating manager: %v", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	if err := controllers.Setup(ctx, mgr, controllers.Options{Clock: clk, MaxConcurrentReconciles: 2}); err != nil {
+	if err := controllers.Setup(ctx, mgr, controllers.Options{Clock: clk, MaxConcurrentReconciles: 2, Jobs: testJobs, Policy: testPolicy}); err != nil {
 		t.Fatalf("setting up controllers: %v", err)
 	}
 	done := make(chan error, 1)

@@ -85,6 +85,48 @@ func TestAPIServerRejectsBadInput(t *testing.T) {
 			},
 			want: "", // valid: an empty exitCriteria is allowed and means approval
 		},
+		"invalid cron expression": {
+			obj: func() (*v1alpha1.Initiative, *v1alpha1.LeadingIndicator) {
+				it := newInitiative(ns, "bad-cron")
+				it.Spec.Reminders = []v1alpha1.Reminder{{Name: "weekly-why", Schedule: "every monday", Channel: "all-hands", Message: "x"}}
+				return it, nil
+			},
+			want: "spec.reminders[0].schedule: Invalid value: \"every monday\": must be a cron expression of five fields",
+		},
+		"unknown time zone": {
+			obj: func() (*v1alpha1.Initiative, *v1alpha1.LeadingIndicator) {
+				it := newInitiative(ns, "bad-tz")
+				it.Spec.Reminders = []v1alpha1.Reminder{{Name: "weekly-why", Schedule: "0 9 * * MON", TimeZone: "Mars/Olympus_Mons", Channel: "all-hands", Message: "x"}}
+				return it, nil
+			},
+			want: "spec.reminders[0].timeZone: Invalid value: \"string\": unknown time zone Mars/Olympus_Mons evaluating rule: must be an IANA time zone name such as Europe/Berlin",
+		},
+		"known time zone and cron accepted": {
+			obj: func() (*v1alpha1.Initiative, *v1alpha1.LeadingIndicator) {
+				it := newInitiative(ns, "good-reminder")
+				it.Spec.Reminders = []v1alpha1.Reminder{{Name: "weekly-why", Schedule: "0 9 * * MON", TimeZone: "Europe/Berlin", Channel: "all-hands", Message: "x"},
+					{Name: "daily", Schedule: "@daily", TimeZone: "America/Argentina/Buenos_Aires", Channel: "all-hands", Message: "x"}}
+				return it, nil
+			},
+			want: "",
+		},
+		"duplicate reminder names": {
+			obj: func() (*v1alpha1.Initiative, *v1alpha1.LeadingIndicator) {
+				it := newInitiative(ns, "dup-reminders")
+				r := v1alpha1.Reminder{Name: "weekly-why", Schedule: "0 9 * * MON", Channel: "all-hands", Message: "x"}
+				it.Spec.Reminders = []v1alpha1.Reminder{r, r}
+				return it, nil
+			},
+			want: "spec.reminders[1]: Duplicate value",
+		},
+		"template over its size bound": {
+			obj: func() (*v1alpha1.Initiative, *v1alpha1.LeadingIndicator) {
+				it := newInitiative(ns, "long-template")
+				it.Spec.Reminders = []v1alpha1.Reminder{{Name: "weekly-why", Schedule: "0 9 * * MON", Channel: "all-hands", Message: strings.Repeat("x", 4097)}}
+				return it, nil
+			},
+			want: "spec.reminders[0].message: Too long: may not be more than 4096 bytes",
+		},
 		"behavior without BehaviorAdoption": {
 			obj: func() (*v1alpha1.Initiative, *v1alpha1.LeadingIndicator) {
 				ind := newIndicator(ns, "bad-behavior", "customer-first", "75")

@@ -68,10 +68,75 @@ type InitiativeSpec struct {
 	// +kubebuilder:validation:MaxItems=10
 	Approvals []Approval `json:"approvals,omitempty"`
 
-	// suspend pauses stage progression. Gates are still evaluated and shown.
+	// suspend pauses stage progression and suspends reminders. Gates are
+	// still evaluated and shown.
 	// +optional
 	Suspend *bool `json:"suspend,omitempty"`
+
+	// reminders keep the why in front of everyone: each is a CronJob that
+	// delivers a message rendered from the initiative to a Channel.
+	// +optional
+	// +listType=map
+	// +listMapKey=name
+	// +kubebuilder:validation:MaxItems=10
+	Reminders []Reminder `json:"reminders,omitempty"`
 }
+
+// Reminder is a scheduled message about the initiative.
+// +kubebuilder:validation:XValidation:rule="!has(self.stages) || self.stages.all(s, s.matches('^[A-Za-z][A-Za-z0-9-]*$'))",message="spec.reminders[].stages must be stage names"
+type Reminder struct {
+	// name identifies the reminder; its CronJob is named after it.
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=40
+	// +kubebuilder:validation:Pattern=`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`
+	Name string `json:"name"`
+
+	// schedule in cron format, e.g. "0 9 * * MON".
+	// +required
+	Schedule CronSchedule `json:"schedule"`
+
+	// timeZone is the IANA time zone of the schedule, e.g. Europe/Berlin.
+	// Defaults to UTC.
+	// +optional
+	TimeZone TimeZone `json:"timeZone,omitempty"`
+
+	// channel names a Channel in the same namespace.
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	// +kubebuilder:validation:Pattern=`^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$`
+	Channel string `json:"channel"`
+
+	// stages limits the reminder to these stages; in any other stage its
+	// CronJob is suspended. Empty means every stage.
+	// +optional
+	// +listType=set
+	// +kubebuilder:validation:MaxItems=10
+	// +kubebuilder:validation:items:MaxLength=63
+	Stages []string `json:"stages,omitempty"`
+
+	// message is a Go text/template over the initiative: .Why, .Stage,
+	// .Progress, .CoreValues, .Behaviors (name, description),
+	// .Indicators (name, category, value, target, unit, health, trend),
+	// .Sponsors, .Name and .Namespace.
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=4096
+	Message string `json:"message"`
+}
+
+// CronSchedule is a cron expression: five fields (minute hour day-of-month
+// month day-of-week) or a descriptor such as @weekly.
+// +kubebuilder:validation:MinLength=1
+// +kubebuilder:validation:MaxLength=128
+// +kubebuilder:validation:XValidation:rule="self.matches('^(@(yearly|annually|monthly|weekly|daily|midnight|hourly)|([0-9A-Za-z*?/,-]+ +){4}[0-9A-Za-z*?/,-]+)$')",message="must be a cron expression of five fields (minute hour day-of-month month day-of-week) or a descriptor such as @weekly"
+type CronSchedule string
+
+// TimeZone is an IANA time zone name such as Europe/Berlin.
+// +kubebuilder:validation:MaxLength=64
+// +kubebuilder:validation:XValidation:rule="self.matches('^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$') && timestamp('2000-01-01T00:00:00Z').getHours(self) >= 0",message="must be an IANA time zone name such as Europe/Berlin"
+type TimeZone string
 
 // Person is a sponsor or council member.
 type Person struct {
@@ -282,12 +347,53 @@ type InitiativeStatus struct {
 	// +optional
 	Indicators *IndicatorSummary `json:"indicators,omitempty"`
 
+	// reminders reports each reminder's CronJob and deliveries.
+	// +optional
+	// +listType=map
+	// +listMapKey=name
+	// +kubebuilder:validation:MaxItems=10
+	Reminders []ReminderStatus `json:"reminders,omitempty"`
+
 	// history lists every stage entered, oldest first. Entries are only
 	// ever appended or closed; spec edits and restarts never rewrite them.
 	// +optional
 	// +listType=atomic
 	// +kubebuilder:validation:MaxItems=64
 	History []StageRecord `json:"history,omitempty"`
+}
+
+// ReminderStatus is where a reminder stands.
+type ReminderStatus struct {
+	// name of the reminder.
+	// +required
+	// +kubebuilder:validation:MaxLength=40
+	Name string `json:"name"`
+
+	// cronJobName is the CronJob that delivers the reminder.
+	// +optional
+	// +kubebuilder:validation:MaxLength=63
+	CronJobName string `json:"cronJobName,omitempty"`
+
+	// suspended is true while the initiative is suspended or in a stage
+	// outside the reminder's stages.
+	// +optional
+	Suspended bool `json:"suspended,omitempty"`
+
+	// nextScheduleTime is when the reminder is next due (absent while suspended).
+	// +optional
+	NextScheduleTime *metav1.Time `json:"nextScheduleTime,omitempty"`
+
+	// lastScheduleTime is when the CronJob last started a delivery.
+	// +optional
+	LastScheduleTime *metav1.Time `json:"lastScheduleTime,omitempty"`
+
+	// lastSuccessfulTime is when a delivery last succeeded.
+	// +optional
+	LastSuccessfulTime *metav1.Time `json:"lastSuccessfulTime,omitempty"`
+
+	// lastFailureTime is when a delivery last failed.
+	// +optional
+	LastFailureTime *metav1.Time `json:"lastFailureTime,omitempty"`
 }
 
 // GateKind is the kind of an exit criterion.
@@ -385,6 +491,22 @@ const (
 	ReasonStageOverdue = "StageOverdue"
 	// ReasonOnTrack: MomentumAtRisk is False.
 	ReasonOnTrack = "OnTrack"
+
+	// ReasonChannelNotFound: a reminder names a Channel that does not exist.
+	ReasonChannelNotFound = "ChannelNotFound"
+	// ReasonTemplateInvalid: a reminder's message template does not parse or render.
+	ReasonTemplateInvalid = "TemplateInvalid"
+	// ReasonScheduleInvalid: a schedule or time zone the API server let
+	// through is still not one the controller can compute.
+	ReasonScheduleInvalid = "ScheduleInvalid"
+
+	// ConditionDeliveryFailing is True when the newest finished delivery of
+	// a reminder failed.
+	ConditionDeliveryFailing = "DeliveryFailing"
+	// ReasonDeliveryFailed: the newest Job of a reminder failed.
+	ReasonDeliveryFailed = "DeliveryFailed"
+	// ReasonDeliveriesSucceeding: no reminder's newest delivery failed.
+	ReasonDeliveriesSucceeding = "DeliveriesSucceeding"
 
 	// EventReasonStageAdvanced is the Event reason when the initiative moves
 	// to its next stage.

@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"flag"
 	"os"
+	"strings"
 
 	"k8s.io/apimachinery/pkg/runtime"
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
@@ -17,6 +18,9 @@ import (
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
 	"github.com/momentum-dev/momentum/controllers"
+	"github.com/momentum-dev/momentum/internal/cronjobs"
+	"github.com/momentum-dev/momentum/internal/notify"
+	"github.com/momentum-dev/momentum/internal/outbound"
 )
 
 var scheme = runtime.NewScheme()
@@ -26,7 +30,17 @@ func init() {
 	utilruntime.Must(v1alpha1.AddToScheme(scheme))
 }
 
+// stringList is a repeatable string flag.
+type stringList []string
+
+func (s *stringList) String() string     { return strings.Join(*s, ",") }
+func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
+
 func main() {
+	// The same binary delivers messages inside the Jobs it schedules.
+	if len(os.Args) > 1 && os.Args[1] == "notify" {
+		os.Exit(notify.Main(os.Args[2:], os.Stdout, os.Stderr))
+	}
 	var (
 		metricsAddr, probeAddr     string
 		leaderElect, secureMetrics bool
@@ -34,6 +48,8 @@ func main() {
 		concurrency                int
 		qps                        float64
 		burst                      int
+		jobImage                   string
+		allowHTTPHosts, allowCIDRs stringList
 	)
 	flag.StringVar(&metricsAddr, "metrics-bind-address", "0", "The address the metrics endpoint binds to. Use :8443 for HTTPS or :8080 for HTTP, or 0 to disable the metrics endpoint.")
 	flag.StringVar(&probeAddr, "health-probe-bind-address", ":8081", "The address the probe endpoint binds to, or 0 to disable it.")
@@ -43,6 +59,9 @@ func main() {
 	flag.IntVar(&concurrency, "max-concurrent-reconciles", 8, "How many objects of each kind are reconciled at once.")
 	flag.Float64Var(&qps, "kube-api-qps", 0, "Client-side limit of queries per second to the API server; 0 leaves it off and relies on the API server's priority and fairness.")
 	flag.IntVar(&burst, "kube-api-burst", 0, "Client-side burst of queries to the API server, with --kube-api-qps.")
+	flag.StringVar(&jobImage, "job-image", envOr("MOMENTUM_JOB_IMAGE", "momentum-manager:dev"), "Image of the Jobs that deliver messages: the manager's own image, which runs `notify`.")
+	flag.Var(&allowHTTPHosts, "allow-http-host", "A host that Channels may reach over plain http (repeatable). By default only https is allowed.")
+	flag.Var(&allowCIDRs, "allow-cidr", "An address range Channels may reach although it is loopback, link-local or private (repeatable). By default those are refused.")
 	opts := zap.Options{Development: false}
 	opts.BindFlags(flag.CommandLine)
 	flag.Parse()
@@ -60,23 +79,36 @@ func main() {
 		metricsOpts.FilterProvider = filters.WithAuthenticationAndAuthorization
 	}
 
+	cidrs, err := outbound.ParseCIDRs(allowCIDRs)
+	if err != nil {
+		log.Error(err, "Invalid --allow-cidr")
+		os.Exit(2)
+	}
+	policy := outbound.Policy{AllowHTTPHosts: allowHTTPHosts, AllowCIDRs: cidrs}
+
 	cfg := ctrl.GetConfigOrDie() // reads --kubeconfig, KUBECONFIG, in-cluster config, ~/.kube/config
 	if qps > 0 {
 		cfg.QPS, cfg.Burst = float32(qps), burst
 	}
-	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
+	mgrOpts := ctrl.Options{
 		Scheme:                 scheme,
 		Metrics:                metricsOpts,
 		HealthProbeBindAddress: probeAddr,
 		LeaderElection:         leaderElect,
 		LeaderElectionID:       "momentum.culture.momentum.dev",
-	})
+	}
+	controllers.ManagerOptions(&mgrOpts)
+	mgr, err := ctrl.NewManager(cfg, mgrOpts)
 	if err != nil {
 		log.Error(err, "Failed to create manager")
 		os.Exit(1)
 	}
 	ctx := ctrl.SetupSignalHandler()
-	if err := controllers.Setup(ctx, mgr, controllers.Options{MaxConcurrentReconciles: concurrency}); err != nil {
+	if err := controllers.Setup(ctx, mgr, controllers.Options{
+		MaxConcurrentReconciles: concurrency,
+		Jobs:                    cronjobs.Options{Image: jobImage, AllowHTTPHosts: allowHTTPHosts, AllowCIDRs: allowCIDRs},
+		Policy:                  policy,
+	}); err != nil {
 		log.Error(err, "Failed to set up controllers")
 		os.Exit(1)
 	}
@@ -93,4 +125,11 @@ func main() {
 		log.Error(err, "Manager stopped with an error")
 		os.Exit(1)
 	}
+}
+
+func envOr(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
 }

@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"time"
 
+	batchv1 "k8s.io/api/batch/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/events"
 	"k8s.io/utils/clock"
@@ -23,8 +25,10 @@ import (
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
 	"github.com/momentum-dev/momentum/internal/conditions"
+	"github.com/momentum-dev/momentum/internal/cronjobs"
 	"github.com/momentum-dev/momentum/internal/index"
 	"github.com/momentum-dev/momentum/internal/record"
+	"github.com/momentum-dev/momentum/internal/ssa"
 	"github.com/momentum-dev/momentum/internal/stages"
 )
 
@@ -38,11 +42,16 @@ type Reconciler struct {
 	Client   client.Client
 	Clock    clock.PassiveClock
 	Recorder events.EventRecorder
+	// Jobs configures the pods of reminder CronJobs.
+	Jobs cronjobs.Options
 }
 
 // +kubebuilder:rbac:groups=culture.momentum.dev,resources=initiatives,verbs=get;list;watch
 // +kubebuilder:rbac:groups=culture.momentum.dev,resources=initiatives/status,verbs=get;patch
 // +kubebuilder:rbac:groups=culture.momentum.dev,resources=leadingindicators,verbs=get;list;watch
+// +kubebuilder:rbac:groups=culture.momentum.dev,resources=channels,verbs=get;list;watch
+// +kubebuilder:rbac:groups=batch,resources=cronjobs,verbs=get;list;watch;create;patch;delete
+// +kubebuilder:rbac:groups=batch,resources=jobs,verbs=get;list;watch
 // +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
 
 // Reconcile fetches the initiative and the indicators it depends on, decides
@@ -59,8 +68,13 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 
 	var d decision
 	gateInds, ownInds, err := r.fetchIndicators(ctx, obj)
+	var ch children
 	if err == nil {
-		d = decide(obj, gateInds, ownInds, now)
+		ch, err = r.fetchChildren(ctx, obj)
+	}
+	if err == nil {
+		d = decide(obj, gateInds, ownInds, ch, r.Jobs, now)
+		err = r.applyReminders(ctx, obj, ch, d.reminders)
 	}
 	obj.Status.ObservedGeneration = conditions.Finish(&obj.Status.Conditions, obj.Status.ObservedGeneration, obj.Generation,
 		conditions.Result{Ready: d.ready, Stalled: d.stalled, Err: err}, now)
@@ -108,6 +122,66 @@ func (r *Reconciler) fetchIndicators(ctx context.Context, obj *v1alpha1.Initiati
 	return gate, own.Items, nil
 }
 
+// fetchChildren reads, from the cache, the Channels reminders name and the
+// CronJobs and Jobs the initiative owns.
+func (r *Reconciler) fetchChildren(ctx context.Context, obj *v1alpha1.Initiative) (children, error) {
+	ch := children{channels: map[string]*v1alpha1.Channel{}, cronJobs: map[string]*batchv1.CronJob{}}
+	if len(obj.Spec.Reminders) == 0 && obj.Status.Reminders == nil {
+		return ch, nil // nothing scheduled now or before: no lookups
+	}
+	for _, rem := range obj.Spec.Reminders {
+		c := &v1alpha1.Channel{}
+		err := r.Client.Get(ctx, types.NamespacedName{Namespace: obj.Namespace, Name: rem.Channel}, c)
+		switch {
+		case apierrors.IsNotFound(err):
+			continue
+		case err != nil:
+			return ch, fmt.Errorf("reading Channel %s: %w", rem.Channel, err)
+		}
+		ch.channels[rem.Channel] = c
+	}
+	owned := client.MatchingLabels{cronjobs.LabelManagedBy: cronjobs.ManagedBy, cronjobs.LabelInitiative: obj.Name}
+	cjs := &batchv1.CronJobList{}
+	if err := r.Client.List(ctx, cjs, client.InNamespace(obj.Namespace), owned); err != nil {
+		return ch, fmt.Errorf("listing CronJobs of the initiative: %w", err)
+	}
+	for i := range cjs.Items {
+		if metav1.IsControlledBy(&cjs.Items[i], obj) {
+			ch.cronJobs[cjs.Items[i].Name] = &cjs.Items[i]
+		}
+	}
+	jobs := &batchv1.JobList{}
+	if err := r.Client.List(ctx, jobs, client.InNamespace(obj.Namespace), owned); err != nil {
+		return ch, fmt.Errorf("listing Jobs of the initiative: %w", err)
+	}
+	ch.jobs = jobs.Items
+	return ch, nil
+}
+
+// applyReminders writes the CronJobs that changed, with server-side apply
+// and one field owner, and removes owned CronJobs no reminder wants.
+func (r *Reconciler) applyReminders(ctx context.Context, obj *v1alpha1.Initiative, ch children, plan reminderPlan) error {
+	log := logf.FromContext(ctx)
+	owner := metav1.NewControllerRef(obj, v1alpha1.GroupVersion.WithKind("Initiative"))
+	for _, cj := range plan.apply {
+		cj.OwnerReferences = []metav1.OwnerReference{*owner}
+		if err := ssa.Apply(ctx, r.Client, cj); err != nil {
+			return fmt.Errorf("applying CronJob %s: %w", cj.Name, err)
+		}
+		log.Info("Applied CronJob", "cronjob", cj.Name, "suspended", *cj.Spec.Suspend)
+	}
+	for name, cj := range ch.cronJobs {
+		if plan.keep[name] {
+			continue
+		}
+		if err := r.Client.Delete(ctx, cj, client.Preconditions{UID: &cj.UID}); client.IgnoreNotFound(err) != nil {
+			return fmt.Errorf("deleting CronJob %s of a removed reminder: %w", name, err)
+		}
+		log.Info("Deleted CronJob of a removed reminder", "cronjob", name)
+	}
+	return nil
+}
+
 // after turns a due time into a requeue delay; zero means no time-based
 // event is pending. A due time already passed (a chained stage advance) asks
 // for an immediate retry.
@@ -126,6 +200,9 @@ func after(at, now time.Time) time.Duration {
 func (r *Reconciler) SetupWithManager(mgr manager.Manager, opts ctrl.Options) error {
 	return builder.ControllerManagedBy(mgr).
 		For(&v1alpha1.Initiative{}, builder.WithPredicates(predicate.Or(predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}))).
+		Owns(&batchv1.CronJob{}).
+		Watches(&batchv1.Job{}, handler.EnqueueRequestsFromMapFunc(initiativeOfJob)).
+		Watches(&v1alpha1.Channel{}, handler.EnqueueRequestsFromMapFunc(r.initiativesUsing)).
 		Watches(&v1alpha1.LeadingIndicator{}, handler.EnqueueRequestsFromMapFunc(r.initiativesOf)).
 		WithOptions(opts).
 		Named("initiative").
@@ -146,6 +223,29 @@ func (r *Reconciler) initiativesOf(ctx context.Context, o client.Object) []recon
 		if it.Name != ind.Spec.InitiativeRef.Name {
 			reqs = append(reqs, reconcile.Request{NamespacedName: types.NamespacedName{Namespace: it.Namespace, Name: it.Name}})
 		}
+	}
+	return reqs
+}
+
+// initiativeOfJob maps a delivery Job to its initiative through its labels.
+func initiativeOfJob(_ context.Context, o client.Object) []reconcile.Request {
+	name := o.GetLabels()[cronjobs.LabelInitiative]
+	if name == "" || o.GetLabels()[cronjobs.LabelReminder] == "" {
+		return nil
+	}
+	return []reconcile.Request{{NamespacedName: types.NamespacedName{Namespace: o.GetNamespace(), Name: name}}}
+}
+
+// initiativesUsing maps a Channel to the initiatives whose reminders name it.
+func (r *Reconciler) initiativesUsing(ctx context.Context, o client.Object) []reconcile.Request {
+	list := &v1alpha1.InitiativeList{}
+	if err := r.Client.List(ctx, list, client.InNamespace(o.GetNamespace()), client.MatchingFields{index.InitiativeByChannel: o.GetName()}); err != nil {
+		logf.FromContext(ctx).Error(err, "Failed to list initiatives using channel", "channel", o.GetName())
+		return nil
+	}
+	reqs := make([]reconcile.Request, 0, len(list.Items))
+	for _, it := range list.Items {
+		reqs = append(reqs, reconcile.Request{NamespacedName: types.NamespacedName{Namespace: it.Namespace, Name: it.Name}})
 	}
 	return reqs
 }

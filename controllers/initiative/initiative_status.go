@@ -12,6 +12,7 @@ import (
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
 	"github.com/momentum-dev/momentum/internal/conditions"
+	"github.com/momentum-dev/momentum/internal/cronjobs"
 	"github.com/momentum-dev/momentum/internal/momentum"
 	"github.com/momentum-dev/momentum/internal/record"
 	"github.com/momentum-dev/momentum/internal/stages"
@@ -24,12 +25,13 @@ type decision struct {
 	events    []record.Event
 	entered   *stages.Transition
 	recheckAt time.Time
+	reminders reminderPlan
 }
 
 // decide writes the status fields the initiative owns (everything but the
 // Ready/Reconciling/Stalled contract, which conditions.Finish applies) and
 // returns the decision. It reads no API and no clock: all inputs are given.
-func decide(obj *v1alpha1.Initiative, gateInds map[string]*v1alpha1.LeadingIndicator, ownInds []v1alpha1.LeadingIndicator, now time.Time) decision {
+func decide(obj *v1alpha1.Initiative, gateInds map[string]*v1alpha1.LeadingIndicator, ownInds []v1alpha1.LeadingIndicator, ch children, opts cronjobs.Options, now time.Time) decision {
 	st := &obj.Status
 	in := stages.Input{Spec: obj.Spec, Status: *st, Indicators: map[string]stages.Indicator{}, Now: now}
 	for name, ind := range gateInds {
@@ -74,16 +76,35 @@ func decide(obj *v1alpha1.Initiative, gateInds map[string]*v1alpha1.LeadingIndic
 	}
 	conditions.Set(&st.Conditions, v1alpha1.ConditionMomentumAtRisk, riskStatus, risk.Reason, risk.Message, obj.Generation, now)
 
-	d.recheckAt = earliest(out.RecheckAt, risk.RecheckAt)
+	d.reminders = planReminders(obj, ownInds, ch, opts, now)
+	st.Reminders = d.reminders.statuses
+	if len(obj.Spec.Reminders) > 0 {
+		status, reason, msg := deliveryCondition(d.reminders.failing)
+		conditions.Set(&st.Conditions, v1alpha1.ConditionDeliveryFailing, status, reason, msg, obj.Generation, now)
+	} else {
+		meta.RemoveStatusCondition(&st.Conditions, v1alpha1.ConditionDeliveryFailing)
+	}
+
+	d.recheckAt = earliest(earliest(out.RecheckAt, risk.RecheckAt), d.reminders.nextAt)
 	if out.Entered != nil && out.Ready && !out.Final && !suspended(obj) {
 		d.recheckAt = now // the next stage's gates are met too: take it in its own step
 	}
 
 	switch {
+	case len(d.reminders.invalid) > 0:
+		d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonTemplateInvalid, fmt.Sprintf(
+			"%s: fix spec.reminders (the last good CronJob is kept until then)", strings.Join(d.reminders.invalid, "; ")))
+		d.stalled = v1alpha1.ReasonTemplateInvalid
+		d.events = append(d.events, warnOnce(prevReady, d.ready)...)
 	case len(out.MissingIndicators) > 0:
 		d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonIndicatorNotFound, fmt.Sprintf(
 			"LeadingIndicator %s not found in namespace %s: create it, or remove it from spec.stages[].exitCriteria.indicators",
 			strings.Join(out.MissingIndicators, ", "), obj.Namespace))
+		d.events = append(d.events, warnOnce(prevReady, d.ready)...)
+	case len(d.reminders.missingChannels) > 0:
+		d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonChannelNotFound, fmt.Sprintf(
+			"Channel %s named in spec.reminders[].channel not found in namespace %s: create it, or fix the reminder",
+			strings.Join(d.reminders.missingChannels, ", "), obj.Namespace))
 		d.events = append(d.events, warnOnce(prevReady, d.ready)...)
 	case suspended(obj):
 		d.ready = conditions.Ready(metav1.ConditionTrue, v1alpha1.ReasonSuspended, fmt.Sprintf(

@@ -18,6 +18,8 @@ const (
 	// InitiativeByGateIndicator indexes Initiatives by the indicators their
 	// gates name, in any stage.
 	InitiativeByGateIndicator = "spec.stages.exitCriteria.indicators.name"
+	// InitiativeByChannel indexes Initiatives by the Channels their reminders name.
+	InitiativeByChannel = "spec.reminders.channel"
 )
 
 // Register adds the indexes to the manager's cache.
@@ -27,7 +29,16 @@ func Register(ctx context.Context, indexer client.FieldIndexer) error {
 	}); err != nil {
 		return err
 	}
-	return indexer.IndexField(ctx, &v1alpha1.Initiative{}, InitiativeByGateIndicator, func(o client.Object) []string {
+	if err := indexer.IndexField(ctx, &v1alpha1.Initiative{}, InitiativeByGateIndicator, func(o client.Object) []string {
 		return stages.IndicatorNames(o.(*v1alpha1.Initiative).Spec)
+	}); err != nil {
+		return err
+	}
+	return indexer.IndexField(ctx, &v1alpha1.Initiative{}, InitiativeByChannel, func(o client.Object) []string {
+		var names []string
+		for _, r := range o.(*v1alpha1.Initiative).Spec.Reminders {
+			names = append(names, r.Channel)
+		}
+		return names
 	})
 }

@@ -1,0 +1,156 @@
+package initiative
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/robfig/cron/v3"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
+
+	"github.com/momentum-dev/momentum/api/v1alpha1"
+	"github.com/momentum-dev/momentum/internal/cronjobs"
+	"github.com/momentum-dev/momentum/internal/render"
+)
+
+// children is what the reminders of an initiative depend on, read from the cache.
+type children struct {
+	// channels named by reminders, by name; a missing name was not found.
+	channels map[string]*v1alpha1.Channel
+	// cronJobs owned by the initiative, by name.
+	cronJobs map[string]*batchv1.CronJob
+	// jobs the initiative's CronJobs created.
+	jobs []batchv1.Job
+}
+
+// reminderPlan is what planReminders decides.
+type reminderPlan struct {
+	// apply holds the CronJobs to write: desired and different from what exists.
+	apply []*batchv1.CronJob
+	// keep names every CronJob that must stay; owned ones not in it are removed.
+	keep map[string]bool
+	// statuses of every reminder, in spec order.
+	statuses []v1alpha1.ReminderStatus
+	// missingChannels names Channels reminders reference but that do not exist.
+	missingChannels []string
+	// invalid says which reminder cannot be rendered or scheduled and why.
+	invalid []string
+	// failing names reminders whose newest delivery failed.
+	failing []string
+	// nextAt is the earliest next schedule time of an active reminder.
+	nextAt time.Time
+}
+
+// planReminders derives each reminder's desired CronJob and status. It must
+// run after the stage decision, since messages render the new stage and
+// progress. A reminder whose template or schedule is broken keeps its last
+// good CronJob untouched.
+func planReminders(obj *v1alpha1.Initiative, ownInds []v1alpha1.LeadingIndicator, ch children, opts cronjobs.Options, now time.Time) reminderPlan {
+	plan := reminderPlan{keep: map[string]bool{}}
+	data := render.DataFor(obj, ownInds)
+	for _, rem := range obj.Spec.Reminders {
+		name := cronjobs.Name(obj.Name, rem.Name)
+		st := v1alpha1.ReminderStatus{Name: rem.Name, CronJobName: name}
+		existing := ch.cronJobs[name]
+		if existing != nil {
+			st.LastScheduleTime = existing.Status.LastScheduleTime
+			plan.keep[name] = true
+		}
+		st.LastSuccessfulTime, st.LastFailureTime = deliveries(ch.jobs, rem.Name)
+		if st.LastFailureTime != nil && (st.LastSuccessfulTime == nil || st.LastSuccessfulTime.Before(st.LastFailureTime)) {
+			plan.failing = append(plan.failing, rem.Name)
+		}
+		st.Suspended = ptr.Deref(obj.Spec.Suspend, false) || (len(rem.Stages) > 0 && !slices.Contains(rem.Stages, obj.Status.Stage))
+
+		sched, err := cron.ParseStandard(cronSpec(rem))
+		if err != nil {
+			plan.invalid = append(plan.invalid, fmt.Sprintf("reminder %s: schedule %q: %v", rem.Name, rem.Schedule, err))
+			plan.statuses = append(plan.statuses, st)
+			continue
+		}
+		if !st.Suspended {
+			next := sched.Next(now)
+			st.NextScheduleTime = ptr.To(metav1.NewTime(next))
+			if plan.nextAt.IsZero() || next.Before(plan.nextAt) {
+				plan.nextAt = next
+			}
+		}
+		text, err := render.Message(rem.Message, data)
+		if err != nil {
+			plan.invalid = append(plan.invalid, fmt.Sprintf("reminder %s: %v", rem.Name, err))
+			plan.statuses = append(plan.statuses, st)
+			continue
+		}
+		channel, ok := ch.channels[rem.Channel]
+		if !ok {
+			plan.missingChannels = append(plan.missingChannels, rem.Channel)
+			plan.statuses = append(plan.statuses, st)
+			continue
+		}
+		desired := cronjobs.CronJob(cronjobs.Delivery{
+			Name: name, Namespace: obj.Namespace,
+			Labels:   map[string]string{cronjobs.LabelInitiative: obj.Name, cronjobs.LabelReminder: rem.Name},
+			Schedule: string(rem.Schedule), TimeZone: string(rem.TimeZone), Suspend: st.Suspended,
+			ChannelType: channel.Spec.Type, SecretName: channel.Spec.SecretRef.Name,
+			Kind: "reminder", Source: rem.Name, Initiative: obj.Namespace + "/" + obj.Name,
+			Title: "Reminder: " + rem.Name, Text: text,
+		}, opts)
+		plan.keep[name] = true
+		if !cronjobs.Unchanged(existing, desired) {
+			plan.apply = append(plan.apply, desired)
+		}
+		plan.statuses = append(plan.statuses, st)
+	}
+	sort.Strings(plan.missingChannels)
+	plan.missingChannels = slices.Compact(plan.missingChannels)
+	return plan
+}
+
+// deliveries reads the newest successful and failed delivery of a reminder
+// from the Jobs its CronJob created.
+func deliveries(jobs []batchv1.Job, reminder string) (success, failure *metav1.Time) {
+	for i := range jobs {
+		j := &jobs[i]
+		if j.Labels[cronjobs.LabelReminder] != reminder {
+			continue
+		}
+		for _, c := range j.Status.Conditions {
+			if c.Status != corev1.ConditionTrue {
+				continue
+			}
+			at := c.LastTransitionTime
+			switch c.Type {
+			case batchv1.JobComplete:
+				if success == nil || success.Before(&at) {
+					success = ptr.To(at)
+				}
+			case batchv1.JobFailed:
+				if failure == nil || failure.Before(&at) {
+					failure = ptr.To(at)
+				}
+			}
+		}
+	}
+	return success, failure
+}
+
+func cronSpec(rem v1alpha1.Reminder) string {
+	if rem.TimeZone == "" {
+		return string(rem.Schedule)
+	}
+	return "CRON_TZ=" + string(rem.TimeZone) + " " + string(rem.Schedule)
+}
+
+// deliveryCondition summarises the reminders' newest deliveries.
+func deliveryCondition(failing []string) (metav1.ConditionStatus, string, string) {
+	if len(failing) == 0 {
+		return metav1.ConditionFalse, v1alpha1.ReasonDeliveriesSucceeding, "No reminder's newest delivery failed"
+	}
+	return metav1.ConditionTrue, v1alpha1.ReasonDeliveryFailed, fmt.Sprintf(
+		"The newest delivery of reminder %s failed: see `kubectl logs job/<name>` of its CronJob, and the Channel's status", strings.Join(failing, ", "))
+}

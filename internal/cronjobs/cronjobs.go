@@ -1,0 +1,207 @@
+// Package cronjobs builds the desired CronJobs (and their pods) that deliver
+// Momentum's messages: reminders and recognition spotlights. Everything here
+// is a pure function of its inputs; the controllers apply the result.
+package cronjobs
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"strings"
+
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
+
+	"github.com/momentum-dev/momentum/api/v1alpha1"
+)
+
+// Labels and annotations on everything Momentum schedules.
+const (
+	// LabelManagedBy marks objects Momentum owns; the manager caches only those.
+	LabelManagedBy = "app.kubernetes.io/managed-by"
+	// ManagedBy is the value of LabelManagedBy.
+	ManagedBy = "momentum"
+	// LabelInitiative names the initiative a delivery belongs to.
+	LabelInitiative = "culture.momentum.dev/initiative"
+	// LabelReminder names the reminder a delivery belongs to.
+	LabelReminder = "culture.momentum.dev/reminder"
+	// LabelCampaign names the recognition campaign a delivery belongs to.
+	LabelCampaign = "culture.momentum.dev/campaign"
+	// AnnotationSpecHash is a hash of what Momentum applied; equal hashes
+	// mean there is nothing to write.
+	AnnotationSpecHash = "culture.momentum.dev/spec-hash"
+	// AnnotationNominations lists, on a spotlight's job template, the
+	// nominations its digest publishes.
+	AnnotationNominations = "culture.momentum.dev/nominations"
+	// FieldOwner is the server-side apply field manager of the controllers.
+	FieldOwner = "momentum"
+)
+
+// Options are the manager's settings for every delivery pod.
+type Options struct {
+	// Image runs `notify`; it is the manager's own image.
+	Image string
+	// AllowHTTPHosts and AllowCIDRs relax the outbound policy, as the
+	// manager was told to.
+	AllowHTTPHosts []string
+	AllowCIDRs     []string
+}
+
+// Delivery is one scheduled message.
+type Delivery struct {
+	// Name is the CronJob's name; Namespace its namespace.
+	Name, Namespace string
+	// Labels identify the owner (initiative, reminder or campaign).
+	Labels map[string]string
+	// Annotations go on the job template (e.g. the nominations published).
+	Annotations map[string]string
+	// Schedule and TimeZone of the CronJob.
+	Schedule, TimeZone string
+	// Suspend pauses the CronJob without deleting it.
+	Suspend bool
+	// Channel is where to deliver.
+	ChannelType v1alpha1.ChannelType
+	SecretName  string
+	// Message and the envelope the notify command sends.
+	Kind, Title, Text, Initiative, Source string
+}
+
+// Settings every delivery CronJob gets.
+const (
+	startingDeadlineSeconds = 300 // a run missed by more than 5 minutes is skipped, not replayed late
+	historyLimit            = 3
+	backoffLimit            = 3
+	activeDeadlineSeconds   = 300
+	ttlAfterFinished        = 7 * 24 * 3600 // finished Jobs stay a week for `kubectl logs`
+	secretMountPath         = "/etc/momentum/channel"
+	nonRootUID              = 65532
+)
+
+// CronJob returns the desired CronJob for a delivery, with the spec hash
+// annotation set. The caller adds the controller owner reference.
+func CronJob(d Delivery, o Options) *batchv1.CronJob {
+	labels := map[string]string{LabelManagedBy: ManagedBy}
+	for k, v := range d.Labels {
+		labels[k] = v
+	}
+	cj := &batchv1.CronJob{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "batch/v1", Kind: "CronJob"},
+		ObjectMeta: metav1.ObjectMeta{Name: d.Name, Namespace: d.Namespace, Labels: labels},
+		Spec: batchv1.CronJobSpec{
+			Schedule:                   d.Schedule,
+			TimeZone:                   timeZone(d.TimeZone),
+			ConcurrencyPolicy:          batchv1.ForbidConcurrent,
+			StartingDeadlineSeconds:    ptr.To[int64](startingDeadlineSeconds),
+			Suspend:                    ptr.To(d.Suspend),
+			SuccessfulJobsHistoryLimit: ptr.To[int32](historyLimit),
+			FailedJobsHistoryLimit:     ptr.To[int32](historyLimit),
+			JobTemplate: batchv1.JobTemplateSpec{
+				ObjectMeta: metav1.ObjectMeta{Labels: labels, Annotations: d.Annotations},
+				Spec: batchv1.JobSpec{
+					BackoffLimit:            ptr.To[int32](backoffLimit),
+					ActiveDeadlineSeconds:   ptr.To[int64](activeDeadlineSeconds),
+					TTLSecondsAfterFinished: ptr.To[int32](ttlAfterFinished),
+					Template: corev1.PodTemplateSpec{
+						ObjectMeta: metav1.ObjectMeta{Labels: labels},
+						Spec:       PodSpec(d, o),
+					},
+				},
+			},
+		},
+	}
+	cj.Annotations = map[string]string{AnnotationSpecHash: hash(cj)}
+	return cj
+}
+
+// PodSpec is the pod that delivers d: the manager image running `notify`,
+// with the channel's Secret mounted read-only. It meets the restricted Pod
+// Security Standard and mounts no service-account token: it needs no API access.
+func PodSpec(d Delivery, o Options) corev1.PodSpec {
+	args := []string{"notify", "--type=" + string(d.ChannelType), "--secret-dir=" + secretMountPath}
+	for _, h := range o.AllowHTTPHosts {
+		args = append(args, "--allow-http-host="+h)
+	}
+	for _, c := range o.AllowCIDRs {
+		args = append(args, "--allow-cidr="+c)
+	}
+	return corev1.PodSpec{
+		RestartPolicy:                corev1.RestartPolicyNever,
+		AutomountServiceAccountToken: ptr.To(false),
+		EnableServiceLinks:           ptr.To(false),
+		SecurityContext: &corev1.PodSecurityContext{
+			RunAsNonRoot:   ptr.To(true),
+			RunAsUser:      ptr.To[int64](nonRootUID),
+			RunAsGroup:     ptr.To[int64](nonRootUID),
+			FSGroup:        ptr.To[int64](nonRootUID), // lets the non-root user read the Secret files
+			SeccompProfile: &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault},
+		},
+		Containers: []corev1.Container{{
+			Name:  "notify",
+			Image: o.Image,
+			Args:  args,
+			Env: []corev1.EnvVar{
+				{Name: "MOMENTUM_KIND", Value: d.Kind},
+				{Name: "MOMENTUM_NAME", Value: d.Source},
+				{Name: "MOMENTUM_INITIATIVE", Value: d.Initiative},
+				{Name: "MOMENTUM_TITLE", Value: d.Title},
+				{Name: "MOMENTUM_MESSAGE", Value: d.Text},
+			},
+			SecurityContext: &corev1.SecurityContext{
+				AllowPrivilegeEscalation: ptr.To(false),
+				ReadOnlyRootFilesystem:   ptr.To(true),
+				RunAsNonRoot:             ptr.To(true),
+				Capabilities:             &corev1.Capabilities{Drop: []corev1.Capability{"ALL"}},
+				SeccompProfile:           &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault},
+			},
+			Resources: corev1.ResourceRequirements{
+				Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("10m"), corev1.ResourceMemory: resource.MustParse("16Mi")},
+				Limits:   corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("100m"), corev1.ResourceMemory: resource.MustParse("64Mi")},
+			},
+			VolumeMounts: []corev1.VolumeMount{{Name: "channel", MountPath: secretMountPath, ReadOnly: true}},
+		}},
+		Volumes: []corev1.Volume{{
+			Name: "channel",
+			VolumeSource: corev1.VolumeSource{Secret: &corev1.SecretVolumeSource{
+				SecretName:  d.SecretName,
+				DefaultMode: ptr.To[int32](0o440),
+			}},
+		}},
+	}
+}
+
+// Name joins parts into a CronJob name of at most 52 characters (the
+// CronJob limit, so that its Jobs' names fit); longer names are cut and
+// given a hash of the whole so that they stay unique and deterministic.
+func Name(parts ...string) string {
+	const limit = 52
+	name := strings.Join(parts, "-")
+	if len(name) <= limit {
+		return name
+	}
+	sum := sha256.Sum256([]byte(name))
+	return strings.TrimRight(name[:limit-9], "-.") + "-" + hex.EncodeToString(sum[:])[:8]
+}
+
+// Unchanged reports whether existing already carries what desired would apply.
+func Unchanged(existing, desired *batchv1.CronJob) bool {
+	return existing != nil && existing.Annotations[AnnotationSpecHash] == desired.Annotations[AnnotationSpecHash]
+}
+
+func hash(cj *batchv1.CronJob) string {
+	data, _ := json.Marshal(struct {
+		Labels map[string]string
+		Spec   batchv1.CronJobSpec
+	}{cj.Labels, cj.Spec})
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])[:16]
+}
+
+func timeZone(tz string) *string {
+	if tz == "" {
+		return nil
+	}
+	return &tz
+}
