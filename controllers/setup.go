@@ -19,6 +19,7 @@ import (
 	"github.com/momentum-dev/momentum/controllers/channel"
 	"github.com/momentum-dev/momentum/controllers/initiative"
 	"github.com/momentum-dev/momentum/controllers/leadingindicator"
+	"github.com/momentum-dev/momentum/controllers/recognitioncampaign"
 	"github.com/momentum-dev/momentum/internal/cronjobs"
 	"github.com/momentum-dev/momentum/internal/index"
 	"github.com/momentum-dev/momentum/internal/outbound"
@@ -84,6 +85,14 @@ func Setup(ctx context.Context, mgr manager.Manager, opts Options) error {
 		Policy:   opts.Policy,
 	}).SetupWithManager(mgr, ctrlOpts); err != nil {
 		return fmt.Errorf("setting up the Channel controller: %w", err)
+	}
+	if err := (&recognitioncampaign.Reconciler{
+		Client:   mgr.GetClient(),
+		Clock:    opts.Clock,
+		Recorder: mgr.GetEventRecorder("momentum-recognitioncampaign"),
+		Jobs:     opts.Jobs,
+	}).SetupWithManager(mgr, ctrlOpts); err != nil {
+		return fmt.Errorf("setting up the RecognitionCampaign controller: %w", err)
 	}
 	return nil
 }

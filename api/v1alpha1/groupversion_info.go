@@ -26,6 +26,7 @@ func addKnownTypes(s *runtime.Scheme) error {
 		&Initiative{}, &InitiativeList{},
 		&LeadingIndicator{}, &LeadingIndicatorList{},
 		&Channel{}, &ChannelList{},
+		&RecognitionCampaign{}, &RecognitionCampaignList{},
 	)
 	metav1.AddToGroupVersion(s, GroupVersion)
 	return nil

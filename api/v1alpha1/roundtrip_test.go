@@ -32,7 +32,7 @@ func TestRoundTrip(t *testing.T) {
 		},
 	)
 	for i := 0; i < 200; i++ {
-		for _, obj := range []any{&Initiative{}, &LeadingIndicator{}} {
+		for _, obj := range []any{&Initiative{}, &LeadingIndicator{}, &Channel{}, &RecognitionCampaign{}} {
 			f.Fill(obj)
 			data, err := json.Marshal(obj)
 			if err != nil {
@@ -46,6 +46,12 @@ func TestRoundTrip(t *testing.T) {
 				err, back, copied = json.Unmarshal(data, b), b, o.DeepCopy()
 			case *LeadingIndicator:
 				b := &LeadingIndicator{}
+				err, back, copied = json.Unmarshal(data, b), b, o.DeepCopy()
+			case *Channel:
+				b := &Channel{}
+				err, back, copied = json.Unmarshal(data, b), b, o.DeepCopy()
+			case *RecognitionCampaign:
+				b := &RecognitionCampaign{}
 				err, back, copied = json.Unmarshal(data, b), b, o.DeepCopy()
 			}
 			if err != nil {

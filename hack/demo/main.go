@@ -96,11 +96,15 @@ func run(ctx context.Context, managerBin, workDir string, once bool, out *os.Fil
 	if err := kubectl("apply", "--server-side", "-k", filepath.Join(testenv.RepoRoot(), "config", "samples")); err != nil {
 		return err
 	}
-	if err := kubectl("wait", "-n", "culture", "--for=condition=Ready", "--timeout=60s", "initiatives,leadingindicators", "--all"); err != nil {
+	if err := kubectl("wait", "-n", "culture", "--for=condition=Ready", "--timeout=60s", "initiatives,leadingindicators,channels,recognitioncampaigns", "--all"); err != nil {
 		return fmt.Errorf("waiting for the sample program to be Ready (see %s): %w", mgrLog.Name(), err)
 	}
 	fmt.Fprintln(out)
 	if err := kubectl("get", "momentum", "-n", "culture"); err != nil {
+		return err
+	}
+	fmt.Fprintln(out)
+	if err := kubectl("get", "cronjobs", "-n", "culture", "-l", "app.kubernetes.io/managed-by=momentum"); err != nil {
 		return err
 	}
 	fmt.Fprintln(out)

@@ -37,6 +37,9 @@ func TestDemoShowsTheSampleProgram(t *testing.T) {
 		"leadingindicator.culture.momentum.dev/employee-awareness",
 		"employee-awareness is AtRisk: 66 < target 75",
 		"action bright-spots-analysis is not done yet (owner: Ravi Patel)",
+		"channel.culture.momentum.dev/all-hands",
+		"customer-first-weekly-why",
+		"recognitioncampaign.culture.momentum.dev/customer-heroes",
 	} {
 		if !strings.Contains(string(printed), want) {
 			t.Errorf("demo output lacks %q:\n%s", want, printed)

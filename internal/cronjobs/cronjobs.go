@@ -120,7 +120,8 @@ func CronJob(d Delivery, o Options) *batchv1.CronJob {
 // with the channel's Secret mounted read-only. It meets the restricted Pod
 // Security Standard and mounts no service-account token: it needs no API access.
 func PodSpec(d Delivery, o Options) corev1.PodSpec {
-	args := []string{"notify", "--type=" + string(d.ChannelType), "--secret-dir=" + secretMountPath}
+	args := make([]string, 0, 3+len(o.AllowHTTPHosts)+len(o.AllowCIDRs))
+	args = append(args, "notify", "--type="+string(d.ChannelType), "--secret-dir="+secretMountPath)
 	for _, h := range o.AllowHTTPHosts {
 		args = append(args, "--allow-http-host="+h)
 	}

@@ -20,6 +20,10 @@ const (
 	InitiativeByGateIndicator = "spec.stages.exitCriteria.indicators.name"
 	// InitiativeByChannel indexes Initiatives by the Channels their reminders name.
 	InitiativeByChannel = "spec.reminders.channel"
+	// CampaignByInitiative indexes RecognitionCampaigns by spec.initiativeRef.name.
+	CampaignByInitiative = "spec.initiativeRef.name"
+	// CampaignByChannel indexes RecognitionCampaigns by spec.channel.
+	CampaignByChannel = "spec.channel"
 )
 
 // Register adds the indexes to the manager's cache.
@@ -34,11 +38,22 @@ func Register(ctx context.Context, indexer client.FieldIndexer) error {
 	}); err != nil {
 		return err
 	}
-	return indexer.IndexField(ctx, &v1alpha1.Initiative{}, InitiativeByChannel, func(o client.Object) []string {
-		var names []string
-		for _, r := range o.(*v1alpha1.Initiative).Spec.Reminders {
+	if err := indexer.IndexField(ctx, &v1alpha1.Initiative{}, InitiativeByChannel, func(o client.Object) []string {
+		reminders := o.(*v1alpha1.Initiative).Spec.Reminders
+		names := make([]string, 0, len(reminders))
+		for _, r := range reminders {
 			names = append(names, r.Channel)
 		}
 		return names
+	}); err != nil {
+		return err
+	}
+	if err := indexer.IndexField(ctx, &v1alpha1.RecognitionCampaign{}, CampaignByInitiative, func(o client.Object) []string {
+		return []string{o.(*v1alpha1.RecognitionCampaign).Spec.InitiativeRef.Name}
+	}); err != nil {
+		return err
+	}
+	return indexer.IndexField(ctx, &v1alpha1.RecognitionCampaign{}, CampaignByChannel, func(o client.Object) []string {
+		return []string{o.(*v1alpha1.RecognitionCampaign).Spec.Channel}
 	})
 }

@@ -50,7 +50,7 @@ func StartControllerManager(kubeconfig string, logTo *os.File) (*ControllerManag
 	}
 	cmd := exec.Command(bin,
 		"--kubeconfig="+kubeconfig,
-		"--controllers=garbagecollector,cronjob,job,namespace",
+		"--controllers=garbagecollector,cronjob,job,namespace,serviceaccount",
 		"--leader-elect=false",
 		"--secure-port=0",
 		"--concurrent-gc-syncs=5",

@@ -1,0 +1,212 @@
+// Package recognitioncampaign reconciles RecognitionCampaigns: it judges
+// their nominations against the initiative's behaviors, publishes the
+// pending ones in a scheduled spotlight CronJob, and remembers what each
+// finished delivery published so no nomination is published twice.
+package recognitioncampaign
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	batchv1 "k8s.io/api/batch/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/tools/events"
+	"k8s.io/utils/clock"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	logf "sigs.k8s.io/controller-runtime/pkg/log"
+	"sigs.k8s.io/controller-runtime/pkg/manager"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	"github.com/momentum-dev/momentum/api/v1alpha1"
+	"github.com/momentum-dev/momentum/internal/conditions"
+	"github.com/momentum-dev/momentum/internal/cronjobs"
+	"github.com/momentum-dev/momentum/internal/index"
+	"github.com/momentum-dev/momentum/internal/record"
+	"github.com/momentum-dev/momentum/internal/ssa"
+)
+
+// conflictRetry is how soon a reconcile that lost a write race runs again;
+// the write it lost to may be our own status, which the predicates do not replay.
+const conflictRetry = time.Second
+
+// Reconciler reconciles RecognitionCampaigns.
+type Reconciler struct {
+	Client   client.Client
+	Clock    clock.PassiveClock
+	Recorder events.EventRecorder
+	// Jobs configures the pods of spotlight CronJobs.
+	Jobs cronjobs.Options
+}
+
+// +kubebuilder:rbac:groups=culture.momentum.dev,resources=recognitioncampaigns,verbs=get;list;watch
+// +kubebuilder:rbac:groups=culture.momentum.dev,resources=recognitioncampaigns/status,verbs=get;patch
+// +kubebuilder:rbac:groups=culture.momentum.dev,resources=initiatives,verbs=get;list;watch
+// +kubebuilder:rbac:groups=culture.momentum.dev,resources=channels,verbs=get;list;watch
+// +kubebuilder:rbac:groups=batch,resources=cronjobs,verbs=get;list;watch;create;patch;delete
+// +kubebuilder:rbac:groups=batch,resources=jobs,verbs=get;list;watch
+// +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
+
+// Reconcile fetches the campaign and what it depends on, decides its status
+// and spotlight CronJob, applies the CronJob if it changed, writes status
+// once if it changed, and asks to be called again at the next spotlight.
+func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reconcile.Result, error) {
+	log := logf.FromContext(ctx)
+	obj := &v1alpha1.RecognitionCampaign{}
+	if err := r.Client.Get(ctx, req.NamespacedName, obj); err != nil {
+		return reconcile.Result{}, client.IgnoreNotFound(err)
+	}
+	before := obj.DeepCopy()
+	now := r.Clock.Now()
+
+	var d decision
+	in, err := r.fetch(ctx, obj)
+	if err == nil {
+		d = decide(obj, in, r.Jobs, now)
+		err = r.apply(ctx, obj, in, d)
+	}
+	obj.Status.ObservedGeneration = conditions.Finish(&obj.Status.Conditions, obj.Status.ObservedGeneration, obj.Generation,
+		conditions.Result{Ready: d.ready, Stalled: d.stalled, Err: err}, now)
+
+	wrote, perr := conditions.PatchStatus(ctx, r.Client, before, obj)
+	if perr != nil {
+		if apierrors.IsConflict(perr) {
+			// Decided on a stale read: decide again on fresh data.
+			return reconcile.Result{RequeueAfter: conflictRetry}, nil
+		}
+		return reconcile.Result{}, perr
+	}
+	if wrote {
+		record.Emit(r.Recorder, obj, d.events)
+		if len(d.published) > 0 {
+			log.Info("Marked nominations spotlighted", "nominations", d.published)
+		}
+	}
+	if err != nil {
+		return reconcile.Result{}, err
+	}
+	return reconcile.Result{RequeueAfter: after(d.nextAt, now)}, nil
+}
+
+// fetch reads, from the cache, the initiative and channel the campaign
+// names (nil when missing) and the CronJobs and Jobs it owns.
+func (r *Reconciler) fetch(ctx context.Context, obj *v1alpha1.RecognitionCampaign) (inputs, error) {
+	in := inputs{}
+	it := &v1alpha1.Initiative{}
+	switch err := r.Client.Get(ctx, types.NamespacedName{Namespace: obj.Namespace, Name: obj.Spec.InitiativeRef.Name}, it); {
+	case err == nil:
+		in.initiative = it
+	case !apierrors.IsNotFound(err):
+		return in, fmt.Errorf("reading Initiative %s: %w", obj.Spec.InitiativeRef.Name, err)
+	}
+	ch := &v1alpha1.Channel{}
+	switch err := r.Client.Get(ctx, types.NamespacedName{Namespace: obj.Namespace, Name: obj.Spec.Channel}, ch); {
+	case err == nil:
+		in.channel = ch
+	case !apierrors.IsNotFound(err):
+		return in, fmt.Errorf("reading Channel %s: %w", obj.Spec.Channel, err)
+	}
+	owned := client.MatchingLabels{cronjobs.LabelManagedBy: cronjobs.ManagedBy, cronjobs.LabelCampaign: obj.Name}
+	cjs := &batchv1.CronJobList{}
+	if err := r.Client.List(ctx, cjs, client.InNamespace(obj.Namespace), owned); err != nil {
+		return in, fmt.Errorf("listing CronJobs of the campaign: %w", err)
+	}
+	for i := range cjs.Items {
+		cj := &cjs.Items[i]
+		switch {
+		case !metav1.IsControlledBy(cj, obj):
+			continue
+		case cj.Name == spotlightName(obj):
+			in.cronJob = cj
+		default:
+			in.stale = append(in.stale, cj)
+		}
+	}
+	jobs := &batchv1.JobList{}
+	if err := r.Client.List(ctx, jobs, client.InNamespace(obj.Namespace), owned); err != nil {
+		return in, fmt.Errorf("listing Jobs of the campaign: %w", err)
+	}
+	in.jobs = jobs.Items
+	return in, nil
+}
+
+// apply writes the spotlight CronJob if it changed, with server-side apply
+// and one field owner, and removes owned CronJobs under any other name.
+func (r *Reconciler) apply(ctx context.Context, obj *v1alpha1.RecognitionCampaign, in inputs, d decision) error {
+	log := logf.FromContext(ctx)
+	if cj := d.apply; cj != nil {
+		cj.OwnerReferences = []metav1.OwnerReference{*metav1.NewControllerRef(obj, v1alpha1.GroupVersion.WithKind("RecognitionCampaign"))}
+		if err := ssa.Apply(ctx, r.Client, cj); err != nil {
+			return fmt.Errorf("applying CronJob %s: %w", cj.Name, err)
+		}
+		log.Info("Applied CronJob", "cronjob", cj.Name, "suspended", *cj.Spec.Suspend,
+			"nominations", cj.Spec.JobTemplate.Annotations[cronjobs.AnnotationNominations])
+	}
+	for _, cj := range in.stale {
+		if err := r.Client.Delete(ctx, cj, client.Preconditions{UID: &cj.UID}); client.IgnoreNotFound(err) != nil {
+			return fmt.Errorf("deleting stale CronJob %s: %w", cj.Name, err)
+		}
+		log.Info("Deleted stale CronJob", "cronjob", cj.Name)
+	}
+	return nil
+}
+
+// after turns a due time into a requeue delay; zero means nothing is due.
+func after(at, now time.Time) time.Duration {
+	if at.IsZero() {
+		return 0
+	}
+	if d := at.Sub(now); d > 0 {
+		return d
+	}
+	return time.Millisecond
+}
+
+// SetupWithManager watches RecognitionCampaigns, their CronJobs and Jobs,
+// and, through the indexes, the Initiatives and Channels they name, so a
+// missing one heals as soon as it appears.
+func (r *Reconciler) SetupWithManager(mgr manager.Manager, opts controller.Options) error {
+	return builder.ControllerManagedBy(mgr).
+		For(&v1alpha1.RecognitionCampaign{}, builder.WithPredicates(predicate.Or(predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}))).
+		Owns(&batchv1.CronJob{}).
+		Watches(&batchv1.Job{}, handler.EnqueueRequestsFromMapFunc(campaignOfJob)).
+		Watches(&v1alpha1.Initiative{}, handler.EnqueueRequestsFromMapFunc(r.campaignsBy(index.CampaignByInitiative)),
+			builder.WithPredicates(predicate.GenerationChangedPredicate{})).
+		Watches(&v1alpha1.Channel{}, handler.EnqueueRequestsFromMapFunc(r.campaignsBy(index.CampaignByChannel)),
+			builder.WithPredicates(predicate.GenerationChangedPredicate{})).
+		WithOptions(opts).
+		Named("recognitioncampaign").
+		Complete(r)
+}
+
+// campaignOfJob maps a spotlight Job to its campaign through its label.
+func campaignOfJob(_ context.Context, o client.Object) []reconcile.Request {
+	name := o.GetLabels()[cronjobs.LabelCampaign]
+	if name == "" {
+		return nil
+	}
+	return []reconcile.Request{{NamespacedName: types.NamespacedName{Namespace: o.GetNamespace(), Name: name}}}
+}
+
+// campaignsBy maps an object to the campaigns that name it in the field
+// the index covers.
+func (r *Reconciler) campaignsBy(field string) handler.MapFunc {
+	return func(ctx context.Context, o client.Object) []reconcile.Request {
+		list := &v1alpha1.RecognitionCampaignList{}
+		if err := r.Client.List(ctx, list, client.InNamespace(o.GetNamespace()), client.MatchingFields{field: o.GetName()}); err != nil {
+			logf.FromContext(ctx).Error(err, "Failed to list campaigns", "field", field, "name", o.GetName())
+			return nil
+		}
+		reqs := make([]reconcile.Request, 0, len(list.Items))
+		for _, c := range list.Items {
+			reqs = append(reqs, reconcile.Request{NamespacedName: types.NamespacedName{Namespace: c.Namespace, Name: c.Name}})
+		}
+		return reqs
+	}
+}

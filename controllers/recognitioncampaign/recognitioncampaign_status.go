@@ -1,0 +1,168 @@
+package recognitioncampaign
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/robfig/cron/v3"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
+
+	"github.com/momentum-dev/momentum/api/v1alpha1"
+	"github.com/momentum-dev/momentum/internal/conditions"
+	"github.com/momentum-dev/momentum/internal/cronjobs"
+	"github.com/momentum-dev/momentum/internal/record"
+	"github.com/momentum-dev/momentum/internal/spotlight"
+)
+
+// inputs is what a campaign depends on, read from the cache.
+type inputs struct {
+	// initiative and channel the spec names; nil when not found.
+	initiative *v1alpha1.Initiative
+	channel    *v1alpha1.Channel
+	// cronJob is the owned spotlight CronJob; nil before the first apply.
+	cronJob *batchv1.CronJob
+	// stale are owned CronJobs under another name, to remove.
+	stale []*batchv1.CronJob
+	// jobs the spotlight CronJob created.
+	jobs []batchv1.Job
+}
+
+// decision is everything decide works out for one reconcile.
+type decision struct {
+	ready   metav1.Condition
+	stalled string
+	events  []record.Event
+	// apply is the CronJob to write; nil when the existing one is current
+	// or the last good one must be kept.
+	apply *batchv1.CronJob
+	// published names the nominations newly marked spotlighted.
+	published []string
+	// nextAt is when the next spotlight is due; zero while none is.
+	nextAt time.Time
+}
+
+func spotlightName(obj *v1alpha1.RecognitionCampaign) string {
+	return cronjobs.Name(obj.Name, "spotlight")
+}
+
+// decide writes the status fields the campaign owns (everything but the
+// Ready/Reconciling/Stalled contract, which conditions.Finish applies) and
+// returns the decision. It reads no API and no clock: all inputs are given.
+func decide(obj *v1alpha1.RecognitionCampaign, in inputs, opts cronjobs.Options, now time.Time) decision {
+	st := &obj.Status
+	var d decision
+	prevReady := meta.FindStatusCondition(st.Conditions, v1alpha1.ConditionReady)
+
+	// Deliveries are facts: record them even when the campaign cannot go on.
+	published, last := spotlight.Delivered(in.jobs)
+	marked := spotlight.MarkPublished(st.SpotlightedNominations, published, obj.Spec.Nominations)
+	d.published = marked[min(len(st.SpotlightedNominations), len(marked)):]
+	st.SpotlightedNominations = marked
+	if last != nil && (st.LastPublicationTime == nil || st.LastPublicationTime.Before(last)) {
+		st.LastPublicationTime = last
+	}
+	if len(d.published) > 0 {
+		d.events = append(d.events, record.Event{Type: corev1.EventTypeNormal, Reason: v1alpha1.EventReasonSpotlighted,
+			Note: fmt.Sprintf("Spotlight published %s", strings.Join(d.published, ", "))})
+	}
+	st.CronJobName = spotlightName(obj)
+
+	if in.initiative == nil {
+		d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonInitiativeNotFound, fmt.Sprintf(
+			"Initiative %s named in spec.initiativeRef not found in namespace %s: create it or fix spec.initiativeRef (the last spotlight CronJob is kept until then)",
+			obj.Spec.InitiativeRef.Name, obj.Namespace))
+		d.events = append(d.events, warnOnce(prevReady, d.ready)...)
+		return d
+	}
+
+	t := spotlight.Evaluate(obj.Spec, in.initiative.Name, in.initiative.Spec, st.SpotlightedNominations)
+	for _, r := range spotlight.NewlyRejected(st.Rejected, t.Rejected) {
+		d.events = append(d.events, record.Event{Type: corev1.EventTypeWarning, Reason: v1alpha1.EventReasonNominationRejected,
+			Note: fmt.Sprintf("Nomination %s does not qualify: %s", r.Name, r.Reason)})
+	}
+	st.Nominations, st.Spotlighted, st.Pending = t.Qualifying, t.Spotlighted, int32(len(t.Pending))
+	st.ByBehavior, st.LeadershipShare, st.PeerShare, st.Rejected = t.ByBehavior, t.LeadershipShare, t.PeerShare, t.Rejected
+	suspended := ptr.Deref(in.initiative.Spec.Suspend, false)
+
+	sched, err := cron.ParseStandard(cronSpec(obj.Spec))
+	if err != nil {
+		st.NextPublicationTime = nil
+		d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonScheduleInvalid, fmt.Sprintf(
+			"spec.schedule %q with time zone %q: %v: fix spec.schedule or spec.timeZone (the last spotlight CronJob is kept until then)",
+			obj.Spec.Schedule, obj.Spec.TimeZone, err))
+		d.stalled = v1alpha1.ReasonScheduleInvalid
+		d.events = append(d.events, warnOnce(prevReady, d.ready)...)
+		return d
+	}
+	st.NextPublicationTime = nil
+	if !suspended {
+		d.nextAt = sched.Next(now)
+		if spec, ok := sched.(*cron.SpecSchedule); ok {
+			d.nextAt = d.nextAt.In(spec.Location) // messages show the schedule's own wall clock
+		}
+		st.NextPublicationTime = ptr.To(metav1.NewTime(d.nextAt))
+	}
+
+	if in.channel == nil {
+		d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonChannelNotFound, fmt.Sprintf(
+			"Channel %s named in spec.channel not found in namespace %s: create it or fix spec.channel",
+			obj.Spec.Channel, obj.Namespace))
+		d.events = append(d.events, warnOnce(prevReady, d.ready)...)
+		return d
+	}
+
+	batch := spotlight.Batch(t.Pending)
+	desired := cronjobs.CronJob(cronjobs.Delivery{
+		Name: spotlightName(obj), Namespace: obj.Namespace,
+		Labels:      map[string]string{cronjobs.LabelCampaign: obj.Name, cronjobs.LabelInitiative: in.initiative.Name},
+		Annotations: map[string]string{cronjobs.AnnotationNominations: strings.Join(spotlight.Names(batch), ",")},
+		Schedule:    string(obj.Spec.Schedule), TimeZone: string(obj.Spec.TimeZone), Suspend: suspended,
+		ChannelType: in.channel.Spec.Type, SecretName: in.channel.Spec.SecretRef.Name,
+		Kind: "spotlight", Source: obj.Name, Initiative: obj.Namespace + "/" + in.initiative.Name,
+		Title: "Spotlight: " + obj.Name, Text: spotlight.Digest(batch, obj.Spec.Behaviors),
+	}, opts)
+	if !cronjobs.Unchanged(in.cronJob, desired) {
+		d.apply = desired
+	}
+
+	pending := plural(len(t.Pending), "nomination") + " pending"
+	if len(t.Rejected) > 0 {
+		pending += fmt.Sprintf(", %s rejected (see status.rejected)", plural(len(t.Rejected), "nomination"))
+	}
+	if suspended {
+		d.ready = conditions.Ready(metav1.ConditionTrue, v1alpha1.ReasonSuspended, fmt.Sprintf(
+			"Initiative %s is suspended, so spotlights are paused: set its spec.suspend to false to resume; %s", in.initiative.Name, pending))
+		return d
+	}
+	d.ready = conditions.Ready(metav1.ConditionTrue, v1alpha1.ReasonScheduled, fmt.Sprintf(
+		"Next spotlight at %s: %s", d.nextAt.Format(time.RFC3339), pending))
+	return d
+}
+
+// warnOnce emits a Warning when Ready turns to this reason, not on every
+// retry or message change.
+func warnOnce(prev *metav1.Condition, next metav1.Condition) []record.Event {
+	if prev != nil && prev.Status == next.Status && prev.Reason == next.Reason {
+		return nil
+	}
+	return []record.Event{{Type: corev1.EventTypeWarning, Reason: next.Reason, Note: next.Message}}
+}
+
+func cronSpec(spec v1alpha1.RecognitionCampaignSpec) string {
+	if spec.TimeZone == "" {
+		return string(spec.Schedule)
+	}
+	return "CRON_TZ=" + string(spec.TimeZone) + " " + string(spec.Schedule)
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
