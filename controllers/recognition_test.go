@@ -149,9 +149,9 @@ func TestRecognitionCampaignSpotlightsEachNominationOnce(t *testing.T) {
 		g.Expect(st.ObservedGeneration).To(Equal(got.Generation))
 		g.Expect(kstatusOf(g, got)).To(Equal("Current"))
 
-		g.Expect(st.Nominations).To(Equal(int32(2)))
-		g.Expect(st.Pending).To(Equal(int32(2)))
-		g.Expect(st.Spotlighted).To(BeZero())
+		g.Expect(st.Nominations).To(HaveValue(Equal(int32(2))))
+		g.Expect(st.Pending).To(HaveValue(Equal(int32(2))))
+		g.Expect(st.Spotlighted).To(HaveValue(BeZero()))
 		g.Expect(st.ByBehavior).To(Equal([]v1alpha1.BehaviorCount{{Behavior: "close-the-loop", Count: 2}}))
 		g.Expect(st.LeadershipShare).To(Equal(ptr.To[int32](50)), "the sponsor's nomination of the two that qualify")
 		g.Expect(st.PeerShare).To(Equal(ptr.To[int32](50)))
@@ -211,8 +211,8 @@ func TestRecognitionCampaignSpotlightsEachNominationOnce(t *testing.T) {
 	g.Eventually(func(g Gomega) {
 		st := getCampaign(g, ns).Status
 		g.Expect(st.SpotlightedNominations).To(Equal([]string{"ana-followup", "sam-renewal"}))
-		g.Expect(st.Pending).To(BeZero())
-		g.Expect(st.Spotlighted).To(Equal(int32(2)))
+		g.Expect(st.Pending).To(HaveValue(BeZero()))
+		g.Expect(st.Spotlighted).To(HaveValue(Equal(int32(2))))
 		g.Expect(st.LastPublicationTime).NotTo(BeNil())
 		g.Expect(st.LastPublicationTime.Time).To(BeTemporally("==", published))
 		g.Expect(condition(st.Conditions, v1alpha1.ConditionReady).Message).To(ContainSubstring(": 0 nominations pending"))
@@ -236,8 +236,8 @@ func TestRecognitionCampaignSpotlightsEachNominationOnce(t *testing.T) {
 		st := got.Status
 		g.Expect(st.ObservedGeneration).To(Equal(got.Generation))
 		g.Expect(st.SpotlightedNominations).To(Equal([]string{"ana-followup", "sam-renewal"}))
-		g.Expect(st.Nominations).To(Equal(int32(3)))
-		g.Expect(st.Pending).To(Equal(int32(1)))
+		g.Expect(st.Nominations).To(HaveValue(Equal(int32(3))))
+		g.Expect(st.Pending).To(HaveValue(Equal(int32(1))))
 		g.Expect(st.LeadershipShare).To(Equal(ptr.To[int32](67)), "sponsor and council member, of three")
 		cj := getSpotlight(g, ns)
 		g.Expect(cj.Spec.JobTemplate.Annotations).To(HaveKeyWithValue(cronjobs.AnnotationNominations, "lee-callback"))
@@ -277,7 +277,7 @@ func TestRecognitionCampaignReferencesHeal(t *testing.T) {
 		g.Expect(c.Status).To(Equal(metav1.ConditionFalse))
 		g.Expect(c.Reason).To(Equal(v1alpha1.ReasonChannelNotFound))
 		g.Expect(c.Message).To(ContainSubstring("Channel all-hands named in spec.channel not found in namespace " + ns + ": create it"))
-		g.Expect(got.Status.Nominations).To(Equal(int32(2)), "nominations are judged without the channel")
+		g.Expect(got.Status.Nominations).To(HaveValue(Equal(int32(2))), "nominations are judged without the channel")
 	}).WithTimeout(timeout).Should(Succeed())
 	g.Expect(apierrors.IsNotFound(k8s.Get(context.Background(), key(ns, spotlightCronJob), &batchv1.CronJob{}))).To(BeTrue(), "no CronJob without a channel")
 

@@ -142,17 +142,17 @@ type RecognitionCampaignStatus struct {
 	// pending. Rejected ones are listed in rejected instead.
 	// +optional
 	// +kubebuilder:validation:Minimum=0
-	Nominations int32 `json:"nominations"`
+	Nominations *int32 `json:"nominations,omitempty"`
 
 	// spotlighted counts the qualifying nominations already published.
 	// +optional
 	// +kubebuilder:validation:Minimum=0
-	Spotlighted int32 `json:"spotlighted"`
+	Spotlighted *int32 `json:"spotlighted,omitempty"`
 
 	// pending counts the qualifying nominations the next spotlight publishes.
 	// +optional
 	// +kubebuilder:validation:Minimum=0
-	Pending int32 `json:"pending"`
+	Pending *int32 `json:"pending,omitempty"`
 
 	// byBehavior counts the qualifying nominations of each behavior.
 	// +optional

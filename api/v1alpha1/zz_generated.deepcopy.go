@@ -717,6 +717,21 @@ func (in *RecognitionCampaignStatus) DeepCopyInto(out *RecognitionCampaignStatus
 			(*in)[i].DeepCopyInto(&(*out)[i])
 		}
 	}
+	if in.Nominations != nil {
+		in, out := &in.Nominations, &out.Nominations
+		*out = new(int32)
+		**out = **in
+	}
+	if in.Spotlighted != nil {
+		in, out := &in.Spotlighted, &out.Spotlighted
+		*out = new(int32)
+		**out = **in
+	}
+	if in.Pending != nil {
+		in, out := &in.Pending, &out.Pending
+		*out = new(int32)
+		**out = **in
+	}
 	if in.ByBehavior != nil {
 		in, out := &in.ByBehavior, &out.ByBehavior
 		*out = make([]BehaviorCount, len(*in))

@@ -85,7 +85,9 @@ func decide(obj *v1alpha1.RecognitionCampaign, in inputs, opts cronjobs.Options,
 		d.events = append(d.events, record.Event{Type: corev1.EventTypeWarning, Reason: v1alpha1.EventReasonNominationRejected,
 			Note: fmt.Sprintf("Nomination %s does not qualify: %s", r.Name, r.Reason)})
 	}
-	st.Nominations, st.Spotlighted, st.Pending = t.Qualifying, t.Spotlighted, int32(len(t.Pending))
+	// Pointers, so that a count of zero is written too (a merge patch drops
+	// zero values equal to the empty status).
+	st.Nominations, st.Spotlighted, st.Pending = ptr.To(t.Qualifying), ptr.To(t.Spotlighted), ptr.To(int32(len(t.Pending)))
 	st.ByBehavior, st.LeadershipShare, st.PeerShare, st.Rejected = t.ByBehavior, t.LeadershipShare, t.PeerShare, t.Rejected
 	suspended := ptr.Deref(in.initiative.Spec.Suspend, false)
 
