@@ -16,6 +16,7 @@ ENVTEST_DIR ?= $(LOCALBIN)/k8s/$(K8S_VERSION)
 CONTROLLER_GEN ?= $(LOCALBIN)/controller-gen
 KUSTOMIZE ?= $(LOCALBIN)/kustomize
 GOLANGCI_LINT ?= $(LOCALBIN)/golangci-lint
+PROMETHEUS ?= $(LOCALBIN)/prometheus
 KUBECTL ?= $(ENVTEST_DIR)/kubectl
 ENVTEST_BINS = $(ENVTEST_DIR)/kube-apiserver $(ENVTEST_DIR)/kube-controller-manager $(ENVTEST_DIR)/kubectl $(ENVTEST_DIR)/etcd
 
@@ -51,8 +52,8 @@ lint: $(GOLANGCI_LINT) ## Run golangci-lint.
 	$(GOLANGCI_LINT) run ./...
 
 .PHONY: test
-test: manifests generate fmt vet envtest ## Run unit tests and envtest integration tests against a real kube-apiserver and etcd.
-	KUBEBUILDER_ASSETS=$(ENVTEST_DIR) go test ./... -coverprofile cover.out
+test: manifests generate fmt vet envtest prometheus ## Run unit tests and envtest integration tests against a real kube-apiserver, etcd and Prometheus.
+	KUBEBUILDER_ASSETS=$(ENVTEST_DIR) PROMETHEUS_BINARY=$(PROMETHEUS) go test ./... -coverprofile cover.out
 
 .PHONY: bench
 bench: envtest ## Benchmark BENCH_N initiatives to Ready against the raw-client floor; prints the ratio and peak RSS.
@@ -116,6 +117,13 @@ $(ENVTEST_DIR)/kube-apiserver $(ENVTEST_DIR)/kube-controller-manager $(ENVTEST_D
 $(ENVTEST_DIR)/etcd: hack/etcd/go.mod hack/etcd/go.sum
 	@mkdir -p $(ENVTEST_DIR)
 	cd hack/etcd && go build -o $@ go.etcd.io/etcd/server/v3
+
+.PHONY: prometheus
+prometheus: $(PROMETHEUS) ## Build the Prometheus server that the prometheus source tests query.
+
+# -tags remove_all_sd: one service-discovery dependency is not served by the module proxy.
+$(PROMETHEUS): hack/prometheus/go.mod hack/prometheus/go.sum
+	cd hack/prometheus && go build -tags remove_all_sd -o $@ github.com/prometheus/prometheus/cmd/prometheus
 
 $(CONTROLLER_GEN): hack/tools/go.mod hack/tools/go.sum
 	cd hack/tools && go build -o $@ sigs.k8s.io/controller-tools/cmd/controller-gen

@@ -22,7 +22,9 @@ import (
 	"github.com/momentum-dev/momentum/controllers/recognitioncampaign"
 	"github.com/momentum-dev/momentum/internal/cronjobs"
 	"github.com/momentum-dev/momentum/internal/index"
+	"github.com/momentum-dev/momentum/internal/metrics"
 	"github.com/momentum-dev/momentum/internal/outbound"
+	"github.com/momentum-dev/momentum/internal/sources"
 )
 
 // Options configure the reconcilers.
@@ -74,6 +76,8 @@ func Setup(ctx context.Context, mgr manager.Manager, opts Options) error {
 		Client:   mgr.GetClient(),
 		Clock:    opts.Clock,
 		Recorder: mgr.GetEventRecorder("momentum-leadingindicator"),
+		Secrets:  mgr.GetAPIReader(),
+		Measurer: sources.Measurer{Policy: opts.Policy},
 	}).SetupWithManager(mgr, ctrlOpts); err != nil {
 		return fmt.Errorf("setting up the LeadingIndicator controller: %w", err)
 	}
@@ -93,6 +97,9 @@ func Setup(ctx context.Context, mgr manager.Manager, opts Options) error {
 		Jobs:     opts.Jobs,
 	}).SetupWithManager(mgr, ctrlOpts); err != nil {
 		return fmt.Errorf("setting up the RecognitionCampaign controller: %w", err)
+	}
+	if err := metrics.Register(mgr); err != nil {
+		return fmt.Errorf("registering Momentum's metrics: %w", err)
 	}
 	return nil
 }

@@ -73,6 +73,13 @@ type InitiativeSpec struct {
 	// +optional
 	Suspend *bool `json:"suspend,omitempty"`
 
+	// momentumWindow is how long the initiative may go without a gate newly
+	// met or a new measurement before MomentumAtRisk says NoProgress.
+	// +optional
+	// +kubebuilder:validation:Type=string
+	// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$`
+	MomentumWindow *metav1.Duration `json:"momentumWindow,omitempty"`
+
 	// reminders keep the why in front of everyone: each is a CronJob that
 	// delivers a message rendered from the initiative to a Channel.
 	// +optional
@@ -269,6 +276,48 @@ type IndicatorCriterion struct {
 	// +optional
 	// +kubebuilder:default=OnTarget
 	Health RequiredHealth `json:"health,omitempty"`
+
+	// trend the indicator must show over its last trendSamples measurements.
+	// +optional
+	Trend RequiredTrend `json:"trend,omitempty"`
+
+	// trendSamples is how many of the newest measurements the trend
+	// requirement looks at. Defaults to 3.
+	// +optional
+	// +kubebuilder:validation:Minimum=2
+	// +kubebuilder:validation:Maximum=24
+	TrendSamples *int32 `json:"trendSamples,omitempty"`
+
+	// improvement the indicator must show relative to its value when the
+	// stage was entered (the baseline, recorded in status.history).
+	// +optional
+	Improvement *Improvement `json:"improvement,omitempty"`
+}
+
+// RequiredTrend is the trend an indicator criterion asks for.
+// +kubebuilder:validation:Enum=Improving;NotDeclining
+type RequiredTrend string
+
+const (
+	// RequireImproving is met only by an Improving trend.
+	RequireImproving RequiredTrend = "Improving"
+	// RequireNotDeclining is met by an Improving or Steady trend.
+	RequireNotDeclining RequiredTrend = "NotDeclining"
+)
+
+// Improvement is a gain relative to the baseline, in the target's direction
+// (a fall is a gain for an AtMost target). Exactly one of percent or points.
+// +kubebuilder:validation:XValidation:rule="has(self.percent) != has(self.points)",message="improvement must set exactly one of percent or points"
+type Improvement struct {
+	// percent of the baseline, e.g. 10 for +10%.
+	// +optional
+	// +kubebuilder:validation:Minimum=0
+	Percent *Decimal `json:"percent,omitempty"`
+
+	// points in the indicator's unit, e.g. 5 for +5 points.
+	// +optional
+	// +kubebuilder:validation:Minimum=0
+	Points *Decimal `json:"points,omitempty"`
 }
 
 // RequiredHealth is the health an indicator criterion asks for.
@@ -337,6 +386,13 @@ type InitiativeStatus struct {
 	// +kubebuilder:validation:Maximum=100
 	Progress *int32 `json:"progress,omitempty"`
 
+	// stages is a dry run of every stage's exit criteria on current data, so
+	// that a leader sees what the next stages will need. It never acts.
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=10
+	Stages []StagePlan `json:"stages,omitempty"`
+
 	// gates are the exit criteria of the current stage and whether each is met.
 	// +optional
 	// +listType=atomic
@@ -346,6 +402,16 @@ type InitiativeStatus struct {
 	// indicators counts the LeadingIndicators of this initiative by health.
 	// +optional
 	Indicators *IndicatorSummary `json:"indicators,omitempty"`
+
+	// funnel shows how the initiative's people move from awareness through
+	// understanding and belief to action, and names the weakest link.
+	// +optional
+	Funnel *Funnel `json:"funnel,omitempty"`
+
+	// lastProgressTime is when a gate was last newly met, a stage entered,
+	// or an indicator of the initiative last measured.
+	// +optional
+	LastProgressTime *metav1.Time `json:"lastProgressTime,omitempty"`
 
 	// reminders reports each reminder's CronJob and deliveries.
 	// +optional
@@ -360,6 +426,55 @@ type InitiativeStatus struct {
 	// +listType=atomic
 	// +kubebuilder:validation:MaxItems=64
 	History []StageRecord `json:"history,omitempty"`
+}
+
+// FunnelLevelName is a level of the awareness → understanding → belief → action funnel.
+// +kubebuilder:validation:Enum=Awareness;Understanding;Belief;Action
+type FunnelLevelName string
+
+// Funnel levels, in order.
+const (
+	FunnelAwareness     FunnelLevelName = "Awareness"
+	FunnelUnderstanding FunnelLevelName = "Understanding"
+	FunnelBelief        FunnelLevelName = "Belief"
+	FunnelAction        FunnelLevelName = "Action"
+)
+
+// Funnel is the health of each funnel level.
+type Funnel struct {
+	// levels in funnel order; a level without indicators is Unknown.
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=4
+	Levels []FunnelLevel `json:"levels,omitempty"`
+
+	// weakestLink names the weakest level, e.g. "belief is the weakest
+	// link: 48 < target 70".
+	// +optional
+	// +kubebuilder:validation:MaxLength=512
+	WeakestLink string `json:"weakestLink,omitempty"`
+}
+
+// FunnelLevel is one level of the funnel, judged by its weakest indicator.
+type FunnelLevel struct {
+	// level of the funnel.
+	// +required
+	Level FunnelLevelName `json:"level"`
+
+	// health of the level's weakest indicator; Unknown without indicators.
+	// +required
+	Health Health `json:"health"`
+
+	// indicator is the level's weakest LeadingIndicator.
+	// +optional
+	// +kubebuilder:validation:MaxLength=253
+	Indicator string `json:"indicator,omitempty"`
+
+	// value and target of that indicator.
+	// +optional
+	Value *Decimal `json:"value,omitempty"`
+	// +optional
+	Target *Decimal `json:"target,omitempty"`
 }
 
 // ReminderStatus is where a reminder stands.
@@ -465,7 +580,62 @@ type StageRecord struct {
 	// +optional
 	// +kubebuilder:validation:MaxLength=1024
 	Reason string `json:"reason,omitempty"`
+
+	// baselines are the values of the stage's gated indicators when the
+	// stage was entered (or first measured in it): improvement gates
+	// compare against them.
+	// +optional
+	// +listType=map
+	// +listMapKey=indicator
+	// +kubebuilder:validation:MaxItems=20
+	Baselines []Baseline `json:"baselines,omitempty"`
 }
+
+// Baseline is an indicator's value at the start of a stage.
+type Baseline struct {
+	// indicator is the LeadingIndicator's name.
+	// +required
+	// +kubebuilder:validation:MaxLength=253
+	Indicator string `json:"indicator"`
+
+	// value when the stage was entered.
+	// +required
+	Value Decimal `json:"value"`
+}
+
+// StagePlan is a dry run of one stage's exit criteria on current data.
+type StagePlan struct {
+	// name of the stage.
+	// +required
+	// +kubebuilder:validation:MaxLength=63
+	Name string `json:"name"`
+
+	// state is Passed, Current or Upcoming.
+	// +required
+	State StageState `json:"state"`
+
+	// met counts the criteria met on current data, of total.
+	Met   int32 `json:"met"`
+	Total int32 `json:"total"`
+
+	// gates are the stage's criteria judged on current data; empty for a
+	// passed stage.
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=100
+	Gates []GateStatus `json:"gates,omitempty"`
+}
+
+// StageState says where a stage is relative to the current one.
+// +kubebuilder:validation:Enum=Passed;Current;Upcoming
+type StageState string
+
+// Stage states.
+const (
+	StagePassed   StageState = "Passed"
+	StageCurrent  StageState = "Current"
+	StageUpcoming StageState = "Upcoming"
+)
 
 // Condition types and reasons of an Initiative.
 const (
@@ -489,6 +659,10 @@ const (
 	ReasonIndicatorStale = "IndicatorStale"
 	// ReasonStageOverdue: the current stage lasted longer than its targetDuration.
 	ReasonStageOverdue = "StageOverdue"
+	// ReasonNoProgress: no gate newly met and no new measurement within spec.momentumWindow.
+	ReasonNoProgress = "NoProgress"
+	// ReasonComplacency: in the last stage, an indicator is declining.
+	ReasonComplacency = "Complacency"
 	// ReasonOnTrack: MomentumAtRisk is False.
 	ReasonOnTrack = "OnTrack"
 

@@ -55,6 +55,24 @@ type LeadingIndicatorSpec struct {
 	// +listMapKey=at
 	// +kubebuilder:validation:MaxItems=500
 	Samples []Sample `json:"samples,omitempty"`
+
+	// source measures the indicator from a live system instead of (or on
+	// top of) samples recorded in Git.
+	// +optional
+	Source *IndicatorSource `json:"source,omitempty"`
+
+	// historyLimit is how many measurements status.history keeps. Defaults to 24.
+	// +optional
+	// +kubebuilder:validation:Minimum=2
+	// +kubebuilder:validation:Maximum=100
+	HistoryLimit *int32 `json:"historyLimit,omitempty"`
+
+	// failureLimit is how many consecutive failed measurements of a live
+	// source make the indicator SourceUnavailable. Defaults to 3.
+	// +optional
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=100
+	FailureLimit *int32 `json:"failureLimit,omitempty"`
 }
 
 // IndicatorCategory is what a leading indicator measures.
@@ -204,6 +222,22 @@ type LeadingIndicatorStatus struct {
 	// +optional
 	Trend Trend `json:"trend,omitempty"`
 
+	// lastAttemptTime is when a live source was last asked for a value.
+	// +optional
+	LastAttemptTime *metav1.Time `json:"lastAttemptTime,omitempty"`
+
+	// consecutiveFailures counts failed measurements of a live source since
+	// the last success.
+	// +optional
+	// +kubebuilder:validation:Minimum=0
+	ConsecutiveFailures int32 `json:"consecutiveFailures,omitempty"`
+
+	// lastFailure says, without secrets or response text, why the last
+	// measurement failed (e.g. "server answered 503").
+	// +optional
+	// +kubebuilder:validation:MaxLength=512
+	LastFailure string `json:"lastFailure,omitempty"`
+
 	// history holds the most recent measurements, oldest first. A
 	// measurement stays here when it is removed from spec.samples.
 	// +optional
@@ -220,6 +254,8 @@ const (
 	ReasonInitiativeNotFound = "InitiativeNotFound"
 	// ReasonBehaviorNotFound: spec.behavior names no behavior of the initiative.
 	ReasonBehaviorNotFound = "BehaviorNotFound"
+	// ReasonSourceUnavailable: the live source failed failureLimit times in a row.
+	ReasonSourceUnavailable = "SourceUnavailable"
 )
 
 // LeadingIndicator tracks one leading indicator of a culture change against a target.

@@ -35,7 +35,7 @@ func decide(obj *v1alpha1.Initiative, gateInds map[string]*v1alpha1.LeadingIndic
 	st := &obj.Status
 	in := stages.Input{Spec: obj.Spec, Status: *st, Indicators: map[string]stages.Indicator{}, Now: now}
 	for name, ind := range gateInds {
-		in.Indicators[name] = stages.Indicator{Health: ind.Status.Health, Freshness: ind.Status.Freshness, Value: ind.Status.Value, Target: ind.Spec.Target}
+		in.Indicators[name] = stages.Indicator{Health: ind.Status.Health, Freshness: ind.Status.Freshness, Value: ind.Status.Value, Target: ind.Spec.Target, History: ind.Status.History}
 	}
 	out := stages.Decide(in)
 	var d decision
@@ -50,7 +50,9 @@ func decide(obj *v1alpha1.Initiative, gateInds map[string]*v1alpha1.LeadingIndic
 		return d
 	}
 
-	st.Stage, st.History, st.Gates = out.Stage, out.History, out.Gates
+	st.LastProgressTime = lastProgress(st, out, ownInds, now)
+	st.Stage, st.History, st.Gates, st.Stages = out.Stage, out.History, out.Gates, out.Plan
+	st.Funnel = momentum.Funnel(ownInds)
 	st.StageEnteredAt = ptr.To(out.EnteredAt)
 	st.Progress = ptr.To(out.Progress)
 	st.Indicators = summarize(ownInds)
@@ -68,6 +70,9 @@ func decide(obj *v1alpha1.Initiative, gateInds map[string]*v1alpha1.LeadingIndic
 		Stage:          out.Stage,
 		EnteredAt:      out.EnteredAt.Time,
 		TargetDuration: targetDuration(obj.Spec, out.Stage),
+		Final:          out.Final,
+		LastProgress:   st.LastProgressTime.Time,
+		Window:         momentumWindow(obj.Spec),
 		Now:            now,
 	})
 	riskStatus := metav1.ConditionFalse
@@ -147,7 +152,7 @@ func summarize(inds []v1alpha1.LeadingIndicator) *v1alpha1.IndicatorSummary {
 func riskInputs(inds []v1alpha1.LeadingIndicator) []momentum.Indicator {
 	out := make([]momentum.Indicator, 0, len(inds))
 	for _, ind := range inds {
-		out = append(out, momentum.Indicator{Name: ind.Name, Health: ind.Status.Health, Freshness: ind.Status.Freshness})
+		out = append(out, momentum.Indicator{Name: ind.Name, Health: ind.Status.Health, Freshness: ind.Status.Freshness, Trend: ind.Status.Trend})
 	}
 	return out
 }
@@ -192,3 +197,38 @@ func earliest(a, b time.Time) time.Time {
 }
 
 func suspended(obj *v1alpha1.Initiative) bool { return ptr.Deref(obj.Spec.Suspend, false) }
+
+// lastProgress is when the program last moved: a stage entered, a gate of
+// the current stage newly met, or an indicator of the initiative measured.
+// It only moves forward, and only on evidence, so an idle reconcile keeps it.
+func lastProgress(prev *v1alpha1.InitiativeStatus, out stages.Outcome, inds []v1alpha1.LeadingIndicator, now time.Time) *metav1.Time {
+	latest := out.EnteredAt
+	if prev.LastProgressTime != nil && prev.LastProgressTime.After(latest.Time) {
+		latest = *prev.LastProgressTime
+	}
+	for _, ind := range inds {
+		if at := ind.Status.MeasuredAt; at != nil && at.After(latest.Time) {
+			latest = *at
+		}
+	}
+	if out.Entered == nil && prev.Stage == out.Stage {
+		wasMet := map[string]bool{}
+		for _, g := range prev.Gates {
+			wasMet[string(g.Kind)+"/"+g.Name] = g.Met
+		}
+		for _, g := range out.Gates {
+			if met, known := wasMet[string(g.Kind)+"/"+g.Name]; g.Met && known && !met {
+				latest = metav1.NewTime(now.UTC().Truncate(time.Second))
+				break
+			}
+		}
+	}
+	return &latest
+}
+
+func momentumWindow(spec v1alpha1.InitiativeSpec) time.Duration {
+	if spec.MomentumWindow == nil {
+		return 0
+	}
+	return spec.MomentumWindow.Duration
+}

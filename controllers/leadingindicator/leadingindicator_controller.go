@@ -25,6 +25,7 @@ import (
 	"github.com/momentum-dev/momentum/internal/conditions"
 	"github.com/momentum-dev/momentum/internal/index"
 	"github.com/momentum-dev/momentum/internal/record"
+	"github.com/momentum-dev/momentum/internal/sources"
 )
 
 // conflictRetry is how soon a reconcile that lost a write race runs again.
@@ -35,11 +36,17 @@ type Reconciler struct {
 	Client   client.Client
 	Clock    clock.PassiveClock
 	Recorder events.EventRecorder
+	// Secrets reads the Secrets sources name, straight from the API server.
+	Secrets client.Reader
+	// Measurer asks live sources through the outbound policy.
+	Measurer sources.Measurer
 }
 
 // +kubebuilder:rbac:groups=culture.momentum.dev,resources=leadingindicators,verbs=get;list;watch
 // +kubebuilder:rbac:groups=culture.momentum.dev,resources=leadingindicators/status,verbs=get;patch
 // +kubebuilder:rbac:groups=culture.momentum.dev,resources=initiatives,verbs=get;list;watch
+// +kubebuilder:rbac:groups=culture.momentum.dev,resources=recognitioncampaigns,verbs=get;list;watch
+// +kubebuilder:rbac:groups="",resources=secrets,verbs=get
 // +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
 
 // Reconcile fetches the indicator and its initiative, judges the indicator,
@@ -56,7 +63,11 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 	var d decision
 	initiative, err := r.fetchInitiative(ctx, obj)
 	if err == nil {
-		d = decide(obj, initiative, now)
+		var m measurement
+		if obj.Spec.Source != nil {
+			m = r.measureIfDue(ctx, obj, now)
+		}
+		d = decide(obj, initiative, m, now)
 	}
 	obj.Status.ObservedGeneration = conditions.Finish(&obj.Status.Conditions, obj.Status.ObservedGeneration, obj.Generation,
 		conditions.Result{Ready: d.ready, Err: err}, now)
@@ -75,8 +86,13 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 		return reconcile.Result{}, err
 	}
 	var requeue time.Duration
-	if !d.staleAt.IsZero() {
-		requeue = d.staleAt.Sub(now)
+	for _, at := range []time.Time{d.staleAt, d.nextMeasurement} {
+		if at.IsZero() {
+			continue
+		}
+		if left := max(at.Sub(now), time.Millisecond); requeue == 0 || left < requeue {
+			requeue = left
+		}
 	}
 	return reconcile.Result{RequeueAfter: requeue}, nil
 }

@@ -3,6 +3,7 @@ package leadingindicator
 import (
 	"fmt"
 	"time"
+	"unicode/utf8"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -15,23 +16,54 @@ import (
 
 // decision is everything decide works out for one reconcile.
 type decision struct {
-	ready   metav1.Condition
-	events  []record.Event
-	staleAt time.Time
+	ready           metav1.Condition
+	events          []record.Event
+	staleAt         time.Time
+	nextMeasurement time.Time
 }
 
 // decide writes the measurement fields of the indicator's status and
 // returns the decision. It reads no API and no clock.
-func decide(obj *v1alpha1.LeadingIndicator, initiative *v1alpha1.Initiative, now time.Time) decision {
+func decide(obj *v1alpha1.LeadingIndicator, initiative *v1alpha1.Initiative, m measurement, now time.Time) decision {
 	st := &obj.Status
 	var freshness time.Duration
 	if obj.Spec.Freshness != nil {
 		freshness = obj.Spec.Freshness.Duration
 	}
-	st.History = health.MergeHistory(st.History, obj.Spec.Samples, v1alpha1.DefaultHistoryLimit)
+	limit := v1alpha1.DefaultHistoryLimit
+	if obj.Spec.HistoryLimit != nil {
+		limit = int(*obj.Spec.HistoryLimit)
+	}
+	samples := obj.Spec.Samples
+	if m.attempted {
+		at := metav1.NewTime(now.UTC().Truncate(time.Second))
+		st.LastAttemptTime = &at
+		if m.err != nil {
+			st.ConsecutiveFailures++
+			st.LastFailure = truncate(m.err.Error(), 512)
+		} else {
+			st.ConsecutiveFailures, st.LastFailure = 0, ""
+			// A new measurement is history even when the value repeats:
+			// its time advanced.
+			samples = append(append([]v1alpha1.Sample(nil), samples...), v1alpha1.Sample{At: at, Value: m.value})
+		}
+	}
+	st.History = health.MergeHistory(st.History, samples, limit)
 	res := health.Evaluate(obj.Spec.Target, freshness, st.History, now)
+	failureLimit := int32(v1alpha1.DefaultFailureLimit)
+	if obj.Spec.FailureLimit != nil {
+		failureLimit = *obj.Spec.FailureLimit
+	}
+	unavailable := obj.Spec.Source != nil && st.ConsecutiveFailures >= failureLimit
+	if unavailable {
+		res.Health = v1alpha1.HealthUnknown
+	}
+	if obj.Spec.Source == nil {
+		st.LastAttemptTime, st.ConsecutiveFailures, st.LastFailure = nil, 0, ""
+	}
 
 	var d decision
+	d.nextMeasurement = m.next
 	prevHealth := st.Health
 	st.Health, st.Freshness, st.Trend = res.Health, res.Freshness, res.Trend
 	st.Value, st.MeasuredAt = nil, nil
@@ -47,6 +79,10 @@ func decide(obj *v1alpha1.LeadingIndicator, initiative *v1alpha1.Initiative, now
 	}
 
 	switch {
+	case unavailable:
+		d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonSourceUnavailable, fmt.Sprintf(
+			"The source of %s failed %d times in a row (last: %s): check spec.source and the server it names; measurement goes on and recovers by itself",
+			obj.Name, st.ConsecutiveFailures, st.LastFailure))
 	case initiative == nil:
 		d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonInitiativeNotFound, fmt.Sprintf(
 			"Initiative %s named in spec.initiativeRef not found in namespace %s: create it or fix spec.initiativeRef",
@@ -75,4 +111,15 @@ func hasBehavior(it *v1alpha1.Initiative, name string) bool {
 		}
 	}
 	return false
+}
+
+// truncate shortens s to at most n bytes without splitting a character.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }

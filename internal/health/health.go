@@ -85,8 +85,13 @@ func Judge(value v1alpha1.Decimal, target v1alpha1.Target) v1alpha1.Health {
 // 1% of the target's scale it is Steady, otherwise Improving or Declining
 // according to the target's direction. Fewer than two measurements: Unknown.
 func TrendOf(history []v1alpha1.Measurement, target v1alpha1.Target) v1alpha1.Trend {
-	if len(history) > TrendWindow {
-		history = history[len(history)-TrendWindow:]
+	return TrendOver(history, target, TrendWindow)
+}
+
+// TrendOver is TrendOf over the newest window measurements.
+func TrendOver(history []v1alpha1.Measurement, target v1alpha1.Target, window int) v1alpha1.Trend {
+	if len(history) > window {
+		history = history[len(history)-window:]
 	}
 	n := len(history)
 	if n < 2 {

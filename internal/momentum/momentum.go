@@ -16,6 +16,7 @@ type Indicator struct {
 	Name      string
 	Health    v1alpha1.Health
 	Freshness v1alpha1.Freshness
+	Trend     v1alpha1.Trend
 }
 
 // Input is everything the risk decision depends on.
@@ -27,7 +28,14 @@ type Input struct {
 	Stage          string
 	EnteredAt      time.Time
 	TargetDuration time.Duration
-	Now            time.Time
+	// Final is true in the last stage, where a declining indicator means
+	// complacency.
+	Final bool
+	// LastProgress is when a gate was last newly met, a stage entered or an
+	// indicator measured; Window is how long that may lie back (0: no limit).
+	LastProgress time.Time
+	Window       time.Duration
+	Now          time.Time
 }
 
 // Risk is the decision.
@@ -44,9 +52,10 @@ type Risk struct {
 }
 
 // Assess lists what puts momentum at risk, most severe first: indicators
-// off target, indicators with stale data, and a stage past its target duration.
+// off target, indicators with stale data, a stage past its target duration,
+// no progress within the momentum window, and complacency in the last stage.
 func Assess(in Input) Risk {
-	var off, stale []string
+	var off, stale, declining []string
 	for _, ind := range in.Indicators {
 		switch {
 		case ind.Freshness == v1alpha1.Stale:
@@ -54,9 +63,13 @@ func Assess(in Input) Risk {
 		case ind.Health == v1alpha1.HealthOffTarget:
 			off = append(off, ind.Name)
 		}
+		if ind.Trend == v1alpha1.TrendDeclining {
+			declining = append(declining, ind.Name)
+		}
 	}
 	sort.Strings(off)
 	sort.Strings(stale)
+	sort.Strings(declining)
 
 	var reasons, blockers []string
 	if len(off) > 0 {
@@ -78,6 +91,21 @@ func Assess(in Input) Risk {
 				in.Stage, in.TargetDuration, due.UTC().Format(time.RFC3339)))
 		}
 	}
+	if in.Window > 0 && !in.LastProgress.IsZero() {
+		quietUntil := in.LastProgress.Add(in.Window)
+		if in.Now.Before(quietUntil) {
+			recheck = earliest(recheck, quietUntil)
+		} else {
+			reasons = append(reasons, v1alpha1.ReasonNoProgress)
+			blockers = append(blockers, fmt.Sprintf("no gate newly met and no new measurement since %s (momentumWindow %s)",
+				in.LastProgress.UTC().Format(time.RFC3339), in.Window))
+		}
+	}
+	if in.Final && len(declining) > 0 {
+		reasons = append(reasons, v1alpha1.ReasonComplacency)
+		blockers = append(blockers, fmt.Sprintf("complacency: in the last stage, %s declining: %s",
+			plural(len(declining), "indicator"), strings.Join(declining, ", ")))
+	}
 	if len(reasons) == 0 {
 		return Risk{Reason: v1alpha1.ReasonOnTrack, Message: "no indicator is off target or stale and the stage is within its target duration", RecheckAt: recheck}
 	}
@@ -89,4 +117,11 @@ func plural(n int, noun string) string {
 		return "1 " + noun
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+func earliest(a, b time.Time) time.Time {
+	if a.IsZero() || (!b.IsZero() && b.Before(a)) {
+		return b
+	}
+	return a
 }

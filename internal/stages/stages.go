@@ -5,6 +5,7 @@ package stages
 
 import (
 	"fmt"
+	"math/big"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -21,6 +22,8 @@ type Indicator struct {
 	Freshness v1alpha1.Freshness
 	Value     *v1alpha1.Decimal
 	Target    v1alpha1.Target
+	// History is the indicator's recorded measurements, oldest first.
+	History []v1alpha1.Measurement
 }
 
 // Input is everything a decision depends on.
@@ -64,6 +67,8 @@ type Outcome struct {
 	// Ready is true when every exit criterion of the current stage is met.
 	// In the last stage or while suspended, this is not acted upon.
 	Ready bool
+	// Plan is the dry run of every stage on current data.
+	Plan []v1alpha1.StagePlan
 }
 
 // Transition is a stage entered by the decision.
@@ -133,30 +138,112 @@ func Decide(in Input) Outcome {
 	}
 
 	out.Final = idx == len(all)-1
-	gates, met, recheck := Evaluate(all[idx], out.Final, out.EnteredAt.Time, in)
+	current := recordBaselines(out.History, all[idx], in.Indicators)
+	gates, met, recheck := Evaluate(all[idx], out.Final, out.EnteredAt.Time, baselinesOf(current), in)
 	out.Gates, out.Ready, out.RecheckAt = gates, met, recheck
 
 	if met && !out.Final && !suspended(in.Spec) {
 		next := all[idx+1]
 		reason := Explain(gates)
-		if n := len(out.History); n > 0 && out.History[n-1].Name == out.Stage && out.History[n-1].ExitedAt == nil {
-			out.History[n-1].ExitedAt = &now
-			out.History[n-1].Reason = reason
+		if current != nil {
+			current.ExitedAt = &now
+			current.Reason = reason
 		}
 		out.History = append(out.History, v1alpha1.StageRecord{Name: next.Name, EnteredAt: now})
 		out.Entered = &Transition{From: out.Stage, To: next.Name, Reason: reason}
 		out.Stage, out.EnteredAt, idx = next.Name, now, idx+1
 		out.Final = idx == len(all)-1
-		out.Gates, out.Ready, out.RecheckAt = Evaluate(next, out.Final, now.Time, in)
+		current = recordBaselines(out.History, next, in.Indicators)
+		out.Gates, out.Ready, out.RecheckAt = Evaluate(next, out.Final, now.Time, baselinesOf(current), in)
 	}
 	out.Progress = progress(all, idx, out.Gates)
+	out.Plan = plan(all, idx, out.Gates, in)
+	return out
+}
+
+// recordBaselines finds the open history record of stage and records, once,
+// the value of each indicator its improvement gates compare against: the
+// value when the stage was entered, or the first one measured in it. Kept in
+// status, baselines survive restarts. It returns the record, or nil.
+func recordBaselines(history []v1alpha1.StageRecord, stage v1alpha1.Stage, inds map[string]Indicator) *v1alpha1.StageRecord {
+	n := len(history)
+	if n == 0 || history[n-1].Name != stage.Name || history[n-1].ExitedAt != nil {
+		return nil
+	}
+	rec := &history[n-1]
+	if stage.ExitCriteria == nil {
+		return rec
+	}
+	for _, c := range stage.ExitCriteria.Indicators {
+		ind, ok := inds[c.Name]
+		if c.Improvement == nil || !ok || ind.Value == nil || hasBaseline(rec.Baselines, c.Name) {
+			continue
+		}
+		rec.Baselines = append(append([]v1alpha1.Baseline(nil), rec.Baselines...), v1alpha1.Baseline{Indicator: c.Name, Value: *ind.Value})
+	}
+	return rec
+}
+
+func hasBaseline(bs []v1alpha1.Baseline, name string) bool {
+	for _, b := range bs {
+		if b.Indicator == name {
+			return true
+		}
+	}
+	return false
+}
+
+func baselinesOf(rec *v1alpha1.StageRecord) map[string]v1alpha1.Decimal {
+	out := map[string]v1alpha1.Decimal{}
+	if rec != nil {
+		for _, b := range rec.Baselines {
+			out[b.Indicator] = b.Value
+		}
+	}
+	return out
+}
+
+// plan is the dry run of every stage on current data: passed stages count as
+// met, the current one is as evaluated, and upcoming ones are judged as if
+// entered now (so minDuration is not yet met and improvements start from
+// today's values).
+func plan(all []v1alpha1.Stage, idx int, current []v1alpha1.GateStatus, in Input) []v1alpha1.StagePlan {
+	out := make([]v1alpha1.StagePlan, 0, len(all))
+	for i, s := range all {
+		p := v1alpha1.StagePlan{Name: s.Name}
+		switch {
+		case i < idx:
+			n := int32(countCriteria(s))
+			p.State, p.Met, p.Total = v1alpha1.StagePassed, n, n
+		case i == idx:
+			p.State, p.Gates = v1alpha1.StageCurrent, current
+		default:
+			baselines := map[string]v1alpha1.Decimal{}
+			for name, ind := range in.Indicators {
+				if ind.Value != nil {
+					baselines[name] = *ind.Value
+				}
+			}
+			p.State = v1alpha1.StageUpcoming
+			p.Gates, _, _ = Evaluate(s, i == len(all)-1, in.Now, baselines, in)
+		}
+		if i >= idx {
+			p.Total = int32(len(p.Gates))
+			for _, g := range p.Gates {
+				if g.Met {
+					p.Met++
+				}
+			}
+		}
+		out = append(out, p)
+	}
 	return out
 }
 
 // Evaluate judges every exit criterion of a stage entered at enteredAt. A
 // stage without criteria needs an approval, unless it is the last one, which
 // has no exit. recheck is when the minDuration gate will be met, if it is not yet.
-func Evaluate(stage v1alpha1.Stage, final bool, enteredAt time.Time, in Input) (gates []v1alpha1.GateStatus, allMet bool, recheck time.Time) {
+func Evaluate(stage v1alpha1.Stage, final bool, enteredAt time.Time, baselines map[string]v1alpha1.Decimal, in Input) (gates []v1alpha1.GateStatus, allMet bool, recheck time.Time) {
 	ec := stage.ExitCriteria
 	if ec == nil {
 		ec = &v1alpha1.ExitCriteria{}
@@ -188,7 +275,7 @@ func Evaluate(stage v1alpha1.Stage, final bool, enteredAt time.Time, in Input) (
 		gates = append(gates, g)
 	}
 	for _, c := range ec.Indicators {
-		gates = append(gates, indicatorGate(c, in.Indicators))
+		gates = append(gates, indicatorGate(c, in.Indicators, baselines))
 	}
 	if ec.Approval == v1alpha1.ApprovalRequired || (isEmpty(ec) && !final) {
 		g := v1alpha1.GateStatus{Kind: v1alpha1.GateApproval, Name: stage.Name}
@@ -206,20 +293,86 @@ func Evaluate(stage v1alpha1.Stage, final bool, enteredAt time.Time, in Input) (
 	return gates, allMet, recheck
 }
 
-func indicatorGate(c v1alpha1.IndicatorCriterion, indicators map[string]Indicator) v1alpha1.GateStatus {
+func indicatorGate(c v1alpha1.IndicatorCriterion, indicators map[string]Indicator, baselines map[string]v1alpha1.Decimal) v1alpha1.GateStatus {
 	g := v1alpha1.GateStatus{Kind: v1alpha1.GateIndicator, Name: c.Name}
 	ind, ok := indicators[c.Name]
 	if !ok {
 		g.Message = fmt.Sprintf("LeadingIndicator %s not found", c.Name)
 		return g
 	}
-	g.Met = ind.Health == v1alpha1.HealthOnTarget ||
+	healthMet := ind.Health == v1alpha1.HealthOnTarget ||
 		(c.Health == v1alpha1.RequireNotOffTarget && ind.Health == v1alpha1.HealthAtRisk)
-	g.Message = health.Describe(c.Name, ind.Health, ind.Freshness, ind.Value, ind.Target)
-	if !g.Met {
-		g.Message += fmt.Sprintf("; needs %s", requirement(c.Health))
+	parts := []string{health.Describe(c.Name, ind.Health, ind.Freshness, ind.Value, ind.Target)}
+	if !healthMet {
+		parts[0] += fmt.Sprintf("; needs %s", requirement(c.Health))
 	}
+	g.Met = healthMet
+	if c.Trend != "" {
+		met, msg := trendGate(c, ind)
+		g.Met = g.Met && met
+		parts = append(parts, msg)
+	}
+	if c.Improvement != nil {
+		met, msg := improvementGate(c, ind, baselines)
+		g.Met = g.Met && met
+		parts = append(parts, msg)
+	}
+	g.Message = truncate(strings.Join(parts, "; "), 1024)
 	return g
+}
+
+// trendGate judges the trend of the newest trendSamples measurements.
+func trendGate(c v1alpha1.IndicatorCriterion, ind Indicator) (bool, string) {
+	n := 3
+	if c.TrendSamples != nil {
+		n = int(*c.TrendSamples)
+	}
+	if len(ind.History) < n {
+		return false, fmt.Sprintf("trend needs %d measurements, has %d", n, len(ind.History))
+	}
+	t := health.TrendOver(ind.History, ind.Target, n)
+	met := t == v1alpha1.TrendImproving || (c.Trend == v1alpha1.RequireNotDeclining && t == v1alpha1.TrendSteady)
+	if met {
+		return true, fmt.Sprintf("trend %s over %d measurements", t, n)
+	}
+	return false, fmt.Sprintf("trend %s over %d measurements; needs %s", t, n, c.Trend)
+}
+
+// improvementGate compares the value with the stage's baseline, in the
+// target's direction.
+func improvementGate(c v1alpha1.IndicatorCriterion, ind Indicator, baselines map[string]v1alpha1.Decimal) (bool, string) {
+	base, ok := baselines[c.Name]
+	if !ok || ind.Value == nil {
+		return false, "improvement needs a measurement in this stage to record the baseline"
+	}
+	gain := new(big.Rat).Sub(ind.Value.Rat(), base.Rat())
+	if ind.Target.Direction == v1alpha1.AtMost {
+		gain.Neg(gain)
+	}
+	var need *big.Rat
+	var unit string
+	if p := c.Improvement.Percent; p != nil {
+		need = new(big.Rat).Mul(new(big.Rat).Abs(base.Rat()), p.Rat())
+		need.Quo(need, big.NewRat(100, 1))
+		unit = "+" + p.String() + "%"
+	} else {
+		need = c.Improvement.Points.Rat()
+		unit = "+" + c.Improvement.Points.String() + " points"
+	}
+	met := gain.Cmp(need) >= 0 && (gain.Sign() > 0 || need.Sign() == 0)
+	msg := fmt.Sprintf("%s since the stage began (baseline %s)", signed(gain), base)
+	if !met {
+		msg += "; needs " + unit
+	}
+	return met, msg
+}
+
+func signed(r *big.Rat) string {
+	s := strings.TrimRight(strings.TrimRight(r.FloatString(4), "0"), ".")
+	if r.Sign() >= 0 {
+		return "+" + s
+	}
+	return s
 }
 
 func requirement(r v1alpha1.RequiredHealth) string {

@@ -1,0 +1,80 @@
+package leadingindicator
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/types"
+
+	"github.com/momentum-dev/momentum/api/v1alpha1"
+	"github.com/momentum-dev/momentum/internal/health"
+	"github.com/momentum-dev/momentum/internal/sources"
+)
+
+// measurement is the outcome of asking a live source, or of finding that it
+// is not due yet.
+type measurement struct {
+	// attempted is true when the source was asked this reconcile.
+	attempted bool
+	value     v1alpha1.Decimal
+	err       error
+	// next is when the source is next due.
+	next time.Time
+}
+
+// measureIfDue asks the indicator's live source for a value when its
+// interval has passed since the last attempt; otherwise it only says when.
+func (r *Reconciler) measureIfDue(ctx context.Context, obj *v1alpha1.LeadingIndicator, now time.Time) measurement {
+	interval := sourceInterval(obj.Spec.Source)
+	key := obj.Namespace + "/" + obj.Name
+	var last time.Time
+	if obj.Status.LastAttemptTime != nil {
+		last = obj.Status.LastAttemptTime.Time
+	}
+	due := health.NextMeasurement(key, last, interval, now)
+	if now.Before(due) {
+		return measurement{next: due}
+	}
+	m := measurement{attempted: true}
+	m.value, m.err = r.measure(ctx, obj, now)
+	m.next = health.NextMeasurement(key, now, interval, now)
+	return m
+}
+
+func (r *Reconciler) measure(ctx context.Context, obj *v1alpha1.LeadingIndicator, now time.Time) (v1alpha1.Decimal, error) {
+	secrets := func(ctx context.Context, name string) (*corev1.Secret, error) {
+		s := &corev1.Secret{}
+		return s, r.Secrets.Get(ctx, types.NamespacedName{Namespace: obj.Namespace, Name: name}, s)
+	}
+	src := obj.Spec.Source
+	switch {
+	case src.HTTP != nil:
+		return r.Measurer.HTTP(ctx, src.HTTP, secrets)
+	case src.Prometheus != nil:
+		return r.Measurer.Prometheus(ctx, src.Prometheus, secrets)
+	case src.Recognition != nil:
+		c := &v1alpha1.RecognitionCampaign{}
+		if err := r.Client.Get(ctx, types.NamespacedName{Namespace: obj.Namespace, Name: src.Recognition.CampaignRef.Name}, c); err != nil {
+			return "", fmt.Errorf("reading RecognitionCampaign %s: %w", src.Recognition.CampaignRef.Name, err)
+		}
+		return sources.Recognition(c, src.Recognition.Measure, now)
+	}
+	return "", fmt.Errorf("spec.source sets no source")
+}
+
+// sourceInterval is the source's interval, or the default.
+func sourceInterval(src *v1alpha1.IndicatorSource) time.Duration {
+	var d time.Duration
+	switch {
+	case src.HTTP != nil && src.HTTP.Interval != nil:
+		d = src.HTTP.Interval.Duration
+	case src.Prometheus != nil && src.Prometheus.Interval != nil:
+		d = src.Prometheus.Interval.Duration
+	}
+	if d <= 0 {
+		d, _ = time.ParseDuration(v1alpha1.DefaultInterval)
+	}
+	return d
+}

@@ -1,0 +1,390 @@
+// Package metrics exports the state of Momentum's objects as Prometheus
+// metrics, the way kube-state-metrics does for built-in kinds: at every
+// scrape a collector lists Initiatives, LeadingIndicators and
+// RecognitionCampaigns from the manager's cache and turns their status into
+// gauges. Nothing is recorded in between, so a value always equals what
+// status says and a deleted object's series vanish with it.
+//
+// Labels are bounded: namespace, object names, categories, stage names and
+// condition reasons (constants of the controllers). Free text such as
+// condition messages or nominee names is never a label.
+package metrics
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/go-logr/logr"
+	"github.com/prometheus/client_golang/prometheus"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	logf "sigs.k8s.io/controller-runtime/pkg/log"
+	"sigs.k8s.io/controller-runtime/pkg/manager"
+	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
+
+	"github.com/momentum-dev/momentum/api/v1alpha1"
+	"github.com/momentum-dev/momentum/internal/stages"
+)
+
+var (
+	indicatorLabels  = []string{"namespace", "initiative", "indicator", "category"}
+	initiativeLabels = []string{"namespace", "initiative"}
+	deliveryLabels   = []string{"namespace", "initiative", "kind", "name"}
+	campaignLabels   = []string{"namespace", "campaign", "initiative"}
+)
+
+func with(base []string, extra ...string) []string {
+	return append(slices.Clone(base), extra...)
+}
+
+var (
+	indicatorValue = prometheus.NewDesc("momentum_indicator_value",
+		"Newest measured value of a LeadingIndicator (status.value); absent before the first measurement.",
+		indicatorLabels, nil)
+	indicatorTarget = prometheus.NewDesc("momentum_indicator_target",
+		"Target of a LeadingIndicator (spec.target.value).",
+		indicatorLabels, nil)
+	indicatorHealth = prometheus.NewDesc("momentum_indicator_health",
+		"1 for the LeadingIndicator's current health (status.health), 0 for the other healths; not yet measured counts as Unknown.",
+		with(indicatorLabels, "health"), nil)
+	indicatorTrend = prometheus.NewDesc("momentum_indicator_trend",
+		"1 for the LeadingIndicator's current trend (status.trend), 0 for the other trends; not yet measured counts as Unknown.",
+		with(indicatorLabels, "trend"), nil)
+	indicatorStale = prometheus.NewDesc("momentum_indicator_stale",
+		"1 when the LeadingIndicator's newest sample is older than spec.freshness (status.freshness is Stale), else 0.",
+		indicatorLabels, nil)
+	indicatorSourceFailures = prometheus.NewDesc("momentum_indicator_source_failures",
+		"Failed measurements of the LeadingIndicator's live source since its last success (status.consecutiveFailures).",
+		indicatorLabels, nil)
+	indicatorMeasured = prometheus.NewDesc("momentum_indicator_measured_timestamp_seconds",
+		"When the LeadingIndicator's newest value was measured (status.measuredAt), as a Unix time.",
+		indicatorLabels, nil)
+
+	initiativeProgress = prometheus.NewDesc("momentum_initiative_progress",
+		"Share (0-100) of all stages' exit criteria that are met (status.progress).",
+		initiativeLabels, nil)
+	initiativeStage = prometheus.NewDesc("momentum_initiative_stage",
+		"1 for the Initiative's current stage (status.stage), 0 for its other stages (spec.stages or the four defaults).",
+		with(initiativeLabels, "stage"), nil)
+	initiativeStageIndex = prometheus.NewDesc("momentum_initiative_stage_index",
+		"0-based position of the current stage in spec.stages (or the four default stages); absent when the stage is not among them.",
+		initiativeLabels, nil)
+	initiativeStageEntered = prometheus.NewDesc("momentum_initiative_stage_entered_timestamp_seconds",
+		"When the Initiative last entered each stage of status.history, as a Unix time.",
+		with(initiativeLabels, "stage"), nil)
+	initiativeStageExited = prometheus.NewDesc("momentum_initiative_stage_exited_timestamp_seconds",
+		"When the Initiative left each stage of status.history, as a Unix time; absent for the current stage.",
+		with(initiativeLabels, "stage"), nil)
+	initiativeAtRisk = prometheus.NewDesc("momentum_initiative_at_risk",
+		"1 when the MomentumAtRisk condition is True, else 0; reason is the condition's reason (OnTrack when not at risk).",
+		with(initiativeLabels, "reason"), nil)
+	initiativeReady = prometheus.NewDesc("momentum_initiative_ready",
+		"1 when the Initiative's Ready condition is True, else 0.",
+		initiativeLabels, nil)
+
+	deliveryLastSuccess = prometheus.NewDesc("momentum_delivery_last_success_timestamp_seconds",
+		"When a delivery last succeeded, as a Unix time: kind=reminder for an Initiative's reminders, kind=spotlight for a RecognitionCampaign's spotlights.",
+		deliveryLabels, nil)
+	deliveryLastFailure = prometheus.NewDesc("momentum_delivery_last_failure_timestamp_seconds",
+		"When a reminder's delivery last failed, as a Unix time.",
+		deliveryLabels, nil)
+	deliveryFailing = prometheus.NewDesc("momentum_delivery_failing",
+		"1 when a reminder's newest finished delivery failed (its last failure is after its last success), else 0.",
+		deliveryLabels, nil)
+
+	campaignNominations = prometheus.NewDesc("momentum_campaign_nominations",
+		"Nominations of a RecognitionCampaign by state: spotlighted (published), pending (due in the next spotlight) or rejected (not qualifying).",
+		with(campaignLabels, "state"), nil)
+	campaignLeadershipShare = prometheus.NewDesc("momentum_campaign_leadership_share",
+		"Share (0-100) of qualifying nominations made by a sponsor or council member (status.leadershipShare); absent without qualifying nominations.",
+		campaignLabels, nil)
+
+	listFailed = prometheus.NewDesc("momentum_metrics_list_failed",
+		"1 when listing objects of kind from the cache failed during this scrape (their metrics are missing), else 0.",
+		[]string{"kind"}, nil)
+)
+
+// descs are every metric the collector exports.
+var descs = []*prometheus.Desc{
+	indicatorValue, indicatorTarget, indicatorHealth, indicatorTrend, indicatorStale, indicatorSourceFailures, indicatorMeasured,
+	initiativeProgress, initiativeStage, initiativeStageIndex, initiativeStageEntered, initiativeStageExited, initiativeAtRisk, initiativeReady,
+	deliveryLastSuccess, deliveryLastFailure, deliveryFailing,
+	campaignNominations, campaignLeadershipShare,
+	listFailed,
+}
+
+// Names lists the exported metric names, for checks of dashboards and rules.
+func Names() []string {
+	return []string{
+		"momentum_indicator_value", "momentum_indicator_target", "momentum_indicator_health", "momentum_indicator_trend",
+		"momentum_indicator_stale", "momentum_indicator_source_failures", "momentum_indicator_measured_timestamp_seconds",
+		"momentum_initiative_progress", "momentum_initiative_stage", "momentum_initiative_stage_index",
+		"momentum_initiative_stage_entered_timestamp_seconds", "momentum_initiative_stage_exited_timestamp_seconds",
+		"momentum_initiative_at_risk", "momentum_initiative_ready",
+		"momentum_delivery_last_success_timestamp_seconds", "momentum_delivery_last_failure_timestamp_seconds", "momentum_delivery_failing",
+		"momentum_campaign_nominations", "momentum_campaign_leadership_share",
+		"momentum_metrics_list_failed",
+	}
+}
+
+var (
+	healths = []v1alpha1.Health{v1alpha1.HealthOnTarget, v1alpha1.HealthAtRisk, v1alpha1.HealthOffTarget, v1alpha1.HealthUnknown}
+	trends  = []v1alpha1.Trend{v1alpha1.TrendImproving, v1alpha1.TrendSteady, v1alpha1.TrendDeclining, v1alpha1.TrendUnknown}
+)
+
+// listTimeout bounds a scrape's wait for a cache that is still syncing.
+const listTimeout = 10 * time.Second
+
+// Collector is a prometheus.Collector over the objects of one or more readers.
+type Collector struct {
+	log     logr.Logger
+	mu      sync.Mutex
+	sources map[*source]struct{}
+}
+
+type source struct{ reader client.Reader }
+
+// NewCollector returns a collector over readers; more can be added with AddSource.
+func NewCollector(readers ...client.Reader) *Collector {
+	c := &Collector{log: logf.Log.WithName("metrics"), sources: map[*source]struct{}{}}
+	for _, r := range readers {
+		c.AddSource(r)
+	}
+	return c
+}
+
+// AddSource adds a reader whose objects are exported until remove is called.
+// The registry is process-wide while managers come and go (tests start one
+// per namespace), so each manager adds its cache for as long as it runs.
+func (c *Collector) AddSource(r client.Reader) (remove func()) {
+	s := &source{reader: r}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.sources[s] = struct{}{}
+	return func() {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		delete(c.sources, s)
+	}
+}
+
+// Describe sends every metric's descriptor.
+func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range descs {
+		ch <- d
+	}
+}
+
+// Collect lists the objects and sends their metrics.
+func (c *Collector) Collect(ch chan<- prometheus.Metric) {
+	c.mu.Lock()
+	readers := make([]client.Reader, 0, len(c.sources))
+	for s := range c.sources {
+		readers = append(readers, s.reader)
+	}
+	c.mu.Unlock()
+
+	ctx, cancel := context.WithTimeout(context.Background(), listTimeout)
+	defer cancel()
+	initiatives := list(ctx, c, ch, readers, "Initiative", func() *v1alpha1.InitiativeList { return &v1alpha1.InitiativeList{} },
+		func(l *v1alpha1.InitiativeList) []v1alpha1.Initiative { return l.Items })
+	for i := range initiatives {
+		collectInitiative(ch, &initiatives[i])
+	}
+	indicators := list(ctx, c, ch, readers, "LeadingIndicator", func() *v1alpha1.LeadingIndicatorList { return &v1alpha1.LeadingIndicatorList{} },
+		func(l *v1alpha1.LeadingIndicatorList) []v1alpha1.LeadingIndicator { return l.Items })
+	for i := range indicators {
+		collectIndicator(ch, &indicators[i])
+	}
+	campaigns := list(ctx, c, ch, readers, "RecognitionCampaign", func() *v1alpha1.RecognitionCampaignList { return &v1alpha1.RecognitionCampaignList{} },
+		func(l *v1alpha1.RecognitionCampaignList) []v1alpha1.RecognitionCampaign { return l.Items })
+	for i := range campaigns {
+		collectCampaign(ch, &campaigns[i])
+	}
+}
+
+// list reads one kind from every reader. Two readers may hold the same object
+// (two managers watching one namespace); it is exported once, since the
+// registry rejects a scrape with duplicate series. A reader that fails is
+// reported in momentum_metrics_list_failed; the others' objects are still
+// exported.
+func list[L client.ObjectList, T any, PT interface {
+	*T
+	client.Object
+}](ctx context.Context, c *Collector, ch chan<- prometheus.Metric, readers []client.Reader, kind string, newList func() L, items func(L) []T) []T {
+	var out []T
+	seen := map[client.ObjectKey]bool{}
+	failed := false
+	for _, r := range readers {
+		l := newList()
+		// The objects are only read, never modified: skip the cache's deep copy.
+		if err := r.List(ctx, l, client.UnsafeDisableDeepCopy); err != nil {
+			c.log.Error(err, "Listing for metrics failed", "kind", kind)
+			failed = true
+			continue
+		}
+		for _, it := range items(l) {
+			key := client.ObjectKeyFromObject(PT(&it))
+			if !seen[key] {
+				seen[key] = true
+				out = append(out, it)
+			}
+		}
+	}
+	ch <- gauge(listFailed, boolValue(failed), kind)
+	return out
+}
+
+func collectIndicator(ch chan<- prometheus.Metric, li *v1alpha1.LeadingIndicator) {
+	lv := []string{li.Namespace, li.Spec.InitiativeRef.Name, li.Name, string(li.Spec.Category)}
+	st := li.Status
+	if st.Value != nil {
+		ch <- gauge(indicatorValue, st.Value.Float64(), lv...)
+	}
+	ch <- gauge(indicatorTarget, li.Spec.Target.Value.Float64(), lv...)
+	health := st.Health
+	if health == "" {
+		health = v1alpha1.HealthUnknown
+	}
+	for _, h := range healths {
+		ch <- gauge(indicatorHealth, boolValue(h == health), with(lv, string(h))...)
+	}
+	trend := st.Trend
+	if trend == "" {
+		trend = v1alpha1.TrendUnknown
+	}
+	for _, t := range trends {
+		ch <- gauge(indicatorTrend, boolValue(t == trend), with(lv, string(t))...)
+	}
+	ch <- gauge(indicatorStale, boolValue(st.Freshness == v1alpha1.Stale), lv...)
+	ch <- gauge(indicatorSourceFailures, float64(st.ConsecutiveFailures), lv...)
+	if st.MeasuredAt != nil {
+		ch <- gauge(indicatorMeasured, unix(*st.MeasuredAt), lv...)
+	}
+}
+
+func collectInitiative(ch chan<- prometheus.Metric, in *v1alpha1.Initiative) {
+	lv := []string{in.Namespace, in.Name}
+	st := in.Status
+	if st.Progress != nil {
+		ch <- gauge(initiativeProgress, float64(*st.Progress), lv...)
+	}
+
+	all := stages.Resolve(in.Spec)
+	current := -1
+	for i, s := range all {
+		if s.Name == st.Stage {
+			current = i
+		}
+		ch <- gauge(initiativeStage, boolValue(i == current), with(lv, s.Name)...)
+	}
+	switch {
+	case current >= 0:
+		ch <- gauge(initiativeStageIndex, float64(current), lv...)
+	case st.Stage != "":
+		// A stage removed from spec.stages is still where the initiative is.
+		ch <- gauge(initiativeStage, 1, with(lv, st.Stage)...)
+	}
+
+	// A stage entered more than once appears once, with its latest visit;
+	// history is oldest first.
+	latest := map[string]v1alpha1.StageRecord{}
+	for _, r := range st.History {
+		latest[r.Name] = r
+	}
+	for name, r := range latest {
+		ch <- gauge(initiativeStageEntered, unix(r.EnteredAt), with(lv, name)...)
+		if r.ExitedAt != nil {
+			ch <- gauge(initiativeStageExited, unix(*r.ExitedAt), with(lv, name)...)
+		}
+	}
+
+	if c := meta.FindStatusCondition(st.Conditions, v1alpha1.ConditionMomentumAtRisk); c != nil {
+		ch <- gauge(initiativeAtRisk, boolValue(c.Status == metav1.ConditionTrue), with(lv, c.Reason)...)
+	}
+	ch <- gauge(initiativeReady, boolValue(meta.IsStatusConditionTrue(st.Conditions, v1alpha1.ConditionReady)), lv...)
+
+	for _, r := range st.Reminders {
+		dv := []string{in.Namespace, in.Name, "reminder", r.Name}
+		if r.LastSuccessfulTime != nil {
+			ch <- gauge(deliveryLastSuccess, unix(*r.LastSuccessfulTime), dv...)
+		}
+		if r.LastFailureTime != nil {
+			ch <- gauge(deliveryLastFailure, unix(*r.LastFailureTime), dv...)
+		}
+		// The same rule as the DeliveryFailing condition.
+		failing := r.LastFailureTime != nil && (r.LastSuccessfulTime == nil || r.LastSuccessfulTime.Before(r.LastFailureTime))
+		ch <- gauge(deliveryFailing, boolValue(failing), dv...)
+	}
+}
+
+func collectCampaign(ch chan<- prometheus.Metric, rc *v1alpha1.RecognitionCampaign) {
+	lv := []string{rc.Namespace, rc.Name, rc.Spec.InitiativeRef.Name}
+	st := rc.Status
+	// Counts are written together once the campaign's initiative is found;
+	// before that there is nothing to count.
+	if st.Spotlighted != nil && st.Pending != nil {
+		ch <- gauge(campaignNominations, float64(*st.Spotlighted), with(lv, "spotlighted")...)
+		ch <- gauge(campaignNominations, float64(*st.Pending), with(lv, "pending")...)
+		ch <- gauge(campaignNominations, float64(len(st.Rejected)), with(lv, "rejected")...)
+	}
+	if st.LeadershipShare != nil {
+		ch <- gauge(campaignLeadershipShare, float64(*st.LeadershipShare), lv...)
+	}
+	// Spotlights report no failure time: a failed one stays pending.
+	if st.LastPublicationTime != nil {
+		ch <- gauge(deliveryLastSuccess, unix(*st.LastPublicationTime), rc.Namespace, rc.Spec.InitiativeRef.Name, "spotlight", rc.Name)
+	}
+}
+
+func gauge(d *prometheus.Desc, v float64, labels ...string) prometheus.Metric {
+	return prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v, labels...)
+}
+
+func boolValue(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func unix(t metav1.Time) float64 {
+	return float64(t.UnixNano()) / 1e9
+}
+
+var (
+	defaultCollector = NewCollector()
+	registerOnce     sync.Once
+	errRegister      error
+)
+
+// Register exports the objects in mgr's cache on controller-runtime's
+// registry, which the manager's metrics endpoint serves, for as long as mgr
+// runs.
+func Register(mgr manager.Manager) error {
+	registerOnce.Do(func() { errRegister = ctrlmetrics.Registry.Register(defaultCollector) })
+	if errRegister != nil {
+		return errRegister
+	}
+	return mgr.Add(&cacheSource{collector: defaultCollector, reader: mgr.GetCache()})
+}
+
+// cacheSource adds a manager's cache to the collector while the manager runs.
+type cacheSource struct {
+	collector *Collector
+	reader    client.Reader
+}
+
+func (s *cacheSource) Start(ctx context.Context) error {
+	remove := s.collector.AddSource(s.reader)
+	<-ctx.Done()
+	remove()
+	return nil
+}
+
+// NeedLeaderElection is false: every replica serves metrics, so a standby
+// answers scrapes too (the alert rules take the max over replicas).
+func (s *cacheSource) NeedLeaderElection() bool { return false }

@@ -1,0 +1,81 @@
+package sources
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestValidateQuery(t *testing.T) {
+	tests := []struct {
+		query   string
+		wantErr string
+	}{
+		{query: "vector(66.5)"},
+		{query: `sum(rate(http_requests_total{job="api",code=~"5.."}[5m])) / sum(rate(http_requests_total{job="api"}[5m]))`},
+		{query: "histogram_quantile(0.9, sum by (le) (rate(latency_bucket[5m])))"},
+		{query: "scalar(vector(4.3))"},
+		{query: "", wantErr: "query is empty"},
+		{query: "  ", wantErr: "query is empty"},
+		{query: "sum(rate(x[5m]", wantErr: "not valid PromQL"},
+		{query: "nosuchfunction(up)", wantErr: "unknown function"},
+		{query: "up[5m", wantErr: "not valid PromQL"},
+		{query: "sum(up) by", wantErr: "not valid PromQL"},
+	}
+	for _, tt := range tests {
+		err := ValidateQuery(tt.query)
+		if tt.wantErr == "" {
+			if err != nil {
+				t.Errorf("ValidateQuery(%q) = %v", tt.query, err)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+			t.Errorf("ValidateQuery(%q) = %v, want an error containing %q", tt.query, err, tt.wantErr)
+		}
+	}
+}
+
+func TestValidateJSONPath(t *testing.T) {
+	tests := []struct {
+		path    string
+		wantErr string
+	}{
+		{path: "{.data.nps}"},
+		{path: "{.results[0].score}"},
+		{path: "{.items[?(@.name==\"nps\")].value}"},
+		{path: "{$.data.nps}"},
+		{path: "", wantErr: "jsonPath is empty"},
+		{path: ".data.nps", wantErr: "write it in braces"},
+		{path: "{.data[}", wantErr: "is invalid"},
+		{path: "{.data.nps", wantErr: "is invalid"},
+		{path: "{.a[1:2:x]}", wantErr: "is invalid"},
+		{path: "{{.a}", wantErr: "is invalid"},
+	}
+	for _, tt := range tests {
+		err := ValidateJSONPath(tt.path)
+		if tt.wantErr == "" {
+			if err != nil {
+				t.Errorf("ValidateJSONPath(%q) = %v", tt.path, err)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+			t.Errorf("ValidateJSONPath(%q) = %v, want an error containing %q", tt.path, err, tt.wantErr)
+		}
+	}
+}
+
+func TestTruncate(t *testing.T) {
+	if got := truncate("short"); got != "short" {
+		t.Errorf("truncate(short) = %q", got)
+	}
+	long := strings.Repeat("é", 150) // 300 bytes
+	got := truncate(long)
+	if !strings.HasSuffix(got, "…") || len(got) > maxErrorText+len("…") {
+		t.Errorf("truncate(long) = %q (%d bytes)", got, len(got))
+	}
+	if !utf8.ValidString(got) {
+		t.Errorf("truncate split a rune: %q", got)
+	}
+}
