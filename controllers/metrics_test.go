@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -96,8 +95,8 @@ func TestMetricsScrapeSecureEndpoint(t *testing.T) {
 	g.Expect(k8s.Delete(context.Background(), understanding)).To(Succeed())
 	g.Eventually(func(g Gomega) {
 		got := scrape(g, url, allowed, http.StatusOK)
-		g.Expect(got).NotTo(HaveKey("momentum_indicator_value" + under))
-		g.Expect(got).To(HaveKey("momentum_indicator_value" + aware))
+		g.Expect(got).NotTo(HaveKey(seriesKey("momentum_indicator_value", under)))
+		g.Expect(got).To(HaveKey(seriesKey("momentum_indicator_value", aware)))
 	}).WithTimeout(timeout).Should(Succeed())
 
 	// Without a token the caller is not authenticated; an account without
@@ -221,7 +220,8 @@ func scrape(g Gomega, url, token string, status int) map[string]float64 {
 	if status != http.StatusOK {
 		return nil
 	}
-	families, err := expfmt.NewTextParser(model.UTF8Validation).TextToMetricFamilies(bytes.NewReader(body))
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	families, err := parser.TextToMetricFamilies(bytes.NewReader(body))
 	g.Expect(err).NotTo(HaveOccurred())
 	out := map[string]float64{}
 	for name, f := range families {

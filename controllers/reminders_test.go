@@ -179,7 +179,7 @@ func TestReminderWithMissingChannelHeals(t *testing.T) {
 		ready := condition(getInitiative(g, ns, "customer-first").Status.Conditions, v1alpha1.ConditionReady)
 		g.Expect(ready).NotTo(BeNil())
 		g.Expect(ready.Reason).To(Equal(v1alpha1.ReasonChannelNotFound))
-		g.Expect(ready.Message).To(ContainSubstring("Channel all-hands named in spec.reminders[].channel not found in namespace " + ns))
+		g.Expect(ready.Message).To(ContainSubstring("Channel all-hands named in spec.reminders or spec.celebrations not found in namespace " + ns))
 	}).WithTimeout(timeout).Should(Succeed())
 
 	create(t, newChannel(ns, "all-hands", "all-hands-webhook"))

@@ -232,3 +232,8 @@ func create(t *testing.T, objs ...client.Object) {
 }
 
 const timeout = 20 * time.Second
+
+// metavNow is the fake clock's time as an API time, second precision.
+func metavNow(clk *clocktesting.FakeClock) metav1.Time {
+	return metav1.NewTime(clk.Now().UTC().Truncate(time.Second))
+}

@@ -80,6 +80,11 @@ type InitiativeSpec struct {
 	// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$`
 	MomentumWindow *metav1.Duration `json:"momentumWindow,omitempty"`
 
+	// celebrations post quick wins to a Channel: a completed stage, or an
+	// indicator reaching its target for the first time.
+	// +optional
+	Celebrations *Celebrations `json:"celebrations,omitempty"`
+
 	// reminders keep the why in front of everyone: each is a CronJob that
 	// delivers a message rendered from the initiative to a Channel.
 	// +optional
@@ -87,6 +92,16 @@ type InitiativeSpec struct {
 	// +listMapKey=name
 	// +kubebuilder:validation:MaxItems=10
 	Reminders []Reminder `json:"reminders,omitempty"`
+}
+
+// Celebrations configures quick-win posts.
+type Celebrations struct {
+	// channel names a Channel in the same namespace.
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	// +kubebuilder:validation:Pattern=`^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$`
+	Channel string `json:"channel"`
 }
 
 // Reminder is a scheduled message about the initiative.
@@ -413,6 +428,11 @@ type InitiativeStatus struct {
 	// +optional
 	LastProgressTime *metav1.Time `json:"lastProgressTime,omitempty"`
 
+	// celebrations records what was celebrated, so that each quick win is
+	// posted exactly once, across retries and restarts.
+	// +optional
+	Celebrations *CelebrationStatus `json:"celebrations,omitempty"`
+
 	// reminders reports each reminder's CronJob and deliveries.
 	// +optional
 	// +listType=map
@@ -475,6 +495,44 @@ type FunnelLevel struct {
 	Value *Decimal `json:"value,omitempty"`
 	// +optional
 	Target *Decimal `json:"target,omitempty"`
+}
+
+// CelebrationStatus records celebrated quick wins.
+type CelebrationStatus struct {
+	// stages whose completion was celebrated (or that were completed before
+	// celebrations were configured).
+	// +optional
+	// +listType=set
+	// +kubebuilder:validation:MaxItems=10
+	// +kubebuilder:validation:items:MaxLength=63
+	Stages []string `json:"stages,omitempty"`
+
+	// indicators records, per indicator, how often reaching its target was
+	// celebrated and since when it has been off target.
+	// +optional
+	// +listType=map
+	// +listMapKey=indicator
+	// +kubebuilder:validation:MaxItems=100
+	Indicators []IndicatorCelebration `json:"indicators,omitempty"`
+}
+
+// IndicatorCelebration is the celebration state of one indicator.
+type IndicatorCelebration struct {
+	// indicator is the LeadingIndicator's name.
+	// +required
+	// +kubebuilder:validation:MaxLength=253
+	Indicator string `json:"indicator"`
+
+	// count is how many times reaching the target was celebrated.
+	// +optional
+	// +kubebuilder:validation:Minimum=0
+	Count int32 `json:"count,omitempty"`
+
+	// offTargetSince is when the indicator was first seen off target after
+	// its last time on target; it is celebrated again only after a full
+	// interval off target (no flapping spam).
+	// +optional
+	OffTargetSince *metav1.Time `json:"offTargetSince,omitempty"`
 }
 
 // ReminderStatus is where a reminder stands.
@@ -681,6 +739,9 @@ const (
 	ReasonDeliveryFailed = "DeliveryFailed"
 	// ReasonDeliveriesSucceeding: no reminder's newest delivery failed.
 	ReasonDeliveriesSucceeding = "DeliveriesSucceeding"
+
+	// EventReasonCelebrated is the Event reason when a quick win is posted.
+	EventReasonCelebrated = "Celebrated"
 
 	// EventReasonStageAdvanced is the Event reason when the initiative moves
 	// to its next stage.

@@ -51,7 +51,7 @@ type Reconciler struct {
 // +kubebuilder:rbac:groups=culture.momentum.dev,resources=leadingindicators,verbs=get;list;watch
 // +kubebuilder:rbac:groups=culture.momentum.dev,resources=channels,verbs=get;list;watch
 // +kubebuilder:rbac:groups=batch,resources=cronjobs,verbs=get;list;watch;create;patch;delete
-// +kubebuilder:rbac:groups=batch,resources=jobs,verbs=get;list;watch
+// +kubebuilder:rbac:groups=batch,resources=jobs,verbs=get;list;watch;create
 // +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
 
 // Reconcile fetches the initiative and the indicators it depends on, decides
@@ -75,6 +75,13 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 	if err == nil {
 		d = decide(obj, gateInds, ownInds, ch, r.Jobs, now)
 		err = r.applyReminders(ctx, obj, ch, d.reminders)
+	}
+	if err == nil {
+		err = r.createCelebrations(ctx, obj, d.celebrations)
+	}
+	if err != nil {
+		// A win is recorded only once its Job exists; retry them all.
+		obj.Status.Celebrations = before.Status.Celebrations
 	}
 	obj.Status.ObservedGeneration = conditions.Finish(&obj.Status.Conditions, obj.Status.ObservedGeneration, obj.Generation,
 		conditions.Result{Ready: d.ready, Stalled: d.stalled, Err: err}, now)
@@ -126,19 +133,26 @@ func (r *Reconciler) fetchIndicators(ctx context.Context, obj *v1alpha1.Initiati
 // CronJobs and Jobs the initiative owns.
 func (r *Reconciler) fetchChildren(ctx context.Context, obj *v1alpha1.Initiative) (children, error) {
 	ch := children{channels: map[string]*v1alpha1.Channel{}, cronJobs: map[string]*batchv1.CronJob{}}
-	if len(obj.Spec.Reminders) == 0 && obj.Status.Reminders == nil {
+	if len(obj.Spec.Reminders) == 0 && obj.Status.Reminders == nil && obj.Spec.Celebrations == nil {
 		return ch, nil // nothing scheduled now or before: no lookups
 	}
+	names := make([]string, 0, len(obj.Spec.Reminders)+1)
 	for _, rem := range obj.Spec.Reminders {
+		names = append(names, rem.Channel)
+	}
+	if obj.Spec.Celebrations != nil {
+		names = append(names, obj.Spec.Celebrations.Channel)
+	}
+	for _, name := range names {
 		c := &v1alpha1.Channel{}
-		err := r.Client.Get(ctx, types.NamespacedName{Namespace: obj.Namespace, Name: rem.Channel}, c)
+		err := r.Client.Get(ctx, types.NamespacedName{Namespace: obj.Namespace, Name: name}, c)
 		switch {
 		case apierrors.IsNotFound(err):
 			continue
 		case err != nil:
-			return ch, fmt.Errorf("reading Channel %s: %w", rem.Channel, err)
+			return ch, fmt.Errorf("reading Channel %s: %w", name, err)
 		}
-		ch.channels[rem.Channel] = c
+		ch.channels[name] = c
 	}
 	owned := client.MatchingLabels{cronjobs.LabelManagedBy: cronjobs.ManagedBy, cronjobs.LabelInitiative: obj.Name}
 	cjs := &batchv1.CronJobList{}
@@ -178,6 +192,21 @@ func (r *Reconciler) applyReminders(ctx context.Context, obj *v1alpha1.Initiativ
 			return fmt.Errorf("deleting CronJob %s of a removed reminder: %w", name, err)
 		}
 		log.Info("Deleted CronJob of a removed reminder", "cronjob", name)
+	}
+	return nil
+}
+
+// createCelebrations creates the one-off Jobs of new quick wins. Their names
+// are deterministic: a Job that already exists was created by an earlier
+// attempt whose status write did not land, so it counts as posted.
+func (r *Reconciler) createCelebrations(ctx context.Context, obj *v1alpha1.Initiative, jobs []*batchv1.Job) error {
+	owner := metav1.NewControllerRef(obj, v1alpha1.GroupVersion.WithKind("Initiative"))
+	for _, job := range jobs {
+		job.OwnerReferences = []metav1.OwnerReference{*owner}
+		if err := r.Client.Create(ctx, job); err != nil && !apierrors.IsAlreadyExists(err) {
+			return fmt.Errorf("creating celebration Job %s: %w", job.Name, err)
+		}
+		logf.FromContext(ctx).Info("Created celebration Job", "job", job.Name, "win", job.Annotations[cronjobs.AnnotationWin])
 	}
 	return nil
 }

@@ -5,12 +5,14 @@ import (
 	"strings"
 	"time"
 
+	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
+	"github.com/momentum-dev/momentum/internal/celebrate"
 	"github.com/momentum-dev/momentum/internal/conditions"
 	"github.com/momentum-dev/momentum/internal/cronjobs"
 	"github.com/momentum-dev/momentum/internal/momentum"
@@ -26,6 +28,8 @@ type decision struct {
 	entered   *stages.Transition
 	recheckAt time.Time
 	reminders reminderPlan
+	// celebrations are the one-off Jobs that post new quick wins.
+	celebrations []*batchv1.Job
 }
 
 // decide writes the status fields the initiative owns (everything but the
@@ -81,7 +85,11 @@ func decide(obj *v1alpha1.Initiative, gateInds map[string]*v1alpha1.LeadingIndic
 	}
 	conditions.Set(&st.Conditions, v1alpha1.ConditionMomentumAtRisk, riskStatus, risk.Reason, risk.Message, obj.Generation, now)
 
+	missingCelebrationChannel := planCelebrations(obj, ownInds, ch, opts, now, &d)
 	d.reminders = planReminders(obj, ownInds, ch, opts, now)
+	if missingCelebrationChannel != "" {
+		d.reminders.missingChannels = append(d.reminders.missingChannels, missingCelebrationChannel)
+	}
 	st.Reminders = d.reminders.statuses
 	if len(obj.Spec.Reminders) > 0 {
 		status, reason, msg := deliveryCondition(d.reminders.failing)
@@ -108,7 +116,7 @@ func decide(obj *v1alpha1.Initiative, gateInds map[string]*v1alpha1.LeadingIndic
 		d.events = append(d.events, warnOnce(prevReady, d.ready)...)
 	case len(d.reminders.missingChannels) > 0:
 		d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonChannelNotFound, fmt.Sprintf(
-			"Channel %s named in spec.reminders[].channel not found in namespace %s: create it, or fix the reminder",
+			"Channel %s named in spec.reminders or spec.celebrations not found in namespace %s: create it, or fix the name",
 			strings.Join(d.reminders.missingChannels, ", "), obj.Namespace))
 		d.events = append(d.events, warnOnce(prevReady, d.ready)...)
 	case suspended(obj):
@@ -231,4 +239,56 @@ func momentumWindow(spec v1alpha1.InitiativeSpec) time.Duration {
 		return 0
 	}
 	return spec.MomentumWindow.Duration
+}
+
+// defaultCooldown is how long an indicator measured from Git samples must
+// stay off target before reaching it again is a new win.
+const defaultCooldown = 24 * time.Hour
+
+// planCelebrations decides the quick wins to post and records them in
+// status. Without the Channel nothing is posted or recorded, so the wins
+// wait for it. It returns the missing Channel's name.
+func planCelebrations(obj *v1alpha1.Initiative, inds []v1alpha1.LeadingIndicator, ch children, opts cronjobs.Options, now time.Time, d *decision) string {
+	st := &obj.Status
+	if obj.Spec.Celebrations == nil {
+		st.Celebrations = nil // configuring them again starts afresh, silently
+		return ""
+	}
+	channel, ok := ch.channels[obj.Spec.Celebrations.Channel]
+	if !ok {
+		return obj.Spec.Celebrations.Channel
+	}
+	in := make([]celebrate.Indicator, 0, len(inds))
+	for _, ind := range inds {
+		cooldown := defaultCooldown
+		if src := ind.Spec.Source; src != nil {
+			cooldown = intervalOf(src)
+		}
+		in = append(in, celebrate.Indicator{Name: ind.Name, Health: ind.Status.Health, Value: ind.Status.Value, Target: ind.Spec.Target, Cooldown: cooldown})
+	}
+	wins, next := celebrate.Decide(obj.Name, st.Celebrations, st.History, in, now)
+	st.Celebrations = next
+	for _, w := range wins {
+		d.celebrations = append(d.celebrations, cronjobs.Job(cronjobs.Delivery{
+			Name: cronjobs.DNSName(obj.Name, w.Key), Namespace: obj.Namespace,
+			Labels:      map[string]string{cronjobs.LabelInitiative: obj.Name, cronjobs.LabelCelebration: "true"},
+			Annotations: map[string]string{cronjobs.AnnotationWin: w.Key},
+			ChannelType: channel.Spec.Type, SecretName: channel.Spec.SecretRef.Name,
+			Kind: "celebration", Source: w.Key, Initiative: obj.Namespace + "/" + obj.Name,
+			Title: w.Title, Text: w.Text,
+		}, opts))
+		d.events = append(d.events, record.Event{Type: corev1.EventTypeNormal, Reason: v1alpha1.EventReasonCelebrated, Note: w.Title})
+	}
+	return ""
+}
+
+func intervalOf(src *v1alpha1.IndicatorSource) time.Duration {
+	switch {
+	case src.HTTP != nil && src.HTTP.Interval != nil:
+		return src.HTTP.Interval.Duration
+	case src.Prometheus != nil && src.Prometheus.Interval != nil:
+		return src.Prometheus.Interval.Duration
+	}
+	d, _ := time.ParseDuration(v1alpha1.DefaultInterval)
+	return d
 }

@@ -33,6 +33,10 @@ const (
 	// AnnotationSpecHash is a hash of what Momentum applied; equal hashes
 	// mean there is nothing to write.
 	AnnotationSpecHash = "culture.momentum.dev/spec-hash"
+	// LabelCelebration marks one-off celebration Jobs.
+	LabelCelebration = "culture.momentum.dev/celebration"
+	// AnnotationWin is the key of the quick win a celebration Job posts.
+	AnnotationWin = "culture.momentum.dev/win"
 	// AnnotationNominations lists, on a spotlight's job template, the
 	// nominations its digest publishes.
 	AnnotationNominations = "culture.momentum.dev/nominations"
@@ -116,6 +120,29 @@ func CronJob(d Delivery, o Options) *batchv1.CronJob {
 	return cj
 }
 
+// Job returns a one-off Job that delivers d now (a celebration). Its name is
+// the caller's deterministic one: creating it twice fails, so a win is
+// posted at most once.
+func Job(d Delivery, o Options) *batchv1.Job {
+	labels := map[string]string{LabelManagedBy: ManagedBy}
+	for k, v := range d.Labels {
+		labels[k] = v
+	}
+	return &batchv1.Job{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "batch/v1", Kind: "Job"},
+		ObjectMeta: metav1.ObjectMeta{Name: d.Name, Namespace: d.Namespace, Labels: labels, Annotations: d.Annotations},
+		Spec: batchv1.JobSpec{
+			BackoffLimit:            ptr.To[int32](backoffLimit),
+			ActiveDeadlineSeconds:   ptr.To[int64](activeDeadlineSeconds),
+			TTLSecondsAfterFinished: ptr.To[int32](ttlAfterFinished),
+			Template: corev1.PodTemplateSpec{
+				ObjectMeta: metav1.ObjectMeta{Labels: labels},
+				Spec:       PodSpec(d, o),
+			},
+		},
+	}
+}
+
 // PodSpec is the pod that delivers d: the manager image running `notify`,
 // with the channel's Secret mounted read-only. It meets the restricted Pod
 // Security Standard and mounts no service-account token: it needs no API access.
@@ -184,6 +211,19 @@ func Name(parts ...string) string {
 	}
 	sum := sha256.Sum256([]byte(name))
 	return strings.TrimRight(name[:limit-9], "-.") + "-" + hex.EncodeToString(sum[:])[:8]
+}
+
+// DNSName is Name for parts that may hold upper-case letters (stage names):
+// it lower-cases them and, when that changed anything, adds a hash of the
+// original so that names differing only in case stay distinct.
+func DNSName(parts ...string) string {
+	joined := strings.Join(parts, "-")
+	lower := strings.ToLower(joined)
+	if lower == joined {
+		return Name(parts...)
+	}
+	sum := sha256.Sum256([]byte(joined))
+	return Name(lower[:min(len(lower), 43)], hex.EncodeToString(sum[:])[:8])
 }
 
 // Unchanged reports whether existing already carries what desired would apply.

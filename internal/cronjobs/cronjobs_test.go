@@ -124,3 +124,19 @@ func TestName(t *testing.T) {
 		t.Error("different long names collided")
 	}
 }
+
+func TestDNSName(t *testing.T) {
+	a, b := DNSName("customer-first", "stage-Initiation"), DNSName("customer-first", "stage-initiation")
+	if a == b {
+		t.Errorf("names differing in case collided: %s", a)
+	}
+	if strings.ToLower(a) != a || len(a) > 52 {
+		t.Errorf("DNSName = %q: want lower case, at most 52 characters", a)
+	}
+	if b != "customer-first-stage-initiation" {
+		t.Errorf("an already valid name changed: %s", b)
+	}
+	if long := DNSName(strings.Repeat("A", 80)); len(long) > 52 || long != strings.ToLower(long) {
+		t.Errorf("DNSName(long) = %q", long)
+	}
+}

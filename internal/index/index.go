@@ -39,10 +39,13 @@ func Register(ctx context.Context, indexer client.FieldIndexer) error {
 		return err
 	}
 	if err := indexer.IndexField(ctx, &v1alpha1.Initiative{}, InitiativeByChannel, func(o client.Object) []string {
-		reminders := o.(*v1alpha1.Initiative).Spec.Reminders
-		names := make([]string, 0, len(reminders))
-		for _, r := range reminders {
+		spec := o.(*v1alpha1.Initiative).Spec
+		names := make([]string, 0, len(spec.Reminders)+1)
+		for _, r := range spec.Reminders {
 			names = append(names, r.Channel)
+		}
+		if spec.Celebrations != nil {
+			names = append(names, spec.Celebrations.Channel)
 		}
 		return names
 	}); err != nil {

@@ -29,11 +29,17 @@ import (
 	"github.com/momentum-dev/momentum/internal/stages"
 )
 
+// Labels every object's metrics carry.
+const (
+	labelNamespace  = "namespace"
+	labelInitiative = "initiative"
+)
+
 var (
-	indicatorLabels  = []string{"namespace", "initiative", "indicator", "category"}
-	initiativeLabels = []string{"namespace", "initiative"}
-	deliveryLabels   = []string{"namespace", "initiative", "kind", "name"}
-	campaignLabels   = []string{"namespace", "campaign", "initiative"}
+	indicatorLabels  = []string{labelNamespace, labelInitiative, "indicator", "category"}
+	initiativeLabels = []string{labelNamespace, labelInitiative}
+	deliveryLabels   = []string{labelNamespace, labelInitiative, "kind", "name"}
+	campaignLabels   = []string{labelNamespace, "campaign", labelInitiative}
 )
 
 func with(base []string, extra ...string) []string {

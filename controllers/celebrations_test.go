@@ -1,0 +1,106 @@
+package controllers_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	. "github.com/onsi/gomega"
+	batchv1 "k8s.io/api/batch/v1"
+	"k8s.io/pod-security-admission/api"
+	"k8s.io/pod-security-admission/policy"
+	clocktesting "k8s.io/utils/clock/testing"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/momentum-dev/momentum/api/v1alpha1"
+	"github.com/momentum-dev/momentum/internal/cronjobs"
+)
+
+func celebrationJobs(g Gomega, ns string) map[string]string {
+	jobs := &batchv1.JobList{}
+	g.Expect(k8s.List(context.Background(), jobs, client.InNamespace(ns), client.MatchingLabels{cronjobs.LabelCelebration: "true"})).To(Succeed())
+	wins := map[string]string{}
+	for _, j := range jobs.Items {
+		wins[j.Annotations[cronjobs.AnnotationWin]] = j.Name
+	}
+	return wins
+}
+
+func TestQuickWinsAreCelebratedExactlyOnce(t *testing.T) {
+	g := NewWithT(t)
+	ns := namespace(t)
+	clk := clocktesting.NewFakeClock(t0)
+	stop := startManager(t, ns, clk)
+	create(t, newSecret(ns, "all-hands-webhook", slackAddress), newChannel(ns, "all-hands", "all-hands-webhook"))
+	it := newInitiative(ns, "customer-first")
+	it.Spec.Celebrations = &v1alpha1.Celebrations{Channel: "all-hands"}
+	ind := newIndicator(ns, "employee-awareness", "customer-first", "75", sample(10, "66"))
+	create(t, it, ind)
+
+	// Configured while off target and in the first stage: nothing yet.
+	g.Eventually(func(g Gomega) {
+		g.Expect(getInitiative(g, ns, "customer-first").Status.Celebrations).NotTo(BeNil())
+	}).WithTimeout(timeout).Should(Succeed())
+	g.Consistently(func(g Gomega) { g.Expect(celebrationJobs(g, ns)).To(BeEmpty()) }).WithTimeout(time.Second).Should(Succeed())
+
+	// The indicator reaches its target and the first stage is completed.
+	update(t, ind, func(o *v1alpha1.LeadingIndicator) { o.Spec.Samples = append(o.Spec.Samples, sample(1, "76")) })
+	update(t, it, func(o *v1alpha1.Initiative) {
+		o.Spec.Approvals = []v1alpha1.Approval{{Stage: "Initiation", ApprovedBy: "Dana Lee"}}
+	})
+	g.Eventually(func(g Gomega) {
+		wins := celebrationJobs(g, ns)
+		g.Expect(wins).To(HaveKey("target-employee-awareness-1"))
+		g.Expect(wins).To(HaveKey("stage-Initiation"), "status: %+v", getInitiative(g, ns, "customer-first").Status.Celebrations)
+		g.Expect(wins).To(HaveLen(2))
+	}).WithTimeout(timeout).Should(Succeed())
+
+	// The Job posts through notify in a restricted pod, owned by the initiative.
+	job := &batchv1.Job{}
+	g.Expect(k8s.Get(context.Background(), key(ns, celebrationJobs(g, ns)["stage-Initiation"]), job)).To(Succeed())
+	g.Expect(job.OwnerReferences).To(ContainElement(HaveField("Name", "customer-first")))
+	evaluator, _ := policy.NewEvaluator(policy.DefaultChecks(), nil)
+	tmpl := job.Spec.Template
+	g.Expect(policy.AggregateCheckResults(evaluator.EvaluatePod(api.LevelVersion{Level: api.LevelRestricted, Version: api.LatestVersion()}, &tmpl.ObjectMeta, &tmpl.Spec)).Allowed).To(BeTrue())
+	g.Expect(tmpl.Spec.Containers[0].Env).To(ContainElement(And(HaveField("Name", "MOMENTUM_MESSAGE"), HaveField("Value", ContainSubstring("completed stage Initiation")))))
+
+	// A restart re-reads status: nothing is posted twice.
+	stop()
+	startManager(t, ns, clk)
+	update(t, it, func(o *v1alpha1.Initiative) { o.Annotations = map[string]string{"nudge": "restart"} })
+	g.Consistently(func(g Gomega) { g.Expect(celebrationJobs(g, ns)).To(HaveLen(2)) }).WithTimeout(2 * time.Second).Should(Succeed())
+
+	// A dip shorter than the cooldown (24h for Git samples) is no new win...
+	update(t, ind, func(o *v1alpha1.LeadingIndicator) { o.Spec.Samples = append(o.Spec.Samples, sample(0, "70")) })
+	g.Eventually(func(g Gomega) {
+		cs := getInitiative(g, ns, "customer-first").Status.Celebrations
+		g.Expect(cs.Indicators).To(ContainElement(HaveField("OffTargetSince", Not(BeNil()))))
+	}).WithTimeout(timeout).Should(Succeed())
+	clk.Step(2 * time.Hour)
+	update(t, ind, func(o *v1alpha1.LeadingIndicator) {
+		o.Spec.Samples = append(o.Spec.Samples, v1alpha1.Sample{At: metavNow(clk), Value: "77"})
+	})
+	g.Consistently(func(g Gomega) { g.Expect(celebrationJobs(g, ns)).To(HaveLen(2)) }).WithTimeout(2 * time.Second).Should(Succeed())
+
+	// ...but after a full day off target, reaching it again is.
+	clk.Step(time.Minute)
+	update(t, ind, func(o *v1alpha1.LeadingIndicator) {
+		o.Spec.Samples = append(o.Spec.Samples, v1alpha1.Sample{At: metavNow(clk), Value: "60"})
+	})
+	g.Eventually(func(g Gomega) {
+		cs := getInitiative(g, ns, "customer-first").Status.Celebrations
+		g.Expect(cs.Indicators).To(ContainElement(HaveField("OffTargetSince", Not(BeNil()))))
+	}).WithTimeout(timeout).Should(Succeed())
+	clk.Step(25 * time.Hour)
+	update(t, ind, func(o *v1alpha1.LeadingIndicator) {
+		o.Spec.Samples = append(o.Spec.Samples, v1alpha1.Sample{At: metavNow(clk), Value: "80"})
+	})
+	g.Eventually(func(g Gomega) {
+		g.Expect(celebrationJobs(g, ns)).To(HaveKey("target-employee-awareness-2"))
+	}).WithTimeout(timeout).Should(Succeed())
+	// (The events API folds similar Events into a series, so count Jobs, not Events.)
+	g.Eventually(func(g Gomega) {
+		g.Expect(eventsFor(g, ns, "customer-first", v1alpha1.EventReasonCelebrated)).NotTo(BeEmpty())
+	}).WithTimeout(timeout).Should(Succeed())
+	g.Expect(celebrationJobs(g, ns)).To(HaveLen(3))
+}
