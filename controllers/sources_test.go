@@ -150,3 +150,24 @@ func TestPrometheusSourceAgainstARealServer(t *testing.T) {
 	g.Expect(ready.Reason).To(Equal(v1alpha1.ReasonSourceUnavailable))
 	g.Expect(ready.Message).NotTo(ContainSubstring(prom.URL[len("http://"):]), "the address stays out of status")
 }
+
+func TestInvalidSourceIsStalledWithoutRequests(t *testing.T) {
+	g := NewWithT(t)
+	ns := namespace(t)
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { hits.Add(1) }))
+	defer srv.Close()
+	create(t, newInitiative(ns, "customer-first"))
+	ind := newIndicator(ns, "nps", "customer-first", "70")
+	ind.Spec.Source = &v1alpha1.IndicatorSource{Prometheus: &v1alpha1.PrometheusSource{Address: srv.URL, Query: "sum(rate(nps[5m]"}}
+	create(t, ind)
+	var writes atomic.Int32
+	res, err := liveReconciler(clocktesting.NewFakeClock(t0), loopbackPolicy, &writes).Reconcile(context.Background(), requestFor(ind))
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(res.RequeueAfter).To(BeZero(), "nothing to wait for until the spec changes")
+	got := getIndicator(g, ns, "nps")
+	g.Expect(condition(got.Status.Conditions, v1alpha1.ConditionReady)).To(HaveField("Reason", v1alpha1.ReasonSourceInvalid))
+	g.Expect(condition(got.Status.Conditions, v1alpha1.ConditionStalled)).To(HaveField("Status", metav1.ConditionTrue))
+	g.Expect(kstatusOf(g, got)).To(Equal("Failed"))
+	g.Expect(hits.Load()).To(BeZero())
+}

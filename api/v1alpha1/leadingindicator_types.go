@@ -254,6 +254,8 @@ const (
 	ReasonInitiativeNotFound = "InitiativeNotFound"
 	// ReasonBehaviorNotFound: spec.behavior names no behavior of the initiative.
 	ReasonBehaviorNotFound = "BehaviorNotFound"
+	// ReasonSourceInvalid: spec.source has a query or jsonPath that cannot work.
+	ReasonSourceInvalid = "SourceInvalid"
 	// ReasonSourceUnavailable: the live source failed failureLimit times in a row.
 	ReasonSourceUnavailable = "SourceUnavailable"
 )

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/events"
 	"k8s.io/utils/clock"
@@ -64,13 +65,20 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 	initiative, err := r.fetchInitiative(ctx, obj)
 	if err == nil {
 		var m measurement
-		if obj.Spec.Source != nil {
+		invalid := validateSource(obj.Spec.Source)
+		if obj.Spec.Source != nil && invalid == nil {
 			m = r.measureIfDue(ctx, obj, now)
 		}
 		d = decide(obj, initiative, m, now)
+		if invalid != nil {
+			d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonSourceInvalid, fmt.Sprintf(
+				"spec.source of %s cannot be measured: %v; fix it (nothing is requested until then)", obj.Name, invalid))
+			d.stalled = v1alpha1.ReasonSourceInvalid
+			d.nextMeasurement = time.Time{}
+		}
 	}
 	obj.Status.ObservedGeneration = conditions.Finish(&obj.Status.Conditions, obj.Status.ObservedGeneration, obj.Generation,
-		conditions.Result{Ready: d.ready, Err: err}, now)
+		conditions.Result{Ready: d.ready, Stalled: d.stalled, Err: err}, now)
 
 	wrote, perr := conditions.PatchStatus(ctx, r.Client, before, obj)
 	if perr != nil {
@@ -95,6 +103,20 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 		}
 	}
 	return reconcile.Result{RequeueAfter: requeue}, nil
+}
+
+// validateSource catches what the API server cannot: a PromQL syntax error
+// or a jsonPath that does not parse.
+func validateSource(src *v1alpha1.IndicatorSource) error {
+	switch {
+	case src == nil:
+		return nil
+	case src.HTTP != nil:
+		return sources.ValidateJSONPath(src.HTTP.JSONPath)
+	case src.Prometheus != nil:
+		return sources.ValidateQuery(src.Prometheus.Query)
+	}
+	return nil
 }
 
 // fetchInitiative reads the referenced initiative from the cache; nil when it

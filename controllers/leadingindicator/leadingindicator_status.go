@@ -17,6 +17,7 @@ import (
 // decision is everything decide works out for one reconcile.
 type decision struct {
 	ready           metav1.Condition
+	stalled         string
 	events          []record.Event
 	staleAt         time.Time
 	nextMeasurement time.Time
