@@ -8,6 +8,7 @@ import (
 	. "github.com/onsi/gomega"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	clocktesting "k8s.io/utils/clock/testing"
+	"k8s.io/utils/ptr"
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
 )
@@ -97,5 +98,44 @@ func TestComplacencyInTheLastStage(t *testing.T) {
 		g.Expect(c).NotTo(BeNil())
 		g.Expect(c.Reason).To(Equal(v1alpha1.ReasonComplacency))
 		g.Expect(c.Message).To(ContainSubstring("1 indicator declining: employee-awareness"))
+	}).WithTimeout(timeout).Should(Succeed())
+}
+
+func TestImprovementBaselineSurvivesRestart(t *testing.T) {
+	g := NewWithT(t)
+	ns := namespace(t)
+	stop := startManager(t, ns, clocktesting.NewFakeClock(t0))
+	it := newInitiative(ns, "customer-first")
+	it.Spec.Stages = []v1alpha1.Stage{
+		{Name: "Embedding", ExitCriteria: &v1alpha1.ExitCriteria{Indicators: []v1alpha1.IndicatorCriterion{{
+			Name: "nps", Health: v1alpha1.RequireNotOffTarget, Improvement: &v1alpha1.Improvement{Points: ptr.To(v1alpha1.Decimal("5"))},
+		}}}},
+		{Name: "Reinforcement"},
+	}
+	ind := newIndicator(ns, "nps", "customer-first", "30", sample(10, "30"))
+	create(t, it, ind)
+	g.Eventually(func(g Gomega) {
+		h := getInitiative(g, ns, "customer-first").Status.History
+		g.Expect(h).To(HaveLen(1))
+		g.Expect(h[0].Baselines).To(ConsistOf(v1alpha1.Baseline{Indicator: "nps", Value: "30"}))
+	}).WithTimeout(timeout).Should(Succeed())
+
+	stop()
+	update(t, ind, func(o *v1alpha1.LeadingIndicator) { o.Spec.Samples = append(o.Spec.Samples, sample(5, "33")) })
+	startManager(t, ns, clocktesting.NewFakeClock(t0.Add(time.Hour)))
+	g.Eventually(func(g Gomega) {
+		got := getInitiative(g, ns, "customer-first")
+		g.Expect(got.Status.Gates).To(HaveLen(1))
+		g.Expect(got.Status.Gates[0].Message).To(ContainSubstring("+3 since the stage began (baseline 30); needs +5 points"))
+		g.Expect(got.Status.History[0].Baselines).To(ConsistOf(v1alpha1.Baseline{Indicator: "nps", Value: "30"}), "the baseline is not moved by the restart")
+		g.Expect(got.Status.Stages).To(HaveLen(2))
+		g.Expect(got.Status.Stages[0].State).To(Equal(v1alpha1.StageCurrent))
+	}).WithTimeout(timeout).Should(Succeed())
+
+	update(t, ind, func(o *v1alpha1.LeadingIndicator) { o.Spec.Samples = append(o.Spec.Samples, sample(1, "36")) })
+	g.Eventually(func(g Gomega) {
+		got := getInitiative(g, ns, "customer-first")
+		g.Expect(got.Status.Stage).To(Equal("Reinforcement"))
+		g.Expect(got.Status.History[0].Reason).To(ContainSubstring("+6 since the stage began (baseline 30)"))
 	}).WithTimeout(timeout).Should(Succeed())
 }

@@ -171,3 +171,41 @@ func TestInvalidSourceIsStalledWithoutRequests(t *testing.T) {
 	g.Expect(kstatusOf(g, got)).To(Equal("Failed"))
 	g.Expect(hits.Load()).To(BeZero())
 }
+
+func TestRecognitionSourceFollowsItsCampaign(t *testing.T) {
+	g := NewWithT(t)
+	ns := namespace(t)
+	startManager(t, ns, clocktesting.NewFakeClock(t0))
+	create(t, newInitiative(ns, "customer-first"))
+	nom := func(name, by string) v1alpha1.Nomination {
+		return v1alpha1.Nomination{Name: name, Nominee: "Sam Ortiz", NominatedBy: by, Behavior: "close-the-loop", Story: "Called the customer the same day.", At: "2026-11-10"}
+	}
+	campaign := &v1alpha1.RecognitionCampaign{
+		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "customer-heroes"},
+		Spec: v1alpha1.RecognitionCampaignSpec{
+			InitiativeRef: v1alpha1.LocalObjectReference{Name: "customer-first"},
+			Schedule:      "0 16 * * FRI", Channel: "all-hands", Behaviors: []string{"close-the-loop"},
+			Nominations: []v1alpha1.Nomination{nom("a", "Dana Lee"), nom("b", "Alex Kim")},
+		},
+	}
+	ind := newIndicator(ns, "leadership-involvement", "customer-first", "30")
+	ind.Spec.Category = v1alpha1.CategoryLeadershipInvolvement
+	ind.Spec.Source = &v1alpha1.IndicatorSource{Recognition: &v1alpha1.RecognitionSource{
+		CampaignRef: v1alpha1.LocalObjectReference{Name: "customer-heroes"}, Measure: v1alpha1.MeasureLeadershipShare,
+	}}
+	create(t, campaign, ind)
+	g.Eventually(func(g Gomega) {
+		g.Expect(getIndicator(g, ns, "leadership-involvement").Status.Value).To(HaveValue(Equal(v1alpha1.Decimal("50"))))
+	}).WithTimeout(timeout).Should(Succeed())
+
+	// A new peer nomination changes the share; the indicator follows at once,
+	// not one interval later.
+	update(t, campaign, func(o *v1alpha1.RecognitionCampaign) {
+		o.Spec.Nominations = append(o.Spec.Nominations, nom("c", "Alex Kim"), nom("d", "Lee Chen"))
+	})
+	g.Eventually(func(g Gomega) {
+		got := getIndicator(g, ns, "leadership-involvement")
+		g.Expect(got.Status.Value).To(HaveValue(Equal(v1alpha1.Decimal("25"))))
+		g.Expect(got.Status.Health).To(Equal(v1alpha1.HealthAtRisk))
+	}).WithTimeout(timeout).Should(Succeed())
+}

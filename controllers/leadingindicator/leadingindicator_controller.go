@@ -139,6 +139,7 @@ func (r *Reconciler) SetupWithManager(mgr manager.Manager, opts controller.Optio
 	return builder.ControllerManagedBy(mgr).
 		For(&v1alpha1.LeadingIndicator{}, builder.WithPredicates(predicate.Or(predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}))).
 		Watches(&v1alpha1.Initiative{}, handler.EnqueueRequestsFromMapFunc(r.indicatorsOf), builder.WithPredicates(predicate.GenerationChangedPredicate{})).
+		Watches(&v1alpha1.RecognitionCampaign{}, handler.EnqueueRequestsFromMapFunc(r.indicatorsMeasuring)).
 		WithOptions(opts).
 		Named("leadingindicator").
 		Complete(r)
@@ -148,6 +149,20 @@ func (r *Reconciler) indicatorsOf(ctx context.Context, o client.Object) []reconc
 	list := &v1alpha1.LeadingIndicatorList{}
 	if err := r.Client.List(ctx, list, client.InNamespace(o.GetNamespace()), client.MatchingFields{index.IndicatorByInitiative: o.GetName()}); err != nil {
 		logf.FromContext(ctx).Error(err, "Failed to list indicators of initiative", "initiative", o.GetName())
+		return nil
+	}
+	reqs := make([]reconcile.Request, 0, len(list.Items))
+	for _, ind := range list.Items {
+		reqs = append(reqs, reconcile.Request{NamespacedName: types.NamespacedName{Namespace: ind.Namespace, Name: ind.Name}})
+	}
+	return reqs
+}
+
+// indicatorsMeasuring maps a RecognitionCampaign to the indicators derived from it.
+func (r *Reconciler) indicatorsMeasuring(ctx context.Context, o client.Object) []reconcile.Request {
+	list := &v1alpha1.LeadingIndicatorList{}
+	if err := r.Client.List(ctx, list, client.InNamespace(o.GetNamespace()), client.MatchingFields{index.IndicatorByCampaign: o.GetName()}); err != nil {
+		logf.FromContext(ctx).Error(err, "Failed to list indicators measuring campaign", "campaign", o.GetName())
 		return nil
 	}
 	reqs := make([]reconcile.Request, 0, len(list.Items))

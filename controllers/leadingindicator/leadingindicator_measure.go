@@ -34,7 +34,7 @@ func (r *Reconciler) measureIfDue(ctx context.Context, obj *v1alpha1.LeadingIndi
 		last = obj.Status.LastAttemptTime.Time
 	}
 	due := health.NextMeasurement(key, last, interval, now)
-	if now.Before(due) {
+	if now.Before(due) && !r.recognitionChanged(ctx, obj, now) {
 		return measurement{next: due}
 	}
 	m := measurement{attempted: true}
@@ -62,6 +62,21 @@ func (r *Reconciler) measure(ctx context.Context, obj *v1alpha1.LeadingIndicator
 		return sources.Recognition(c, src.Recognition.Measure, now)
 	}
 	return "", fmt.Errorf("spec.source sets no source")
+}
+
+// recognitionChanged reports whether a recognition source, which is derived
+// from the cache without any request, now yields a value other than the
+// newest recorded one: the campaign changed, so measure now.
+func (r *Reconciler) recognitionChanged(ctx context.Context, obj *v1alpha1.LeadingIndicator, now time.Time) bool {
+	if obj.Spec.Source.Recognition == nil {
+		return false
+	}
+	v, err := r.measure(ctx, obj, now)
+	if err != nil {
+		return false
+	}
+	h := obj.Status.History
+	return len(h) == 0 || h[len(h)-1].Value.Rat().Cmp(v.Rat()) != 0
 }
 
 // sourceInterval is the source's interval, or the default.

@@ -8,11 +8,15 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
+	"time"
 
 	"github.com/momentum-dev/momentum/internal/testenv"
 )
@@ -69,13 +73,25 @@ func run(ctx context.Context, managerBin, workDir string, once bool, out *os.Fil
 	}
 	defer func() { _ = kcm.Stop() }()
 
+	// A live indicator: the demo serves a customer-feedback API on loopback
+	// whose NPS climbs while the demo runs.
+	started := time.Now()
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = fmt.Fprintf(w, `{"data":{"nps":%d,"responses":412}}`, min(24+int(time.Since(started)/(30*time.Second)), 45))
+	}))
+	defer api.Close()
+
 	fmt.Fprintln(out, "Starting the Momentum manager...")
 	mgrLog, err := os.Create(filepath.Join(workDir, "manager.log"))
 	if err != nil {
 		return err
 	}
 	defer func() { _ = mgrLog.Close() }()
-	mgr := exec.Command(managerBin, "--metrics-bind-address=0", "--health-probe-bind-address=0")
+	// The demo's feedback API is on loopback, which the outbound policy
+	// refuses unless allowed; a real deployment needs no such flags.
+	mgr := exec.Command(managerBin, "--metrics-bind-address=0", "--health-probe-bind-address=0",
+		"--allow-http-host=127.0.0.1", "--allow-cidr=127.0.0.0/8")
 	mgr.Env = append(os.Environ(), "KUBECONFIG="+kubeconfig)
 	mgr.Stdout, mgr.Stderr = mgrLog, mgrLog
 	if err := mgr.Start(); err != nil {
@@ -94,6 +110,13 @@ func run(ctx context.Context, managerBin, workDir string, once bool, out *os.Fil
 	}
 	fmt.Fprintln(out, "Applying config/samples...")
 	if err := kubectl("apply", "--server-side", "-k", filepath.Join(testenv.RepoRoot(), "config", "samples")); err != nil {
+		return err
+	}
+	live := exec.CommandContext(ctx, filepath.Join(env.BinaryAssetsDirectory, "kubectl"), "apply", "--server-side", "-n", "culture", "-f", "-")
+	live.Env = append(os.Environ(), "KUBECONFIG="+kubeconfig)
+	live.Stdin = strings.NewReader(fmt.Sprintf(liveIndicator, api.URL))
+	live.Stdout, live.Stderr = out, out
+	if err := live.Run(); err != nil {
 		return err
 	}
 	if err := kubectl("wait", "-n", "culture", "--for=condition=Ready", "--timeout=60s", "initiatives,leadingindicators,channels,recognitioncampaigns", "--all"); err != nil {
@@ -126,3 +149,21 @@ func run(ctx context.Context, managerBin, workDir string, once bool, out *os.Fil
 	}
 	return nil
 }
+
+// liveIndicator measures the demo's feedback API every 15 seconds.
+const liveIndicator = `apiVersion: culture.momentum.dev/v1alpha1
+kind: LeadingIndicator
+metadata:
+  name: customer-nps
+spec:
+  initiativeRef: {name: customer-first}
+  category: CustomerAdvocacy
+  description: "Net Promoter Score from the feedback tool (served by the demo)"
+  unit: NPS
+  target: {value: 40, atRiskMargin: 10}
+  source:
+    http:
+      url: %s/api/nps
+      jsonPath: "{.data.nps}"
+      interval: 15s
+`

@@ -40,6 +40,7 @@ func TestDemoShowsTheSampleProgram(t *testing.T) {
 		"channel.culture.momentum.dev/all-hands",
 		"customer-first-weekly-why",
 		"recognitioncampaign.culture.momentum.dev/customer-heroes",
+		"CustomerAdvocacy       24      40       OffTarget",
 	} {
 		if !strings.Contains(string(printed), want) {
 			t.Errorf("demo output lacks %q:\n%s", want, printed)

@@ -18,6 +18,9 @@ const (
 	// InitiativeByGateIndicator indexes Initiatives by the indicators their
 	// gates name, in any stage.
 	InitiativeByGateIndicator = "spec.stages.exitCriteria.indicators.name"
+	// IndicatorByCampaign indexes LeadingIndicators by the RecognitionCampaign
+	// their recognition source derives from.
+	IndicatorByCampaign = "spec.source.recognition.campaignRef.name"
 	// InitiativeByChannel indexes Initiatives by the Channels their reminders name.
 	InitiativeByChannel = "spec.reminders.channel"
 	// CampaignByInitiative indexes RecognitionCampaigns by spec.initiativeRef.name.
@@ -28,6 +31,14 @@ const (
 
 // Register adds the indexes to the manager's cache.
 func Register(ctx context.Context, indexer client.FieldIndexer) error {
+	if err := indexer.IndexField(ctx, &v1alpha1.LeadingIndicator{}, IndicatorByCampaign, func(o client.Object) []string {
+		if src := o.(*v1alpha1.LeadingIndicator).Spec.Source; src != nil && src.Recognition != nil {
+			return []string{src.Recognition.CampaignRef.Name}
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
 	if err := indexer.IndexField(ctx, &v1alpha1.LeadingIndicator{}, IndicatorByInitiative, func(o client.Object) []string {
 		return []string{o.(*v1alpha1.LeadingIndicator).Spec.InitiativeRef.Name}
 	}); err != nil {
