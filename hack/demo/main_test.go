@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -32,6 +33,13 @@ func TestDemoShowsTheSampleProgram(t *testing.T) {
 	if runErr != nil {
 		t.Fatalf("demo failed: %v\n%s", runErr, printed)
 	}
+	// The live indicator, measured from the demo's own feedback API.
+	if !regexp.MustCompile(`customer-nps\s+CustomerAdvocacy\s+24\s+40\s+OffTarget`).Match(printed) {
+		t.Errorf("demo output lacks the live customer-nps indicator:\n%s", printed)
+	}
+	if !regexp.MustCompile(`leadership-involvement\s+LeadershipInvolvement\s+50\s+30\s+OnTarget`).Match(printed) {
+		t.Errorf("demo output lacks the recognition-derived leadership-involvement indicator:\n%s", printed)
+	}
 	for _, want := range []string{
 		"initiative.culture.momentum.dev/customer-first   Initiation",
 		"leadingindicator.culture.momentum.dev/employee-awareness",
@@ -40,7 +48,6 @@ func TestDemoShowsTheSampleProgram(t *testing.T) {
 		"channel.culture.momentum.dev/all-hands",
 		"customer-first-weekly-why",
 		"recognitioncampaign.culture.momentum.dev/customer-heroes",
-		"CustomerAdvocacy       24      40       OffTarget",
 	} {
 		if !strings.Contains(string(printed), want) {
 			t.Errorf("demo output lacks %q:\n%s", want, printed)
