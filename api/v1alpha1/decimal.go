@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"regexp"
 	"strconv"
 )
 
@@ -40,14 +41,18 @@ func (d Decimal) Rat() *big.Rat {
 // String returns the number as written.
 func (d Decimal) String() string { return string(d) }
 
-// Validate reports whether d is a finite decimal number.
+// Validate reports whether d is a finite number in JSON's grammar (so that
+// it marshals as written: "+5", ".5" or hex would not).
 func (d Decimal) Validate() error {
 	f, err := strconv.ParseFloat(string(d), 64)
-	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) || !jsonNumber.MatchString(string(d)) {
 		return fmt.Errorf("%q is not a finite decimal number", string(d))
 	}
 	return nil
 }
+
+// jsonNumber is the grammar of a JSON number.
+var jsonNumber = regexp.MustCompile(`^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$`)
 
 // MarshalJSON writes the number token unchanged.
 func (d Decimal) MarshalJSON() ([]byte, error) {

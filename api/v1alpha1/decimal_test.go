@@ -49,7 +49,7 @@ func TestDecimalFromYAML(t *testing.T) {
 }
 
 func TestDecimalRejectsNonNumbers(t *testing.T) {
-	for _, in := range []string{`"abc"`, `"NaN"`, `"Inf"`, `true`, `"1e400"`} {
+	for _, in := range []string{`"abc"`, `"NaN"`, `"Inf"`, `true`, `"1e400"`, `"+5"`, `".5"`, `"5."`, `"0x1p-2"`} {
 		var d Decimal
 		if err := json.Unmarshal([]byte(in), &d); err == nil {
 			t.Errorf("Unmarshal(%s) = %q, want an error", in, d)

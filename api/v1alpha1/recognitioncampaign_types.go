@@ -256,6 +256,7 @@ const (
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
 // +kubebuilder:resource:shortName=rcamp,categories=momentum
+// +kubebuilder:validation:XValidation:rule="self.metadata.name.size() <= 63",message="metadata.name must be at most 63 characters: it labels the campaign's CronJob and Jobs"
 // +kubebuilder:printcolumn:name="Initiative",type=string,JSONPath=`.spec.initiativeRef.name`
 // +kubebuilder:printcolumn:name="Nominations",type=integer,JSONPath=`.status.nominations`
 // +kubebuilder:printcolumn:name="Spotlighted",type=integer,JSONPath=`.status.spotlighted`

@@ -80,8 +80,11 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 		err = r.createCelebrations(ctx, obj, d.celebrations)
 	}
 	if err != nil {
-		// A win is recorded only once its Job exists; retry them all.
+		// What the children stand for is recorded only once they exist (or
+		// are gone): a win only with its Job, a removed reminder only after
+		// its CronJob was deleted. Retry them all.
 		obj.Status.Celebrations = before.Status.Celebrations
+		obj.Status.Reminders = before.Status.Reminders
 	}
 	obj.Status.ObservedGeneration = conditions.Finish(&obj.Status.Conditions, obj.Status.ObservedGeneration, obj.Generation,
 		conditions.Result{Ready: d.ready, Stalled: d.stalled, Err: err}, now)
@@ -96,6 +99,9 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 	}
 	if wrote {
 		record.Emit(r.Recorder, obj, d.events)
+		if err == nil {
+			record.Emit(r.Recorder, obj, d.celebrated)
+		}
 		if d.entered != nil {
 			log.Info("Entered stage", "stage", d.entered.To, "from", d.entered.From)
 		}
@@ -133,9 +139,6 @@ func (r *Reconciler) fetchIndicators(ctx context.Context, obj *v1alpha1.Initiati
 // CronJobs and Jobs the initiative owns.
 func (r *Reconciler) fetchChildren(ctx context.Context, obj *v1alpha1.Initiative) (children, error) {
 	ch := children{channels: map[string]*v1alpha1.Channel{}, cronJobs: map[string]*batchv1.CronJob{}}
-	if len(obj.Spec.Reminders) == 0 && obj.Status.Reminders == nil && obj.Spec.Celebrations == nil {
-		return ch, nil // nothing scheduled now or before: no lookups
-	}
 	names := make([]string, 0, len(obj.Spec.Reminders)+1)
 	for _, rem := range obj.Spec.Reminders {
 		names = append(names, rem.Channel)

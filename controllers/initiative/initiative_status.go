@@ -28,8 +28,10 @@ type decision struct {
 	entered   *stages.Transition
 	recheckAt time.Time
 	reminders reminderPlan
-	// celebrations are the one-off Jobs that post new quick wins.
+	// celebrations are the one-off Jobs that post new quick wins, and
+	// celebrated their Events, emitted only once the Jobs exist.
 	celebrations []*batchv1.Job
+	celebrated   []record.Event
 }
 
 // decide writes the status fields the initiative owns (everything but the
@@ -277,7 +279,7 @@ func planCelebrations(obj *v1alpha1.Initiative, inds []v1alpha1.LeadingIndicator
 			Kind: "celebration", Source: w.Key, Initiative: obj.Namespace + "/" + obj.Name,
 			Title: w.Title, Text: w.Text,
 		}, opts))
-		d.events = append(d.events, record.Event{Type: corev1.EventTypeNormal, Reason: v1alpha1.EventReasonCelebrated, Note: w.Title})
+		d.celebrated = append(d.celebrated, record.Event{Type: corev1.EventTypeNormal, Reason: v1alpha1.EventReasonCelebrated, Note: w.Title})
 	}
 	return ""
 }

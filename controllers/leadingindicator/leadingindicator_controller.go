@@ -9,6 +9,7 @@ import (
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/events"
@@ -60,6 +61,10 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 	}
 	before := obj.DeepCopy()
 	now := r.Clock.Now()
+	var prevReady *metav1.Condition // a copy: conditions are updated in place later
+	if c := meta.FindStatusCondition(obj.Status.Conditions, v1alpha1.ConditionReady); c != nil {
+		prevReady = c.DeepCopy()
+	}
 
 	var d decision
 	initiative, err := r.fetchInitiative(ctx, obj)
@@ -76,6 +81,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 			d.stalled = v1alpha1.ReasonSourceInvalid
 			d.nextMeasurement = time.Time{}
 		}
+		d.events = append(d.events, warning(prevReady, d.ready)...)
 	}
 	obj.Status.ObservedGeneration = conditions.Finish(&obj.Status.Conditions, obj.Status.ObservedGeneration, obj.Generation,
 		conditions.Result{Ready: d.ready, Stalled: d.stalled, Err: err}, now)

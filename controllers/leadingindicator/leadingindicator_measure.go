@@ -75,8 +75,14 @@ func (r *Reconciler) recognitionChanged(ctx context.Context, obj *v1alpha1.Leadi
 	if err != nil {
 		return false
 	}
-	h := obj.Status.History
-	return len(h) == 0 || h[len(h)-1].Value.Rat().Cmp(v.Rat()) != 0
+	// The newest value at or before now: a Git sample dated in the future
+	// must not make every reconcile look like a change.
+	for i := len(obj.Status.History) - 1; i >= 0; i-- {
+		if m := obj.Status.History[i]; !m.At.After(now) {
+			return m.Value.Rat().Cmp(v.Rat()) != 0
+		}
+	}
+	return true
 }
 
 // sourceInterval is the source's interval, or the default.

@@ -99,9 +99,6 @@ func decide(obj *v1alpha1.LeadingIndicator, initiative *v1alpha1.Initiative, m m
 		}
 		d.ready = conditions.Ready(metav1.ConditionTrue, v1alpha1.ReasonMeasured, msg)
 	}
-	if d.ready.Status == metav1.ConditionFalse {
-		d.events = append(d.events, record.Event{Type: corev1.EventTypeWarning, Reason: d.ready.Reason, Note: d.ready.Message})
-	}
 	return d
 }
 
@@ -123,4 +120,13 @@ func truncate(s string, n int) string {
 		n--
 	}
 	return s[:n]
+}
+
+// warning is the Warning Event for Ready turning False with a new reason;
+// nothing while it stays so (every measurement would repeat it).
+func warning(prev *metav1.Condition, next metav1.Condition) []record.Event {
+	if next.Status != metav1.ConditionFalse || (prev != nil && prev.Status == next.Status && prev.Reason == next.Reason) {
+		return nil
+	}
+	return []record.Event{{Type: corev1.EventTypeWarning, Reason: next.Reason, Note: next.Message}}
 }

@@ -74,9 +74,10 @@ func decide(obj *v1alpha1.RecognitionCampaign, in inputs, opts cronjobs.Options,
 
 	if in.initiative == nil {
 		d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonInitiativeNotFound, fmt.Sprintf(
-			"Initiative %s named in spec.initiativeRef not found in namespace %s: create it or fix spec.initiativeRef (the last spotlight CronJob is kept until then)",
+			"Initiative %s named in spec.initiativeRef not found in namespace %s: create it or fix spec.initiativeRef (the spotlight CronJob is suspended until then)",
 			obj.Spec.InitiativeRef.Name, obj.Namespace))
 		d.events = append(d.events, warnOnce(prevReady, d.ready)...)
+		d.apply = cronjobs.Paused(in.cronJob) // its digest may be already published: it must not run again
 		return d
 	}
 
@@ -95,10 +96,11 @@ func decide(obj *v1alpha1.RecognitionCampaign, in inputs, opts cronjobs.Options,
 	if err != nil {
 		st.NextPublicationTime = nil
 		d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonScheduleInvalid, fmt.Sprintf(
-			"spec.schedule %q with time zone %q: %v: fix spec.schedule or spec.timeZone (the last spotlight CronJob is kept until then)",
+			"spec.schedule %q with time zone %q: %v: fix spec.schedule or spec.timeZone (the spotlight CronJob is suspended until then)",
 			obj.Spec.Schedule, obj.Spec.TimeZone, err))
 		d.stalled = v1alpha1.ReasonScheduleInvalid
 		d.events = append(d.events, warnOnce(prevReady, d.ready)...)
+		d.apply = cronjobs.Paused(in.cronJob) // its digest may be already published: it must not run again
 		return d
 	}
 	st.NextPublicationTime = nil
@@ -115,6 +117,7 @@ func decide(obj *v1alpha1.RecognitionCampaign, in inputs, opts cronjobs.Options,
 			"Channel %s named in spec.channel not found in namespace %s: create it or fix spec.channel",
 			obj.Spec.Channel, obj.Namespace))
 		d.events = append(d.events, warnOnce(prevReady, d.ready)...)
+		d.apply = cronjobs.Paused(in.cronJob) // its digest may be already published: it must not run again
 		return d
 	}
 

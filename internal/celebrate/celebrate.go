@@ -58,6 +58,10 @@ func Decide(initiative string, prev *v1alpha1.CelebrationStatus, history []v1alp
 			})
 		}
 	}
+	// Forget indicators that no longer exist, so the record stays bounded.
+	next.Indicators = slices.DeleteFunc(next.Indicators, func(c v1alpha1.IndicatorCelebration) bool {
+		return !slices.ContainsFunc(inds, func(i Indicator) bool { return i.Name == c.Indicator })
+	})
 	at := metav1.NewTime(now.UTC().Truncate(time.Second))
 	for _, ind := range inds {
 		i := slices.IndexFunc(next.Indicators, func(c v1alpha1.IndicatorCelebration) bool { return c.Indicator == ind.Name })

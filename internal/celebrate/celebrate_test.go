@@ -98,3 +98,14 @@ func TestOffTargetSinceIsTheFirstSighting(t *testing.T) {
 		t.Errorf("text = %q", wins[0].Text)
 	}
 }
+
+func TestDeletedIndicatorsAreForgotten(t *testing.T) {
+	prev := &v1alpha1.CelebrationStatus{Indicators: []v1alpha1.IndicatorCelebration{{Indicator: "gone", Count: 2}, {Indicator: "nps", Count: 1}}}
+	_, next := Decide("x", prev, nil, []Indicator{nps(v1alpha1.HealthOnTarget)}, t0)
+	if len(next.Indicators) != 1 || next.Indicators[0].Indicator != "nps" {
+		t.Errorf("indicators = %+v, want only nps", next.Indicators)
+	}
+	if len(prev.Indicators) != 2 {
+		t.Error("Decide changed its input")
+	}
+}

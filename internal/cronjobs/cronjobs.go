@@ -73,6 +73,9 @@ type Delivery struct {
 	Kind, Title, Text, Initiative, Source string
 }
 
+// batchAPIVersion is the API version of the CronJobs and Jobs built here.
+const batchAPIVersion = "batch/v1"
+
 // Settings every delivery CronJob gets.
 const (
 	startingDeadlineSeconds = 300 // a run missed by more than 5 minutes is skipped, not replayed late
@@ -92,7 +95,7 @@ func CronJob(d Delivery, o Options) *batchv1.CronJob {
 		labels[k] = v
 	}
 	cj := &batchv1.CronJob{
-		TypeMeta:   metav1.TypeMeta{APIVersion: "batch/v1", Kind: "CronJob"},
+		TypeMeta:   metav1.TypeMeta{APIVersion: batchAPIVersion, Kind: "CronJob"},
 		ObjectMeta: metav1.ObjectMeta{Name: d.Name, Namespace: d.Namespace, Labels: labels},
 		Spec: batchv1.CronJobSpec{
 			Schedule:                   d.Schedule,
@@ -129,7 +132,7 @@ func Job(d Delivery, o Options) *batchv1.Job {
 		labels[k] = v
 	}
 	return &batchv1.Job{
-		TypeMeta:   metav1.TypeMeta{APIVersion: "batch/v1", Kind: "Job"},
+		TypeMeta:   metav1.TypeMeta{APIVersion: batchAPIVersion, Kind: "Job"},
 		ObjectMeta: metav1.ObjectMeta{Name: d.Name, Namespace: d.Namespace, Labels: labels, Annotations: d.Annotations},
 		Spec: batchv1.JobSpec{
 			BackoffLimit:            ptr.To[int32](backoffLimit),
@@ -213,6 +216,23 @@ func Name(parts ...string) string {
 	return strings.TrimRight(name[:limit-9], "-.") + "-" + hex.EncodeToString(sum[:])[:8]
 }
 
+// Paused returns existing with its schedule suspended, to apply when the
+// desired CronJob cannot be built: a CronJob whose digest is stale must not
+// run again. It is nil when existing is absent or already suspended.
+func Paused(existing *batchv1.CronJob) *batchv1.CronJob {
+	if existing == nil || ptr.Deref(existing.Spec.Suspend, false) {
+		return nil
+	}
+	cj := &batchv1.CronJob{
+		TypeMeta:   metav1.TypeMeta{APIVersion: batchAPIVersion, Kind: "CronJob"},
+		ObjectMeta: metav1.ObjectMeta{Name: existing.Name, Namespace: existing.Namespace, Labels: existing.Labels},
+		Spec:       *existing.Spec.DeepCopy(),
+	}
+	cj.Spec.Suspend = ptr.To(true)
+	cj.Annotations = map[string]string{AnnotationSpecHash: hash(cj)}
+	return cj
+}
+
 // DNSName is Name for parts that may hold upper-case letters (stage names):
 // it lower-cases them and, when that changed anything, adds a hash of the
 // original so that names differing only in case stay distinct.
@@ -223,7 +243,7 @@ func DNSName(parts ...string) string {
 		return Name(parts...)
 	}
 	sum := sha256.Sum256([]byte(joined))
-	return Name(lower[:min(len(lower), 43)], hex.EncodeToString(sum[:])[:8])
+	return Name(strings.TrimRight(lower[:min(len(lower), 43)], "-."), hex.EncodeToString(sum[:])[:8])
 }
 
 // Unchanged reports whether existing already carries what desired would apply.

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"sort"
 	"text/template"
+	"text/template/parse"
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
 )
@@ -66,17 +67,94 @@ func DataFor(it *v1alpha1.Initiative, indicators []v1alpha1.LeadingIndicator) Da
 }
 
 // Message renders tmpl over data. Unknown fields are errors, not blanks.
+// Anyone who may edit an Initiative writes templates that run inside the
+// manager, so a template may only range over the data's lists (not over
+// numbers, which could loop for hours) and may not define or call templates
+// (recursion); its output stops at MaxBytes.
 func Message(tmpl string, data Data) (string, error) {
 	t, err := template.New("message").Option("missingkey=error").Parse(tmpl)
 	if err != nil {
 		return "", err
 	}
-	var buf bytes.Buffer
-	if err := t.Execute(&buf, data); err != nil {
+	if len(t.Templates()) > 1 {
+		return "", fmt.Errorf("template: define and block are not allowed")
+	}
+	if err := check(t.Root); err != nil {
 		return "", err
 	}
-	if buf.Len() > MaxBytes {
-		return "", fmt.Errorf("rendered message is %d bytes, more than %d", buf.Len(), MaxBytes)
+	var buf limitedBuffer
+	if err := t.Execute(&buf, data); err != nil {
+		if buf.over {
+			return "", fmt.Errorf("rendered message is more than %d bytes", MaxBytes)
+		}
+		return "", err
 	}
 	return buf.String(), nil
+}
+
+// check rejects the constructs that could make rendering unbounded.
+func check(n parse.Node) error {
+	switch n := n.(type) {
+	case *parse.ListNode:
+		if n == nil {
+			return nil
+		}
+		for _, c := range n.Nodes {
+			if err := check(c); err != nil {
+				return err
+			}
+		}
+	case *parse.TemplateNode:
+		return fmt.Errorf("template: {{template %q}} is not allowed", n.Name)
+	case *parse.RangeNode:
+		if !rangesOverField(n.Pipe) {
+			return fmt.Errorf("template: range may only go over a list field such as .Indicators or .Behaviors, not %s", n.Pipe)
+		}
+		return checkBranch(&n.BranchNode)
+	case *parse.IfNode:
+		return checkBranch(&n.BranchNode)
+	case *parse.WithNode:
+		return checkBranch(&n.BranchNode)
+	}
+	return nil
+}
+
+func checkBranch(b *parse.BranchNode) error {
+	if err := check(b.List); err != nil {
+		return err
+	}
+	if b.ElseList != nil {
+		return check(b.ElseList)
+	}
+	return nil
+}
+
+// rangesOverField reports whether a range pipeline is a single field of the
+// data (.Indicators, $.Behaviors), the only lists a template can see.
+func rangesOverField(p *parse.PipeNode) bool {
+	if p == nil || len(p.Cmds) != 1 || len(p.Cmds[0].Args) != 1 {
+		return false
+	}
+	switch a := p.Cmds[0].Args[0].(type) {
+	case *parse.FieldNode:
+		return true
+	case *parse.VariableNode:
+		return len(a.Ident) > 1 // $.Field, not a bare variable
+	}
+	return false
+}
+
+// limitedBuffer stops the template with an error once MaxBytes are written,
+// so a runaway template cannot exhaust the manager's memory.
+type limitedBuffer struct {
+	bytes.Buffer
+	over bool
+}
+
+func (b *limitedBuffer) Write(p []byte) (int, error) {
+	if b.Len()+len(p) > MaxBytes {
+		b.over = true
+		return 0, fmt.Errorf("output limit reached")
+	}
+	return b.Buffer.Write(p)
 }

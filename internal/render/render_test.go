@@ -38,6 +38,10 @@ func TestMessage(t *testing.T) {
 		"parse error":   {tmpl: "{{ .Why ", wantErr: `template: message:1: unclosed action`},
 		"unknown field": {tmpl: "{{ .Mission }}", wantErr: `can't evaluate field Mission`},
 		"too long":      {tmpl: `{{ range $i := .Indicators }}` + strings.Repeat("x", 5000) + `{{ end }}`, wantErr: "more than 8192"},
+		"range over a number (could loop for hours)":   {tmpl: `{{ range 1000000000000 }}{{ end }}`, wantErr: "range may only go over a list field"},
+		"nested numeric ranges (could exhaust memory)": {tmpl: `{{ range .Indicators }}{{ range 100000000 }}xxxxxxxx{{ end }}{{ end }}`, wantErr: "range may only go over a list field"},
+		"recursion":                        {tmpl: `{{ define "a" }}{{ template "a" }}{{ end }}{{ template "a" }}`, wantErr: "not allowed"},
+		"a variable over the data is fine": {tmpl: `{{ range $.Behaviors }}{{ .Name }}{{ end }}`, want: "close-the-loop"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

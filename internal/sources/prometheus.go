@@ -156,9 +156,7 @@ func promAPIError(code int, pr promResponse) *Error {
 	if code < 200 || code > 299 {
 		msg += ", " + outbound.StatusError(code).Detail
 	}
-	if pr.Error != "" {
-		msg += ": " + truncate(pr.Error)
-	}
+	// The server's error text is response body: it stays out of status.
 	return newError(class, msg)
 }
 
@@ -181,7 +179,12 @@ func promValue(pair []json.RawMessage) (v1alpha1.Decimal, error) {
 	case math.IsInf(f, 0) || err != nil:
 		return "", newError(ClassBadResponse, "query returned an infinite value; it must return a finite number")
 	}
-	return v1alpha1.Decimal(text), nil
+	// Keep the server's text when it is a JSON number (exact); otherwise
+	// ("+5", ".5", hex) the shortest decimal of the parsed value.
+	if d := v1alpha1.Decimal(text); d.Validate() == nil {
+		return d, nil
+	}
+	return v1alpha1.NewDecimal(f), nil
 }
 
 func isRangeErr(err error) bool {

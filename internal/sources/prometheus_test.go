@@ -169,8 +169,10 @@ func TestParsePromResponse(t *testing.T) {
 	}{
 		{name: "proxy error page", code: 502, body: "<html>bad gateway</html>", class: ClassSourceUnavailable, msg: "server answered 502 Bad Gateway"},
 		{name: "not the API", code: 200, body: `{"hello":1}`, class: ClassBadResponse, msg: "not a Prometheus API answer"},
-		{name: "unavailable", code: 503, body: `{"status":"error","errorType":"unavailable","error":"shutting down"}`, class: ClassSourceUnavailable, msg: "query failed (unavailable), server answered 503 Service Unavailable: shutting down"},
-		{name: "long error truncated", code: 422, body: `{"status":"error","errorType":"execution","error":"` + strings.Repeat("x", 500) + `"}`, class: ClassSourceUnavailable, msg: "…"},
+		{name: "unavailable", code: 503, body: `{"status":"error","errorType":"unavailable","error":"shutting down"}`, class: ClassSourceUnavailable, msg: "query failed (unavailable), server answered 503 Service Unavailable"},
+		{name: "server error text stays out (it is response body)", code: 422, body: `{"status":"error","errorType":"execution","error":"` + strings.Repeat("x", 500) + `"}`, class: ClassSourceUnavailable, msg: "query failed (execution), server answered 422 Unprocessable Entity"},
+		{name: "plus sign normalised", code: 200, body: `{"status":"success","data":{"resultType":"scalar","result":[1,"+5"]}}`, want: "5"},
+		{name: "leading dot normalised", code: 200, body: `{"status":"success","data":{"resultType":"scalar","result":[1,".5"]}}`, want: "0.5"},
 		{name: "histogram", code: 200, body: `{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"histogram":[1,{"count":"1"}]}]}}`, class: ClassBadResponse, msg: "native histogram"},
 		{name: "+Inf", code: 200, body: `{"status":"success","data":{"resultType":"scalar","result":[1,"+Inf"]}}`, class: ClassBadResponse, msg: "infinite"},
 		{name: "overflow", code: 200, body: `{"status":"success","data":{"resultType":"scalar","result":[1,"1e400"]}}`, class: ClassBadResponse, msg: "infinite"},

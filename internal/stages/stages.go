@@ -205,8 +205,9 @@ func baselinesOf(rec *v1alpha1.StageRecord) map[string]v1alpha1.Decimal {
 
 // plan is the dry run of every stage on current data: passed stages count as
 // met, the current one is as evaluated, and upcoming ones are judged as if
-// entered now (so minDuration is not yet met and improvements start from
-// today's values).
+// entered (minDuration not yet met, improvements starting from today's
+// values). Nothing in it depends on the clock, so an idle reconcile leaves it
+// unchanged and writes nothing.
 func plan(all []v1alpha1.Stage, idx int, current []v1alpha1.GateStatus, in Input) []v1alpha1.StagePlan {
 	out := make([]v1alpha1.StagePlan, 0, len(all))
 	for i, s := range all {
@@ -225,7 +226,7 @@ func plan(all []v1alpha1.Stage, idx int, current []v1alpha1.GateStatus, in Input
 				}
 			}
 			p.State = v1alpha1.StageUpcoming
-			p.Gates, _, _ = Evaluate(s, i == len(all)-1, in.Now, baselines, in)
+			p.Gates, _, _ = Evaluate(s, i == len(all)-1, time.Time{}, baselines, in)
 		}
 		if i >= idx {
 			p.Total = int32(len(p.Gates))
@@ -248,7 +249,11 @@ func Evaluate(stage v1alpha1.Stage, final bool, enteredAt time.Time, baselines m
 	if ec == nil {
 		ec = &v1alpha1.ExitCriteria{}
 	}
-	if ec.MinDuration != nil {
+	if ec.MinDuration != nil && enteredAt.IsZero() {
+		// A dry run of a stage not yet entered: no due time exists yet.
+		gates = append(gates, v1alpha1.GateStatus{Kind: v1alpha1.GateMinDuration, Name: stage.Name,
+			Message: fmt.Sprintf("minDuration %s, counted from entering the stage", ec.MinDuration.Duration)})
+	} else if ec.MinDuration != nil {
 		g := v1alpha1.GateStatus{Kind: v1alpha1.GateMinDuration, Name: stage.Name}
 		due := enteredAt.Add(ec.MinDuration.Duration)
 		if !in.Now.Before(due) {

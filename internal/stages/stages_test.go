@@ -1,6 +1,7 @@
 package stages
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -366,5 +367,19 @@ func TestPlanIsADryRunOfEveryStage(t *testing.T) {
 	}
 	if out.Stage != "Initiation" {
 		t.Error("the dry run acted")
+	}
+}
+
+func TestPlanDoesNotChangeWithTheClock(t *testing.T) {
+	spec := program()
+	spec.Stages[2].ExitCriteria = &v1alpha1.ExitCriteria{MinDuration: dur(240 * time.Hour)}
+	inds := map[string]Indicator{"employee-awareness": indicator(v1alpha1.HealthOnTarget, "80")}
+	a := Decide(Input{Spec: spec, Status: inStage("Initiation", t0), Indicators: inds, Now: t0.Add(time.Hour)})
+	b := Decide(Input{Spec: spec, Status: inStage("Initiation", t0), Indicators: inds, Now: t0.Add(2 * time.Hour)})
+	if !reflect.DeepEqual(a.Plan, b.Plan) {
+		t.Fatalf("the dry run changed with the clock:\n%+v\n%+v", a.Plan[2], b.Plan[2])
+	}
+	if got := a.Plan[2].Gates[0].Message; got != "minDuration 240h0m0s, counted from entering the stage" {
+		t.Errorf("upcoming minDuration message = %q", got)
 	}
 }
