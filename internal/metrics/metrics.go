@@ -16,6 +16,9 @@ import (
 	"sync"
 	"time"
 
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+
 	"github.com/go-logr/logr"
 	"github.com/prometheus/client_golang/prometheus"
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -26,6 +29,7 @@ import (
 	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
+	"github.com/momentum-dev/momentum/internal/cronjobs"
 	"github.com/momentum-dev/momentum/internal/stages"
 )
 
@@ -92,13 +96,13 @@ var (
 		initiativeLabels, nil)
 
 	deliveryLastSuccess = prometheus.NewDesc("momentum_delivery_last_success_timestamp_seconds",
-		"When a delivery last succeeded, as a Unix time: kind=reminder for an Initiative's reminders, kind=spotlight for a RecognitionCampaign's spotlights.",
+		"When a delivery last succeeded, as a Unix time: kind=reminder for an Initiative's reminders, kind=spotlight for a RecognitionCampaign's spotlights, kind=celebration for a quick win's one-off Job.",
 		deliveryLabels, nil)
 	deliveryLastFailure = prometheus.NewDesc("momentum_delivery_last_failure_timestamp_seconds",
-		"When a reminder's delivery last failed, as a Unix time.",
+		"When a delivery last failed, as a Unix time.",
 		deliveryLabels, nil)
 	deliveryFailing = prometheus.NewDesc("momentum_delivery_failing",
-		"1 when a reminder's newest finished delivery failed (its last failure is after its last success), else 0.",
+		"1 when the newest finished delivery failed (for reminders, the last failure is after the last success), else 0.",
 		deliveryLabels, nil)
 
 	campaignNominations = prometheus.NewDesc("momentum_campaign_nominations",
@@ -210,6 +214,36 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	for i := range campaigns {
 		collectCampaign(ch, &campaigns[i])
 	}
+	// The cache holds only the Jobs Momentum created.
+	jobs := list(ctx, c, ch, readers, "Job", func() *batchv1.JobList { return &batchv1.JobList{} },
+		func(l *batchv1.JobList) []batchv1.Job { return l.Items })
+	for i := range jobs {
+		collectCelebration(ch, &jobs[i])
+	}
+}
+
+// collectCelebration exports the outcome of a celebration Job (kind
+// "celebration", name the win it posts). Finished Jobs are removed after a
+// week, and their series with them.
+func collectCelebration(ch chan<- prometheus.Metric, j *batchv1.Job) {
+	if j.Labels[cronjobs.LabelCelebration] != "true" {
+		return
+	}
+	labels := []string{j.Namespace, j.Labels[cronjobs.LabelInitiative], "celebration", j.Annotations[cronjobs.AnnotationWin]}
+	failed := false
+	for _, c := range j.Status.Conditions {
+		if c.Status != corev1.ConditionTrue {
+			continue
+		}
+		switch c.Type {
+		case batchv1.JobComplete:
+			ch <- gauge(deliveryLastSuccess, unix(c.LastTransitionTime), labels...)
+		case batchv1.JobFailed:
+			failed = true
+			ch <- gauge(deliveryLastFailure, unix(c.LastTransitionTime), labels...)
+		}
+	}
+	ch <- gauge(deliveryFailing, boolValue(failed), labels...)
 }
 
 // list reads one kind from every reader. Two readers may hold the same object

@@ -9,6 +9,9 @@ import (
 	"testing"
 	"time"
 
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -24,6 +27,7 @@ type fakeReader struct {
 	initiatives []v1alpha1.Initiative
 	indicators  []v1alpha1.LeadingIndicator
 	campaigns   []v1alpha1.RecognitionCampaign
+	jobs        []batchv1.Job
 	err         error
 	deepCopies  *int
 }
@@ -47,6 +51,8 @@ func (r fakeReader) List(_ context.Context, list client.ObjectList, opts ...clie
 		l.Items = r.indicators
 	case *v1alpha1.RecognitionCampaignList:
 		l.Items = r.campaigns
+	case *batchv1.JobList:
+		l.Items = r.jobs
 	default:
 		return fmt.Errorf("unexpected list %T", list)
 	}
@@ -211,15 +217,15 @@ momentum_initiative_ready{initiative="pilot",namespace="culture"} 0
 
 func TestCollectDeliveriesAndCampaigns(t *testing.T) {
 	want := `
-# HELP momentum_delivery_last_success_timestamp_seconds When a delivery last succeeded, as a Unix time: kind=reminder for an Initiative's reminders, kind=spotlight for a RecognitionCampaign's spotlights.
+# HELP momentum_delivery_last_success_timestamp_seconds When a delivery last succeeded, as a Unix time: kind=reminder for an Initiative's reminders, kind=spotlight for a RecognitionCampaign's spotlights, kind=celebration for a quick win's one-off Job.
 # TYPE momentum_delivery_last_success_timestamp_seconds gauge
 momentum_delivery_last_success_timestamp_seconds{initiative="customer-first",kind="reminder",name="monthly",namespace="culture"} 1.7938692e+09
 momentum_delivery_last_success_timestamp_seconds{initiative="customer-first",kind="reminder",name="weekly-why",namespace="culture"} 1.7936964e+09
 momentum_delivery_last_success_timestamp_seconds{initiative="customer-first",kind="spotlight",name="kudos",namespace="culture"} 1.7939556e+09
-# HELP momentum_delivery_last_failure_timestamp_seconds When a reminder's delivery last failed, as a Unix time.
+# HELP momentum_delivery_last_failure_timestamp_seconds When a delivery last failed, as a Unix time.
 # TYPE momentum_delivery_last_failure_timestamp_seconds gauge
 momentum_delivery_last_failure_timestamp_seconds{initiative="customer-first",kind="reminder",name="weekly-why",namespace="culture"} 1.7937828e+09
-# HELP momentum_delivery_failing 1 when a reminder's newest finished delivery failed (its last failure is after its last success), else 0.
+# HELP momentum_delivery_failing 1 when the newest finished delivery failed (for reminders, the last failure is after the last success), else 0.
 # TYPE momentum_delivery_failing gauge
 momentum_delivery_failing{initiative="customer-first",kind="reminder",name="monthly",namespace="culture"} 0
 momentum_delivery_failing{initiative="customer-first",kind="reminder",name="weekly-why",namespace="culture"} 1
@@ -234,6 +240,7 @@ momentum_campaign_leadership_share{campaign="kudos",initiative="customer-first",
 # HELP momentum_metrics_list_failed 1 when listing objects of kind from the cache failed during this scrape (their metrics are missing), else 0.
 # TYPE momentum_metrics_list_failed gauge
 momentum_metrics_list_failed{kind="Initiative"} 0
+momentum_metrics_list_failed{kind="Job"} 0
 momentum_metrics_list_failed{kind="LeadingIndicator"} 0
 momentum_metrics_list_failed{kind="RecognitionCampaign"} 0
 `
@@ -304,6 +311,7 @@ func TestCollectSources(t *testing.T) {
 # HELP momentum_metrics_list_failed 1 when listing objects of kind from the cache failed during this scrape (their metrics are missing), else 0.
 # TYPE momentum_metrics_list_failed gauge
 momentum_metrics_list_failed{kind="Initiative"} 1
+momentum_metrics_list_failed{kind="Job"} 1
 momentum_metrics_list_failed{kind="LeadingIndicator"} 1
 momentum_metrics_list_failed{kind="RecognitionCampaign"} 1
 `
@@ -348,5 +356,30 @@ func TestNamesMatchDescriptors(t *testing.T) {
 	}
 	for _, p := range problems {
 		t.Errorf("lint: %s: %s", p.Metric, p.Text)
+	}
+}
+
+// A celebration Job's outcome is a delivery of kind celebration; other Jobs
+// (reminders' runs) are covered by their CronJob's status instead.
+func TestCelebrationOutcomes(t *testing.T) {
+	job := func(win string, cond batchv1.JobConditionType, hours int) batchv1.Job {
+		return batchv1.Job{
+			ObjectMeta: metav1.ObjectMeta{Namespace: "culture", Name: "customer-first-" + win,
+				Labels:      map[string]string{"culture.momentum.dev/celebration": "true", "culture.momentum.dev/initiative": "customer-first"},
+				Annotations: map[string]string{"culture.momentum.dev/win": win}},
+			Status: batchv1.JobStatus{Conditions: []batchv1.JobCondition{{Type: cond, Status: corev1.ConditionTrue, LastTransitionTime: *at(hours)}}},
+		}
+	}
+	reminderRun := job("x", batchv1.JobComplete, 1)
+	delete(reminderRun.Labels, "culture.momentum.dev/celebration")
+	r := fakeReader{jobs: []batchv1.Job{job("stage-initiation", batchv1.JobComplete, 2), job("target-nps-1", batchv1.JobFailed, 3), reminderRun}}
+	want := `
+# HELP momentum_delivery_failing 1 when the newest finished delivery failed (for reminders, the last failure is after the last success), else 0.
+# TYPE momentum_delivery_failing gauge
+momentum_delivery_failing{initiative="customer-first",kind="celebration",name="stage-initiation",namespace="culture"} 0
+momentum_delivery_failing{initiative="customer-first",kind="celebration",name="target-nps-1",namespace="culture"} 1
+`
+	if err := testutil.CollectAndCompare(NewCollector(r), strings.NewReader(want), "momentum_delivery_failing"); err != nil {
+		t.Fatal(err)
 	}
 }
