@@ -31,7 +31,7 @@ const (
 func allHands(ns string) []client.Object {
 	return []client.Object{
 		&corev1.Secret{
-			ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "all-hands-webhook"},
+			ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "all-hands-webhook", Labels: map[string]string{v1alpha1.LabelUsable: "true"}},
 			Data:       map[string][]byte{v1alpha1.SecretKeyAddress: []byte("https://hooks.slack.example/services/T0/B0/xyz")},
 		},
 		&v1alpha1.Channel{
@@ -366,6 +366,7 @@ func TestRecognitionCampaignRequeuesAtTheNextSpotlight(t *testing.T) {
 	ns := namespace(t)
 	clk := clocktesting.NewFakeClock(t0)
 	create(t, allHands(ns)...)
+	markChannelReady(t, ns, "all-hands") // no Channel controller runs here
 	create(t, newInitiative(ns, "customer-first"), newCampaign(ns))
 	r := &recognitioncampaign.Reconciler{Client: k8s, Clock: clk, Recorder: events.NewFakeRecorder(100), Jobs: testJobs}
 	req := requestFor(newCampaign(ns))

@@ -31,7 +31,7 @@ func newChannel(ns, name, secret string) *v1alpha1.Channel {
 
 func newSecret(ns, name, address string) *corev1.Secret {
 	return &corev1.Secret{
-		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name},
+		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name, Labels: map[string]string{v1alpha1.LabelUsable: "true"}},
 		Data:       map[string][]byte{v1alpha1.SecretKeyAddress: []byte(address)},
 	}
 }
@@ -182,7 +182,7 @@ func TestReminderWithMissingChannelHeals(t *testing.T) {
 		g.Expect(ready.Message).To(ContainSubstring("Channel all-hands named in spec.reminders or spec.celebrations not found in namespace " + ns))
 	}).WithTimeout(timeout).Should(Succeed())
 
-	create(t, newChannel(ns, "all-hands", "all-hands-webhook"))
+	create(t, newSecret(ns, "all-hands-webhook", slackAddress), newChannel(ns, "all-hands", "all-hands-webhook"))
 	g.Eventually(func(g Gomega) {
 		g.Expect(condition(getInitiative(g, ns, "customer-first").Status.Conditions, v1alpha1.ConditionReady).Status).To(Equal(metav1.ConditionTrue))
 		getCronJob(g, ns, "customer-first-weekly-why")
@@ -317,4 +317,50 @@ func getChannel(g Gomega, ns, name string) *v1alpha1.Channel {
 	obj := &v1alpha1.Channel{}
 	g.Expect(k8s.Get(context.Background(), key(ns, name), obj)).To(Succeed())
 	return obj
+}
+
+// A Secret whose owner did not opt in is neither checked nor mounted: a user
+// who may create Channels cannot have Momentum post someone else's Secret.
+func TestUnlabelledSecretIsNotUsed(t *testing.T) {
+	g := NewWithT(t)
+	ns := namespace(t)
+	startManager(t, ns, clocktesting.NewFakeClock(t0))
+	secret := newSecret(ns, "db-creds", slackAddress)
+	secret.Labels = nil
+	create(t, secret, newChannel(ns, "all-hands", "db-creds"))
+	it := newInitiative(ns, "customer-first")
+	it.Spec.Reminders = []v1alpha1.Reminder{weeklyWhy()}
+	create(t, it)
+	g.Eventually(func(g Gomega) {
+		c := condition(getChannel(g, ns, "all-hands").Status.Conditions, v1alpha1.ConditionReady)
+		g.Expect(c).NotTo(BeNil())
+		g.Expect(c.Reason).To(Equal(v1alpha1.ReasonSecretNotUsable))
+		ready := condition(getInitiative(g, ns, "customer-first").Status.Conditions, v1alpha1.ConditionReady)
+		g.Expect(ready).NotTo(BeNil())
+		g.Expect(ready.Reason).To(Equal(v1alpha1.ReasonChannelNotReady))
+	}).WithTimeout(timeout).Should(Succeed())
+	err := k8s.Get(context.Background(), key(ns, "customer-first-weekly-why"), &batchv1.CronJob{})
+	g.Expect(apierrors.IsNotFound(err)).To(BeTrue(), "no CronJob mounts an unlabelled Secret")
+
+	// The owner opts in: the Channel turns Ready and the reminder is scheduled.
+	update(t, secret, func(o *corev1.Secret) { o.Labels = map[string]string{v1alpha1.LabelUsable: "true"} })
+	update(t, getChannel(g, ns, "all-hands"), func(o *v1alpha1.Channel) { o.Annotations = map[string]string{"recheck": "1"} })
+	g.Eventually(func(g Gomega) {
+		getCronJob(g, ns, "customer-first-weekly-why")
+		g.Expect(condition(getInitiative(g, ns, "customer-first").Status.Conditions, v1alpha1.ConditionReady).Status).To(Equal(metav1.ConditionTrue))
+	}).WithTimeout(timeout).Should(Succeed())
+}
+
+// markChannelReady writes a Ready status on a Channel, for tests that call a
+// reconciler directly without the Channel controller.
+func markChannelReady(t *testing.T, ns, name string) {
+	t.Helper()
+	ch := &v1alpha1.Channel{}
+	if err := k8s.Get(context.Background(), key(ns, name), ch); err != nil {
+		t.Fatal(err)
+	}
+	ch.Status.Conditions = []metav1.Condition{{Type: v1alpha1.ConditionReady, Status: metav1.ConditionTrue, Reason: v1alpha1.ReasonChannelReady, Message: "test", LastTransitionTime: metav1.Now()}}
+	if err := k8s.Status().Update(context.Background(), ch); err != nil {
+		t.Fatal(err)
+	}
 }

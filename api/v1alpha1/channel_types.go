@@ -17,6 +17,12 @@ const (
 	ChannelWebhook ChannelType = "webhook"
 )
 
+// LabelUsable must be "true" on every Secret Momentum reads or mounts. The
+// manager can get any Secret, and users choose where Momentum sends them, so
+// a Secret's owner opts in: a user who may create Channels or indicators but
+// not read Secrets cannot have Momentum post someone else's Secret.
+const LabelUsable = "culture.momentum.dev/usable"
+
 // Keys of a Channel's Secret.
 const (
 	// SecretKeyAddress holds the webhook URL. It is a secret: it never
@@ -59,6 +65,8 @@ const (
 	ReasonChannelReady = "AddressValid"
 	// ReasonSecretNotFound: spec.secretRef names no Secret.
 	ReasonSecretNotFound = "SecretNotFound"
+	// ReasonSecretNotUsable: the Secret lacks the culture.momentum.dev/usable=true label.
+	ReasonSecretNotUsable = "SecretNotUsable"
 	// ReasonAddressMissing: the Secret has no "address" key.
 	ReasonAddressMissing = "AddressMissing"
 	// ReasonAddressInvalid: the address is not a URL the outbound policy allows.

@@ -726,6 +726,9 @@ const (
 
 	// ReasonChannelNotFound: a reminder names a Channel that does not exist.
 	ReasonChannelNotFound = "ChannelNotFound"
+	// ReasonChannelNotReady: a Channel exists but cannot deliver (see its
+	// status); nothing is scheduled to it until it is Ready.
+	ReasonChannelNotReady = "ChannelNotReady"
 	// ReasonTemplateInvalid: a reminder's message template does not parse or render.
 	ReasonTemplateInvalid = "TemplateInvalid"
 	// ReasonScheduleInvalid: a schedule or time zone the API server let

@@ -91,6 +91,11 @@ func (r *Reconciler) check(ctx context.Context, obj *v1alpha1.Channel) (metav1.C
 	case err != nil:
 		return metav1.Condition{}, fmt.Errorf("reading Secret %s: %w", name, err)
 	}
+	if secret.Labels[v1alpha1.LabelUsable] != "true" {
+		return conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonSecretNotUsable, fmt.Sprintf(
+			"Secret %s is not labelled %s=true: label it to let Momentum deliver with it (its owner opts in, so a Channel cannot send someone else's Secret)",
+			name, v1alpha1.LabelUsable)), nil
+	}
 	address := string(secret.Data[v1alpha1.SecretKeyAddress])
 	if address == "" {
 		return conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonAddressMissing, fmt.Sprintf(

@@ -10,6 +10,7 @@ import (
 
 	batchv1 "k8s.io/api/batch/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/events"
@@ -138,7 +139,7 @@ func (r *Reconciler) fetchIndicators(ctx context.Context, obj *v1alpha1.Initiati
 // fetchChildren reads, from the cache, the Channels reminders name and the
 // CronJobs and Jobs the initiative owns.
 func (r *Reconciler) fetchChildren(ctx context.Context, obj *v1alpha1.Initiative) (children, error) {
-	ch := children{channels: map[string]*v1alpha1.Channel{}, cronJobs: map[string]*batchv1.CronJob{}}
+	ch := children{channels: map[string]*v1alpha1.Channel{}, notReady: map[string]bool{}, cronJobs: map[string]*batchv1.CronJob{}}
 	names := make([]string, 0, len(obj.Spec.Reminders)+1)
 	for _, rem := range obj.Spec.Reminders {
 		names = append(names, rem.Channel)
@@ -156,6 +157,7 @@ func (r *Reconciler) fetchChildren(ctx context.Context, obj *v1alpha1.Initiative
 			return ch, fmt.Errorf("reading Channel %s: %w", name, err)
 		}
 		ch.channels[name] = c
+		ch.notReady[name] = !meta.IsStatusConditionTrue(c.Status.Conditions, v1alpha1.ConditionReady)
 	}
 	owned := client.MatchingLabels{cronjobs.LabelManagedBy: cronjobs.ManagedBy, cronjobs.LabelInitiative: obj.Name}
 	cjs := &batchv1.CronJobList{}

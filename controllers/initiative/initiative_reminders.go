@@ -22,6 +22,9 @@ import (
 type children struct {
 	// channels named by reminders, by name; a missing name was not found.
 	channels map[string]*v1alpha1.Channel
+	// notReady names channels that exist but are not Ready: nothing is
+	// scheduled to them, since their Secret may not be usable.
+	notReady map[string]bool
 	// cronJobs owned by the initiative, by name.
 	cronJobs map[string]*batchv1.CronJob
 	// jobs the initiative's CronJobs created.
@@ -38,6 +41,8 @@ type reminderPlan struct {
 	statuses []v1alpha1.ReminderStatus
 	// missingChannels names Channels reminders reference but that do not exist.
 	missingChannels []string
+	// unreadyChannels names Channels that exist but are not Ready.
+	unreadyChannels []string
 	// invalid says which reminder cannot be rendered or scheduled and why.
 	invalid []string
 	// failing names reminders whose newest delivery failed.
@@ -92,6 +97,16 @@ func planReminders(obj *v1alpha1.Initiative, ownInds []v1alpha1.LeadingIndicator
 			plan.statuses = append(plan.statuses, st)
 			continue
 		}
+		if ch.notReady[rem.Channel] {
+			plan.unreadyChannels = append(plan.unreadyChannels, rem.Channel)
+			if paused := cronjobs.Paused(existing); paused != nil {
+				plan.apply = append(plan.apply, paused)
+			}
+			st.Suspended = true
+			st.NextScheduleTime = nil
+			plan.statuses = append(plan.statuses, st)
+			continue
+		}
 		desired := cronjobs.CronJob(cronjobs.Delivery{
 			Name: name, Namespace: obj.Namespace,
 			Labels:   map[string]string{cronjobs.LabelInitiative: obj.Name, cronjobs.LabelReminder: rem.Name},
@@ -108,6 +123,8 @@ func planReminders(obj *v1alpha1.Initiative, ownInds []v1alpha1.LeadingIndicator
 	}
 	sort.Strings(plan.missingChannels)
 	plan.missingChannels = slices.Compact(plan.missingChannels)
+	sort.Strings(plan.unreadyChannels)
+	plan.unreadyChannels = slices.Compact(plan.unreadyChannels)
 	return plan
 }
 

@@ -2,6 +2,7 @@ package initiative
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -87,8 +88,8 @@ func decide(obj *v1alpha1.Initiative, gateInds map[string]*v1alpha1.LeadingIndic
 	}
 	conditions.Set(&st.Conditions, v1alpha1.ConditionMomentumAtRisk, riskStatus, risk.Reason, risk.Message, obj.Generation, now)
 
-	missingCelebrationChannel := planCelebrations(obj, ownInds, ch, opts, now, &d)
 	d.reminders = planReminders(obj, ownInds, ch, opts, now)
+	missingCelebrationChannel := planCelebrations(obj, ownInds, ch, opts, now, &d)
 	if missingCelebrationChannel != "" {
 		d.reminders.missingChannels = append(d.reminders.missingChannels, missingCelebrationChannel)
 	}
@@ -120,6 +121,13 @@ func decide(obj *v1alpha1.Initiative, gateInds map[string]*v1alpha1.LeadingIndic
 		d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonChannelNotFound, fmt.Sprintf(
 			"Channel %s named in spec.reminders or spec.celebrations not found in namespace %s: create it, or fix the name",
 			strings.Join(d.reminders.missingChannels, ", "), obj.Namespace))
+		d.events = append(d.events, warnOnce(prevReady, d.ready)...)
+	case len(d.reminders.unreadyChannels) > 0:
+		names := slices.Sorted(slices.Values(d.reminders.unreadyChannels))
+		names = slices.Compact(names)
+		d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonChannelNotReady, fmt.Sprintf(
+			"Channel %s is not Ready, so nothing is scheduled to it: see `kubectl describe channel %s -n %s`",
+			strings.Join(names, ", "), names[0], obj.Namespace))
 		d.events = append(d.events, warnOnce(prevReady, d.ready)...)
 	case suspended(obj):
 		d.ready = conditions.Ready(metav1.ConditionTrue, v1alpha1.ReasonSuspended, fmt.Sprintf(
@@ -259,6 +267,11 @@ func planCelebrations(obj *v1alpha1.Initiative, inds []v1alpha1.LeadingIndicator
 	channel, ok := ch.channels[obj.Spec.Celebrations.Channel]
 	if !ok {
 		return obj.Spec.Celebrations.Channel
+	}
+	if ch.notReady[channel.Name] {
+		// Wins wait, unrecorded, until the Channel can deliver.
+		d.reminders.unreadyChannels = append(d.reminders.unreadyChannels, channel.Name)
+		return ""
 	}
 	in := make([]celebrate.Indicator, 0, len(inds))
 	for _, ind := range inds {

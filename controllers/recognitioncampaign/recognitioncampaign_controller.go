@@ -178,8 +178,9 @@ func (r *Reconciler) SetupWithManager(mgr manager.Manager, opts controller.Optio
 		Watches(&batchv1.Job{}, handler.EnqueueRequestsFromMapFunc(campaignOfJob)).
 		Watches(&v1alpha1.Initiative{}, handler.EnqueueRequestsFromMapFunc(r.campaignsBy(index.CampaignByInitiative)),
 			builder.WithPredicates(predicate.GenerationChangedPredicate{})).
-		Watches(&v1alpha1.Channel{}, handler.EnqueueRequestsFromMapFunc(r.campaignsBy(index.CampaignByChannel)),
-			builder.WithPredicates(predicate.GenerationChangedPredicate{})).
+		// Every Channel change, status included: a Channel turning Ready
+		// lets the spotlight run.
+		Watches(&v1alpha1.Channel{}, handler.EnqueueRequestsFromMapFunc(r.campaignsBy(index.CampaignByChannel))).
 		WithOptions(opts).
 		Named("recognitioncampaign").
 		Complete(r)

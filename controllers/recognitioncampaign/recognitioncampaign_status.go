@@ -120,6 +120,14 @@ func decide(obj *v1alpha1.RecognitionCampaign, in inputs, opts cronjobs.Options,
 		d.apply = cronjobs.Paused(in.cronJob) // its digest may be already published: it must not run again
 		return d
 	}
+	if !meta.IsStatusConditionTrue(in.channel.Status.Conditions, v1alpha1.ConditionReady) {
+		d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonChannelNotReady, fmt.Sprintf(
+			"Channel %s is not Ready, so no spotlight is scheduled to it (the spotlight CronJob is suspended until then): see `kubectl describe channel %s -n %s`",
+			obj.Spec.Channel, obj.Spec.Channel, obj.Namespace))
+		d.events = append(d.events, warnOnce(prevReady, d.ready)...)
+		d.apply = cronjobs.Paused(in.cronJob)
+		return d
+	}
 
 	batch := spotlight.Batch(t.Pending)
 	desired := cronjobs.CronJob(cronjobs.Delivery{

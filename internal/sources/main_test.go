@@ -1,6 +1,8 @@
 package sources
 
 import (
+	"github.com/momentum-dev/momentum/api/v1alpha1"
+
 	"bytes"
 	"context"
 	"fmt"
@@ -181,6 +183,7 @@ func fakeSecrets(secrets ...*corev1.Secret) SecretGetter {
 func secret(name string, data map[string]string) *corev1.Secret {
 	s := &corev1.Secret{Data: map[string][]byte{}}
 	s.Name = name
+	s.Labels = map[string]string{v1alpha1.LabelUsable: "true"}
 	for k, v := range data {
 		s.Data[k] = []byte(v)
 	}

@@ -8,6 +8,8 @@
 package sources
 
 import (
+	"github.com/momentum-dev/momentum/api/v1alpha1"
+
 	"context"
 	"fmt"
 	"net/http"
@@ -49,6 +51,9 @@ func getSecret(ctx context.Context, secrets SecretGetter, name string) (*corev1.
 		return nil, &Error{Class: ClassSourceUnavailable, Detail: fmt.Sprintf("Secret %q cannot be read (%s)", name, reason)}
 	case s == nil:
 		return nil, newError(ClassSecretNotFound, fmt.Sprintf("Secret %q not found", name))
+	case s.Labels[v1alpha1.LabelUsable] != "true":
+		// The user chose the URL: only a Secret its owner opted in may go there.
+		return nil, newError(ClassInvalidSpec, fmt.Sprintf("Secret %q is not labelled %s=true", name, v1alpha1.LabelUsable))
 	}
 	return s, nil
 }
