@@ -56,13 +56,12 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 	now := r.Clock.Now()
 
 	ready, err := r.check(ctx, obj)
-	obj.Status.ObservedGeneration = conditions.Finish(&obj.Status.Conditions, obj.Status.ObservedGeneration, obj.Generation,
+	wrote, conflict, perr := conditions.Write(ctx, r.Client, before, obj, &obj.Status.Conditions, &obj.Status.ObservedGeneration,
 		conditions.Result{Ready: ready, Err: err}, now)
-	wrote, perr := conditions.PatchStatus(ctx, r.Client, before, obj)
+	if conflict {
+		return reconcile.Result{RequeueAfter: conditions.ConflictRetry}, nil
+	}
 	if perr != nil {
-		if apierrors.IsConflict(perr) {
-			return reconcile.Result{RequeueAfter: time.Second}, nil
-		}
 		return reconcile.Result{}, perr
 	}
 	if err != nil {

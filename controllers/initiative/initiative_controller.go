@@ -33,11 +33,6 @@ import (
 	"github.com/momentum-dev/momentum/internal/stages"
 )
 
-// conflictRetry is how soon a reconcile that lost a write race (it decided
-// on a stale read) runs again; the write it lost to may be our own status,
-// which the watch predicates do not replay.
-const conflictRetry = time.Second
-
 // Reconciler reconciles Initiatives.
 type Reconciler struct {
 	Client   client.Client
@@ -87,15 +82,12 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 		obj.Status.Celebrations = before.Status.Celebrations
 		obj.Status.Reminders = before.Status.Reminders
 	}
-	obj.Status.ObservedGeneration = conditions.Finish(&obj.Status.Conditions, obj.Status.ObservedGeneration, obj.Generation,
+	wrote, conflict, perr := conditions.Write(ctx, r.Client, before, obj, &obj.Status.Conditions, &obj.Status.ObservedGeneration,
 		conditions.Result{Ready: d.ready, Stalled: d.stalled, Err: err}, now)
-
-	wrote, perr := conditions.PatchStatus(ctx, r.Client, before, obj)
+	if conflict {
+		return reconcile.Result{RequeueAfter: conditions.ConflictRetry}, nil
+	}
 	if perr != nil {
-		if apierrors.IsConflict(perr) {
-			// Decided on a stale read: decide again on fresh data.
-			return reconcile.Result{RequeueAfter: conflictRetry}, nil
-		}
 		return reconcile.Result{}, perr
 	}
 	if wrote {

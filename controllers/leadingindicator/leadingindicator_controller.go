@@ -30,9 +30,6 @@ import (
 	"github.com/momentum-dev/momentum/internal/sources"
 )
 
-// conflictRetry is how soon a reconcile that lost a write race runs again.
-const conflictRetry = time.Second
-
 // Reconciler reconciles LeadingIndicators.
 type Reconciler struct {
 	Client   client.Client
@@ -83,14 +80,12 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 		}
 		d.events = append(d.events, warning(prevReady, d.ready)...)
 	}
-	obj.Status.ObservedGeneration = conditions.Finish(&obj.Status.Conditions, obj.Status.ObservedGeneration, obj.Generation,
+	wrote, conflict, perr := conditions.Write(ctx, r.Client, before, obj, &obj.Status.Conditions, &obj.Status.ObservedGeneration,
 		conditions.Result{Ready: d.ready, Stalled: d.stalled, Err: err}, now)
-
-	wrote, perr := conditions.PatchStatus(ctx, r.Client, before, obj)
+	if conflict {
+		return reconcile.Result{RequeueAfter: conditions.ConflictRetry}, nil
+	}
 	if perr != nil {
-		if apierrors.IsConflict(perr) {
-			return reconcile.Result{RequeueAfter: conflictRetry}, nil
-		}
 		return reconcile.Result{}, perr
 	}
 	if wrote {

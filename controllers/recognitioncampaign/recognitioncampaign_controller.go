@@ -32,10 +32,6 @@ import (
 	"github.com/momentum-dev/momentum/internal/ssa"
 )
 
-// conflictRetry is how soon a reconcile that lost a write race runs again;
-// the write it lost to may be our own status, which the predicates do not replay.
-const conflictRetry = time.Second
-
 // Reconciler reconciles RecognitionCampaigns.
 type Reconciler struct {
 	Client   client.Client
@@ -71,15 +67,12 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 		d = decide(obj, in, r.Jobs, now)
 		err = r.apply(ctx, obj, in, d)
 	}
-	obj.Status.ObservedGeneration = conditions.Finish(&obj.Status.Conditions, obj.Status.ObservedGeneration, obj.Generation,
+	wrote, conflict, perr := conditions.Write(ctx, r.Client, before, obj, &obj.Status.Conditions, &obj.Status.ObservedGeneration,
 		conditions.Result{Ready: d.ready, Stalled: d.stalled, Err: err}, now)
-
-	wrote, perr := conditions.PatchStatus(ctx, r.Client, before, obj)
+	if conflict {
+		return reconcile.Result{RequeueAfter: conditions.ConflictRetry}, nil
+	}
 	if perr != nil {
-		if apierrors.IsConflict(perr) {
-			// Decided on a stale read: decide again on fresh data.
-			return reconcile.Result{RequeueAfter: conflictRetry}, nil
-		}
 		return reconcile.Result{}, perr
 	}
 	if wrote {

@@ -8,6 +8,7 @@ import (
 	"context"
 	"time"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -65,6 +66,23 @@ func Finish(conds *[]metav1.Condition, observed, generation int64, r Result, now
 // Ready builds the Ready condition a reconcile decided on.
 func Ready(status metav1.ConditionStatus, reason, message string) metav1.Condition {
 	return metav1.Condition{Type: v1alpha1.ConditionReady, Status: status, Reason: reason, Message: message}
+}
+
+// ConflictRetry is how soon a reconcile that lost a write race (it decided
+// on a stale read) runs again. The write it lost to may be its own earlier
+// status, which watch predicates do not replay, so it asks explicitly.
+const ConflictRetry = time.Second
+
+// Write applies the status contract to the object's conditions and
+// observedGeneration, then writes status once if it changed. conflict is
+// true when the write lost a race: retry after ConflictRetry, with no error.
+func Write(ctx context.Context, c client.Client, before, obj client.Object, conds *[]metav1.Condition, observed *int64, r Result, now time.Time) (wrote, conflict bool, err error) {
+	*observed = Finish(conds, *observed, obj.GetGeneration(), r, now)
+	wrote, err = PatchStatus(ctx, c, before, obj)
+	if apierrors.IsConflict(err) {
+		return false, true, nil
+	}
+	return wrote, false, err
 }
 
 // PatchStatus writes obj's status if it differs from before, in a single
