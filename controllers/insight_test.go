@@ -139,3 +139,34 @@ func TestImprovementBaselineSurvivesRestart(t *testing.T) {
 		g.Expect(got.Status.History[0].Reason).To(ContainSubstring("+6 since the stage began (baseline 30)"))
 	}).WithTimeout(timeout).Should(Succeed())
 }
+
+func TestTrendGateWaitsForEnoughImprovingMeasurements(t *testing.T) {
+	g := NewWithT(t)
+	ns := namespace(t)
+	startManager(t, ns, clocktesting.NewFakeClock(t0))
+	it := newInitiative(ns, "customer-first")
+	it.Spec.Stages = []v1alpha1.Stage{
+		{Name: "Embedding", ExitCriteria: &v1alpha1.ExitCriteria{Indicators: []v1alpha1.IndicatorCriterion{{
+			Name: "csat", Health: v1alpha1.RequireNotOffTarget, Trend: v1alpha1.RequireImproving, TrendSamples: ptr.To[int32](3),
+		}}}},
+		{Name: "Reinforcement"},
+	}
+	ind := newIndicator(ns, "csat", "customer-first", "70", sample(20, "62"), sample(10, "66"))
+	create(t, it, ind)
+	gate := func(g Gomega) v1alpha1.GateStatus {
+		got := getInitiative(g, ns, "customer-first")
+		g.Expect(got.Status.Gates).To(HaveLen(1), "history: %+v", got.Status.History)
+		return got.Status.Gates[0]
+	}
+	g.Eventually(func(g Gomega) {
+		g.Expect(gate(g).Message).To(ContainSubstring("trend needs 3 measurements, has 2"))
+	}).WithTimeout(timeout).Should(Succeed())
+
+	// A third measurement makes the trend readable: improving, so the stage is left.
+	update(t, ind, func(o *v1alpha1.LeadingIndicator) { o.Spec.Samples = append(o.Spec.Samples, sample(5, "66")) })
+	g.Eventually(func(g Gomega) {
+		got := getInitiative(g, ns, "customer-first")
+		g.Expect(got.Status.Stage).To(Equal("Reinforcement"))
+		g.Expect(got.Status.History[0].Reason).To(ContainSubstring("csat is AtRisk: 66 < target 70; trend Improving over 3 measurements"))
+	}).WithTimeout(timeout).Should(Succeed())
+}
