@@ -338,6 +338,7 @@ func TestUnlabelledSecretIsNotUsed(t *testing.T) {
 		ready := condition(getInitiative(g, ns, "customer-first").Status.Conditions, v1alpha1.ConditionReady)
 		g.Expect(ready).NotTo(BeNil())
 		g.Expect(ready.Reason).To(Equal(v1alpha1.ReasonChannelNotReady))
+		g.Expect(eventsFor(g, ns, "customer-first", v1alpha1.ReasonChannelNotReady)).To(HaveLen(1), "one Warning once the Channel was found broken")
 	}).WithTimeout(timeout).Should(Succeed())
 	err := k8s.Get(context.Background(), key(ns, "customer-first-weekly-why"), &batchv1.CronJob{})
 	g.Expect(apierrors.IsNotFound(err)).To(BeTrue(), "no CronJob mounts an unlabelled Secret")

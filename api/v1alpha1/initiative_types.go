@@ -729,6 +729,9 @@ const (
 	// ReasonChannelNotReady: a Channel exists but cannot deliver (see its
 	// status); nothing is scheduled to it until it is Ready.
 	ReasonChannelNotReady = "ChannelNotReady"
+	// ReasonChannelPending: a Channel has not been checked yet; nothing is
+	// scheduled to it until it is Ready. A passing state, not a fault.
+	ReasonChannelPending = "ChannelPending"
 	// ReasonTemplateInvalid: a reminder's message template does not parse or render.
 	ReasonTemplateInvalid = "TemplateInvalid"
 	// ReasonScheduleInvalid: a schedule or time zone the API server let

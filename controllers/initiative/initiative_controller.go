@@ -150,6 +150,9 @@ func (r *Reconciler) fetchChildren(ctx context.Context, obj *v1alpha1.Initiative
 		}
 		ch.channels[name] = c
 		ch.notReady[name] = !meta.IsStatusConditionTrue(c.Status.Conditions, v1alpha1.ConditionReady)
+		if meta.FindStatusCondition(c.Status.Conditions, v1alpha1.ConditionReady) == nil {
+			ch.pending = true // not checked yet: wait quietly, it is no fault
+		}
 	}
 	owned := client.MatchingLabels{cronjobs.LabelManagedBy: cronjobs.ManagedBy, cronjobs.LabelInitiative: obj.Name}
 	cjs := &batchv1.CronJobList{}

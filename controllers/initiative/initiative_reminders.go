@@ -25,6 +25,8 @@ type children struct {
 	// notReady names channels that exist but are not Ready: nothing is
 	// scheduled to them, since their Secret may not be usable.
 	notReady map[string]bool
+	// pending is true when a channel has not been checked yet.
+	pending bool
 	// cronJobs owned by the initiative, by name.
 	cronJobs map[string]*batchv1.CronJob
 	// jobs the initiative's CronJobs created.

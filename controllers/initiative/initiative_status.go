@@ -125,6 +125,11 @@ func decide(obj *v1alpha1.Initiative, gateInds map[string]*v1alpha1.LeadingIndic
 	case len(d.reminders.unreadyChannels) > 0:
 		names := slices.Sorted(slices.Values(d.reminders.unreadyChannels))
 		names = slices.Compact(names)
+		if ch.pending {
+			d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonChannelPending, fmt.Sprintf(
+				"Waiting for Channel %s to be checked before anything is scheduled to it", strings.Join(names, ", ")))
+			break
+		}
 		d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonChannelNotReady, fmt.Sprintf(
 			"Channel %s is not Ready, so nothing is scheduled to it: see `kubectl describe channel %s -n %s`",
 			strings.Join(names, ", "), names[0], obj.Namespace))

@@ -121,10 +121,16 @@ func decide(obj *v1alpha1.RecognitionCampaign, in inputs, opts cronjobs.Options,
 		return d
 	}
 	if !meta.IsStatusConditionTrue(in.channel.Status.Conditions, v1alpha1.ConditionReady) {
-		d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonChannelNotReady, fmt.Sprintf(
-			"Channel %s is not Ready, so no spotlight is scheduled to it (the spotlight CronJob is suspended until then): see `kubectl describe channel %s -n %s`",
-			obj.Spec.Channel, obj.Spec.Channel, obj.Namespace))
-		d.events = append(d.events, warnOnce(prevReady, d.ready)...)
+		if meta.FindStatusCondition(in.channel.Status.Conditions, v1alpha1.ConditionReady) == nil {
+			// A Channel not yet checked is no fault: wait quietly.
+			d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonChannelPending, fmt.Sprintf(
+				"Waiting for Channel %s to be checked before a spotlight is scheduled to it", obj.Spec.Channel))
+		} else {
+			d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonChannelNotReady, fmt.Sprintf(
+				"Channel %s is not Ready, so no spotlight is scheduled to it (the spotlight CronJob is suspended until then): see `kubectl describe channel %s -n %s`",
+				obj.Spec.Channel, obj.Spec.Channel, obj.Namespace))
+			d.events = append(d.events, warnOnce(prevReady, d.ready)...)
+		}
 		d.apply = cronjobs.Paused(in.cronJob)
 		return d
 	}
