@@ -459,8 +459,17 @@ func TestCanary(t *testing.T) {
 	t.Cleanup(func() { mainBackoff = nil })
 	const canary = "CANARY-7f3e9b2a"
 	headers := map[string]string{"Authorization": "Bearer " + canary}
-	slow := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { time.Sleep(300 * time.Millisecond) }))
+	// Never answers in time: it holds each request until the client gives
+	// up or the test ends.
+	release := make(chan struct{})
+	slow := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
 	t.Cleanup(slow.Close)
+	t.Cleanup(func() { close(release) }) // runs first: cleanups run last-in, first-out
 	closed := httptest.NewServer(http.NotFoundHandler())
 	closedURL := closed.URL
 	closed.Close()

@@ -284,18 +284,24 @@ func freePort(b *testing.B) string {
 	return l.Addr().String()
 }
 
+// waitHealthy waits, at most a minute, for the manager's readiness probe.
 func waitHealthy(b *testing.B, url string) {
-	deadline := time.Now().Add(time.Minute)
-	for time.Now().Before(deadline) {
+	deadline := time.After(time.Minute)
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for {
 		if resp, err := http.Get(url); err == nil {
 			_ = resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
 				return
 			}
 		}
-		time.Sleep(100 * time.Millisecond)
+		select {
+		case <-deadline:
+			b.Fatalf("manager not ready at %s", url)
+		case <-tick.C:
+		}
 	}
-	b.Fatalf("manager not ready at %s", url)
 }
 
 // peakRSS reads the high-water mark of a process's resident memory.
