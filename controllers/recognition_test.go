@@ -101,32 +101,6 @@ func spotlightJob(ns, name string, cj *batchv1.CronJob) *batchv1.Job {
 	}
 }
 
-// endJob records a Job's outcome the way the Job controller would (the API
-// server validates that conditions and counters agree).
-func endJob(t *testing.T, job *batchv1.Job, ok bool, at time.Time) {
-	t.Helper()
-	start, end := metav1.NewTime(at.Add(-time.Minute)), metav1.NewTime(at)
-	job.Status.StartTime = &start
-	if ok {
-		job.Status.CompletionTime, job.Status.Succeeded = &end, 1
-		job.Status.Conditions = []batchv1.JobCondition{
-			{Type: batchv1.JobSuccessCriteriaMet, Status: corev1.ConditionTrue, LastTransitionTime: end},
-			{Type: batchv1.JobComplete, Status: corev1.ConditionTrue, LastTransitionTime: end},
-		}
-	} else {
-		job.Status.Failed = 1
-		job.Status.Conditions = []batchv1.JobCondition{
-			{Type: batchv1.JobFailureTarget, Status: corev1.ConditionTrue, LastTransitionTime: end},
-			{Type: batchv1.JobFailed, Status: corev1.ConditionTrue, LastTransitionTime: end},
-		}
-	}
-	job.Status.Ready = ptr.To[int32](0)
-	job.Status.Terminating = ptr.To[int32](0)
-	if err := k8s.Status().Update(context.Background(), job); err != nil {
-		t.Fatalf("recording job outcome: %v", err)
-	}
-}
-
 func TestRecognitionCampaignSpotlightsEachNominationOnce(t *testing.T) {
 	g := NewWithT(t)
 	ns := namespace(t)
@@ -197,7 +171,7 @@ func TestRecognitionCampaignSpotlightsEachNominationOnce(t *testing.T) {
 	failed := spotlightJob(ns, "customer-heroes-spotlight-1", cj)
 	campaignRV, cronJobRV := getCampaign(g, ns).ResourceVersion, cj.ResourceVersion
 	create(t, failed)
-	endJob(t, failed, false, t0)
+	finish(t, failed, false, t0)
 	g.Consistently(func(g Gomega) {
 		g.Expect(getCampaign(g, ns).ResourceVersion).To(Equal(campaignRV))
 		g.Expect(getSpotlight(g, ns).ResourceVersion).To(Equal(cronJobRV))
@@ -207,7 +181,7 @@ func TestRecognitionCampaignSpotlightsEachNominationOnce(t *testing.T) {
 	published := t0.Add(time.Hour)
 	ok := spotlightJob(ns, "customer-heroes-spotlight-2", cj)
 	create(t, ok)
-	endJob(t, ok, true, published)
+	finish(t, ok, true, published)
 	g.Eventually(func(g Gomega) {
 		st := getCampaign(g, ns).Status
 		g.Expect(st.SpotlightedNominations).To(Equal([]string{"ana-followup", "sam-renewal"}))

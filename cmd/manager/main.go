@@ -56,7 +56,7 @@ func main() {
 	flag.BoolVar(&leaderElect, "leader-elect", false, "Enable leader election, so that only one manager is active at a time.")
 	flag.BoolVar(&secureMetrics, "metrics-secure", true, "Serve metrics over HTTPS behind Kubernetes authentication and authorization. Use --metrics-secure=false for plain HTTP.")
 	flag.BoolVar(&enableHTTP2, "enable-http2", false, "Enable HTTP/2 for the metrics server (off by default: HTTP/2 Rapid Reset and Stream Cancellation vulnerabilities).")
-	flag.IntVar(&concurrency, "max-concurrent-reconciles", 8, "How many objects of each kind are reconciled at once.")
+	flag.IntVar(&concurrency, "max-concurrent-reconciles", 16, "How many objects of each kind are reconciled at once.")
 	flag.Float64Var(&qps, "kube-api-qps", 0, "Client-side limit of queries per second to the API server; 0 leaves it off and relies on the API server's priority and fairness.")
 	flag.IntVar(&burst, "kube-api-burst", 0, "Client-side burst of queries to the API server, with --kube-api-qps.")
 	flag.StringVar(&jobImage, "job-image", envOr("MOMENTUM_JOB_IMAGE", "momentum-manager:dev"), "Image of the Jobs that deliver messages: the manager's own image, which runs `notify`.")

@@ -132,6 +132,12 @@ func (r *Reconciler) fetchIndicators(ctx context.Context, obj *v1alpha1.Initiati
 // CronJobs and Jobs the initiative owns.
 func (r *Reconciler) fetchChildren(ctx context.Context, obj *v1alpha1.Initiative) (children, error) {
 	ch := children{channels: map[string]*v1alpha1.Channel{}, notReady: map[string]bool{}, cronJobs: map[string]*batchv1.CronJob{}}
+	// Nothing scheduled now or before: no lookups. status.reminders is only
+	// cleared by a reconcile whose deletions all succeeded (a failed one
+	// restores it), so no owned CronJob can be left behind by skipping.
+	if len(obj.Spec.Reminders) == 0 && obj.Status.Reminders == nil && obj.Spec.Celebrations == nil {
+		return ch, nil
+	}
 	names := make([]string, 0, len(obj.Spec.Reminders)+1)
 	for _, rem := range obj.Spec.Reminders {
 		names = append(names, rem.Channel)

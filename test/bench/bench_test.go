@@ -44,31 +44,8 @@ func BenchmarkInitiativesReady(b *testing.B) {
 			b.Fatalf("BENCH_N=%q is not a positive number", v)
 		}
 	}
-	env, err := testenv.New()
-	if err != nil {
-		b.Fatal(err)
-	}
-	cfg, err := env.Start()
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer func() { _ = env.Stop() }()
-	dir := b.TempDir()
-	kubeconfig, err := testenv.Admin(env, dir)
-	if err != nil {
-		b.Fatal(err)
-	}
-	manager := filepath.Join(dir, "manager")
-	if out, err := exec.Command("go", "build", "-o", manager, "../../cmd/manager").CombinedOutput(); err != nil {
-		b.Fatalf("building the manager: %v\n%s", err, out)
-	}
-	// The raw client is not rate limited: the floor is what the API server can do.
-	cfg = rest.CopyConfig(cfg)
-	cfg.QPS, cfg.Burst = -1, 0
-	c, err := client.NewWithWatch(cfg, client.Options{Scheme: testenv.Scheme})
-	if err != nil {
-		b.Fatal(err)
-	}
+	h := startHarness(b)
+	c, dir, kubeconfig, manager := h.c, h.dir, h.kubeconfig, h.manager
 	ctx := context.Background()
 
 	for i := 0; i < b.N; i++ {
@@ -156,6 +133,42 @@ func BenchmarkInitiativesReady(b *testing.B) {
 			n, 3*n, floor.Seconds(), created.Seconds(), managed.Seconds(), ratio, float64(rss)/(1<<20),
 			float64(writes["i"])/float64(n), float64(writes["l"])/float64(2*n), len(events.Items))
 	}
+}
+
+// harness is a real control plane, an admin kubeconfig for the manager
+// binary built from this tree, and an unthrottled client for the benchmark.
+type harness struct {
+	kubeconfig, manager, dir string
+	c                        client.WithWatch
+}
+
+// startHarness starts the control plane (stopped when the benchmark ends)
+// and builds the manager.
+func startHarness(b *testing.B) harness {
+	env, err := testenv.New()
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg, err := env.Start()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = env.Stop() })
+	h := harness{dir: b.TempDir()}
+	if h.kubeconfig, err = testenv.Admin(env, h.dir); err != nil {
+		b.Fatal(err)
+	}
+	h.manager = filepath.Join(h.dir, "manager")
+	if out, err := exec.Command("go", "build", "-o", h.manager, "../../cmd/manager").CombinedOutput(); err != nil {
+		b.Fatalf("building the manager: %v\n%s", err, out)
+	}
+	// The raw client is not rate limited: the floor is what the API server can do.
+	cfg = rest.CopyConfig(cfg)
+	cfg.QPS, cfg.Burst = -1, 0
+	if h.c, err = client.NewWithWatch(cfg, client.Options{Scheme: testenv.Scheme}); err != nil {
+		b.Fatal(err)
+	}
+	return h
 }
 
 // program is initiative j with two indicators that its first stage gates on.

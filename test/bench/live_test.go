@@ -19,11 +19,9 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/watch"
-	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
-	"github.com/momentum-dev/momentum/internal/testenv"
 )
 
 // liveInterval is the indicators' measurement interval.
@@ -50,30 +48,8 @@ func BenchmarkLiveIndicatorWrites(b *testing.B) {
 			b.Fatalf("BENCH_LIVE_DURATION=%q is not a positive duration", v)
 		}
 	}
-	env, err := testenv.New()
-	if err != nil {
-		b.Fatal(err)
-	}
-	cfg, err := env.Start()
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer func() { _ = env.Stop() }()
-	dir := b.TempDir()
-	kubeconfig, err := testenv.Admin(env, dir)
-	if err != nil {
-		b.Fatal(err)
-	}
-	manager := filepath.Join(dir, "manager")
-	if out, err := exec.Command("go", "build", "-o", manager, "../../cmd/manager").CombinedOutput(); err != nil {
-		b.Fatalf("building the manager: %v\n%s", err, out)
-	}
-	cfg = rest.CopyConfig(cfg)
-	cfg.QPS, cfg.Burst = -1, 0
-	c, err := client.NewWithWatch(cfg, client.Options{Scheme: testenv.Scheme})
-	if err != nil {
-		b.Fatal(err)
-	}
+	h := startHarness(b)
+	c, dir, kubeconfig, manager := h.c, h.dir, h.kubeconfig, h.manager
 	ctx := context.Background()
 
 	for i := 0; i < b.N; i++ {
