@@ -29,3 +29,8 @@ type LocalObjectReference struct {
 	// +kubebuilder:validation:Pattern=`^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$`
 	Name string `json:"name"`
 }
+
+// ReasonUndecodable: the manager could not decode the object (see
+// AnnotationDecodeError). It is Stalled and nothing is done for it until its
+// spec is corrected.
+const ReasonUndecodable = "Undecodable"

@@ -78,6 +78,8 @@ type InitiativeSpec struct {
 	// +optional
 	// +kubebuilder:validation:Type=string
 	// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$`
+	// +kubebuilder:validation:MaxLength=32
+	// +kubebuilder:validation:XValidation:rule="duration(self) <= duration('87600h')",message="must be a duration such as 720h or 90m, at most 87600h (10 years)"
 	MomentumWindow *metav1.Duration `json:"momentumWindow,omitempty"`
 
 	// celebrations post quick wins to a Channel: a completed stage, or an
@@ -219,6 +221,8 @@ type Stage struct {
 	// +optional
 	// +kubebuilder:validation:Type=string
 	// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$`
+	// +kubebuilder:validation:MaxLength=32
+	// +kubebuilder:validation:XValidation:rule="duration(self) <= duration('87600h')",message="must be a duration such as 720h or 90m, at most 87600h (10 years)"
 	TargetDuration *metav1.Duration `json:"targetDuration,omitempty"`
 
 	// exitCriteria must all be met before the initiative moves to the next
@@ -234,6 +238,8 @@ type ExitCriteria struct {
 	// +optional
 	// +kubebuilder:validation:Type=string
 	// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$`
+	// +kubebuilder:validation:MaxLength=32
+	// +kubebuilder:validation:XValidation:rule="duration(self) <= duration('87600h')",message="must be a duration such as 720h or 90m, at most 87600h (10 years)"
 	MinDuration *metav1.Duration `json:"minDuration,omitempty"`
 
 	// actions is a checklist kept in Git; every action must be done.
@@ -442,11 +448,22 @@ type InitiativeStatus struct {
 
 	// history lists every stage entered, oldest first. Entries are only
 	// ever appended or closed; spec edits and restarts never rewrite them.
+	// It keeps the newest 64 (MaxHistory) entries: past that the oldest is
+	// dropped and counted in historyTrimmed.
 	// +optional
 	// +listType=atomic
 	// +kubebuilder:validation:MaxItems=64
 	History []StageRecord `json:"history,omitempty"`
+
+	// historyTrimmed counts the oldest history entries dropped to keep
+	// history within its 64 entries.
+	// +optional
+	// +kubebuilder:validation:Minimum=0
+	HistoryTrimmed int32 `json:"historyTrimmed,omitempty"`
 }
+
+// MaxHistory bounds status.history (its MaxItems above).
+const MaxHistory = 64
 
 // FunnelLevelName is a level of the awareness → understanding → belief → action funnel.
 // +kubebuilder:validation:Enum=Awareness;Understanding;Belief;Action

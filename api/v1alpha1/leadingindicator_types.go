@@ -47,6 +47,8 @@ type LeadingIndicatorSpec struct {
 	// +optional
 	// +kubebuilder:validation:Type=string
 	// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$`
+	// +kubebuilder:validation:MaxLength=32
+	// +kubebuilder:validation:XValidation:rule="duration(self) <= duration('87600h')",message="must be a duration such as 720h or 90m, at most 87600h (10 years)"
 	Freshness *metav1.Duration `json:"freshness,omitempty"`
 
 	// samples are measurements recorded in Git, such as survey results.

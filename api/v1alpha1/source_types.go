@@ -57,10 +57,12 @@ type HTTPSource struct {
 	// +optional
 	HeadersSecretRef *LocalObjectReference `json:"headersSecretRef,omitempty"`
 
-	// interval between measurements. Defaults to 5m.
+	// interval between measurements, from 30s to 24h. Defaults to 5m.
 	// +optional
 	// +kubebuilder:validation:Type=string
 	// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$`
+	// +kubebuilder:validation:MaxLength=32
+	// +kubebuilder:validation:XValidation:rule="duration(self) >= duration('30s') && duration(self) <= duration('24h')",message="must be a duration from 30s to 24h, such as 5m"
 	Interval *metav1.Duration `json:"interval,omitempty"`
 }
 
@@ -83,10 +85,12 @@ type PrometheusSource struct {
 	// +optional
 	BearerTokenSecretRef *SecretKeySelector `json:"bearerTokenSecretRef,omitempty"`
 
-	// interval between measurements. Defaults to 5m.
+	// interval between measurements, from 30s to 24h. Defaults to 5m.
 	// +optional
 	// +kubebuilder:validation:Type=string
 	// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$`
+	// +kubebuilder:validation:MaxLength=32
+	// +kubebuilder:validation:XValidation:rule="duration(self) >= duration('30s') && duration(self) <= duration('24h')",message="must be a duration from 30s to 24h, such as 5m"
 	Interval *metav1.Duration `json:"interval,omitempty"`
 }
 

@@ -54,6 +54,9 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 	}
 	before := obj.DeepCopy()
 	now := r.Clock.Now()
+	if v1alpha1.DecodeError(obj) != "" {
+		return conditions.ReportUndecodable(ctx, r.Client, r.Recorder, "Channel", before, obj, &obj.Status.Conditions, &obj.Status.ObservedGeneration, now)
+	}
 
 	ready, err := r.check(ctx, obj)
 	wrote, conflict, perr := conditions.Write(ctx, r.Client, before, obj, &obj.Status.Conditions, &obj.Status.ObservedGeneration,

@@ -61,6 +61,9 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 	}
 	before := obj.DeepCopy()
 	now := r.Clock.Now()
+	if v1alpha1.DecodeError(obj) != "" {
+		return conditions.ReportUndecodable(ctx, r.Client, r.Recorder, "Initiative", before, obj, &obj.Status.Conditions, &obj.Status.ObservedGeneration, now)
+	}
 
 	var d decision
 	gateInds, ownInds, err := r.fetchIndicators(ctx, obj)

@@ -59,6 +59,7 @@ func decide(obj *v1alpha1.Initiative, gateInds map[string]*v1alpha1.LeadingIndic
 
 	st.LastProgressTime = lastProgress(st, out, ownInds, now)
 	st.Stage, st.History, st.Gates, st.Stages = out.Stage, out.History, out.Gates, out.Plan
+	st.HistoryTrimmed += out.HistoryTrimmed
 	st.Funnel = momentum.Funnel(ownInds)
 	st.StageEnteredAt = ptr.To(out.EnteredAt)
 	st.Progress = ptr.To(out.Progress)

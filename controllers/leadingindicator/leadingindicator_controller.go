@@ -58,6 +58,9 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 	}
 	before := obj.DeepCopy()
 	now := r.Clock.Now()
+	if v1alpha1.DecodeError(obj) != "" {
+		return conditions.ReportUndecodable(ctx, r.Client, r.Recorder, "LeadingIndicator", before, obj, &obj.Status.Conditions, &obj.Status.ObservedGeneration, now)
+	}
 	var prevReady *metav1.Condition // a copy: conditions are updated in place later
 	if c := meta.FindStatusCondition(obj.Status.Conditions, v1alpha1.ConditionReady); c != nil {
 		prevReady = c.DeepCopy()

@@ -150,7 +150,7 @@ func run(ctx context.Context, managerBin, workDir string, once bool, out *os.Fil
 	return nil
 }
 
-// liveIndicator measures the demo's feedback API every 15 seconds.
+// liveIndicator measures the demo's feedback API every 30 seconds (the least interval the API allows).
 const liveIndicator = `apiVersion: culture.momentum.dev/v1alpha1
 kind: LeadingIndicator
 metadata:
@@ -165,5 +165,5 @@ spec:
     http:
       url: %s/api/nps
       jsonPath: "{.data.nps}"
-      interval: 15s
+      interval: 30s
 `

@@ -13,6 +13,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
+	"github.com/momentum-dev/momentum/internal/bound"
 	"github.com/momentum-dev/momentum/internal/health"
 )
 
@@ -45,11 +46,11 @@ func Decide(initiative string, prev *v1alpha1.CelebrationStatus, history []v1alp
 		next = prev.DeepCopy()
 	}
 	var wins []Win
-	for _, h := range history {
-		if h.ExitedAt == nil || slices.Contains(next.Stages, h.Name) {
+	for _, h := range recentlyCompleted(history) {
+		if slices.Contains(next.Stages, h.Name) {
 			continue
 		}
-		next.Stages = append(next.Stages, h.Name)
+		next.Stages = append(bound.Newest(next.Stages, MaxStages-1), h.Name)
 		if !first {
 			wins = append(wins, Win{
 				Key:   "stage-" + h.Name,
@@ -68,6 +69,9 @@ func Decide(initiative string, prev *v1alpha1.CelebrationStatus, history []v1alp
 		switch ind.Health {
 		case v1alpha1.HealthOnTarget:
 			switch {
+			case i < 0 && len(next.Indicators) >= MaxIndicators:
+				// The record is full: never drop what was celebrated (that
+				// would celebrate it again); this indicator is not tracked.
 			case i < 0 && first:
 				next.Indicators = append(next.Indicators, v1alpha1.IndicatorCelebration{Indicator: ind.Name})
 			case i < 0:
@@ -89,6 +93,28 @@ func Decide(initiative string, prev *v1alpha1.CelebrationStatus, history []v1alp
 		// Unknown (no or stale data) says nothing about the target.
 	}
 	return wins, next
+}
+
+// Bounds of status.celebrations (its CRD MaxItems).
+const (
+	// MaxStages is how many completed stages the record remembers: the
+	// newest, and only the newest that many completions can be celebrated.
+	MaxStages = 10
+	// MaxIndicators is how many indicators the record tracks; an indicator
+	// beyond them (in the order they are listed) is not celebrated.
+	MaxIndicators = 100
+)
+
+// recentlyCompleted returns the newest MaxStages closed history records:
+// the only completions the bounded record can tell apart.
+func recentlyCompleted(history []v1alpha1.StageRecord) []v1alpha1.StageRecord {
+	var closed []v1alpha1.StageRecord
+	for _, h := range history {
+		if h.ExitedAt != nil {
+			closed = append(closed, h)
+		}
+	}
+	return bound.Newest(closed, MaxStages)
 }
 
 func reached(initiative string, ind Indicator, n int32) Win {

@@ -14,16 +14,18 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
+	"github.com/momentum-dev/momentum/internal/bound"
 )
 
 // Set records a condition. Its lastTransitionTime moves to now only when its
-// status changes; the clock is the caller's, so tests control it.
+// status changes; the clock is the caller's, so tests control it. A message
+// longer than the API server allows is cut (and marked), never rejected.
 func Set(conds *[]metav1.Condition, condType string, status metav1.ConditionStatus, reason, message string, generation int64, now time.Time) {
 	meta.SetStatusCondition(conds, metav1.Condition{
 		Type:               condType,
 		Status:             status,
 		Reason:             reason,
-		Message:            message,
+		Message:            bound.Text(message, bound.ConditionMessage),
 		ObservedGeneration: generation,
 		LastTransitionTime: metav1.NewTime(now.UTC().Truncate(time.Second)),
 	})

@@ -23,6 +23,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	logf "sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
@@ -214,22 +215,47 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	for i := range campaigns {
 		collectCampaign(ch, &campaigns[i])
 	}
-	// The cache holds only the Jobs Momentum created.
+	// The cache holds the Jobs labelled as Momentum's, which anyone who may
+	// create Jobs can forge: only those an initiative controls are exported.
 	jobs := list(ctx, c, ch, readers, "Job", func() *batchv1.JobList { return &batchv1.JobList{} },
 		func(l *batchv1.JobList) []batchv1.Job { return l.Items })
-	for i := range jobs {
-		collectCelebration(ch, &jobs[i])
+	for _, j := range celebrationJobs(jobs, initiatives) {
+		collectCelebration(ch, j)
 	}
+}
+
+// celebrationJobs picks the celebration Jobs to export: those whose
+// controller is an initiative in the cache (a Job labelled by anyone else is
+// not Momentum's), at most one per initiative and win, since one duplicate
+// series would fail the whole scrape.
+func celebrationJobs(jobs []batchv1.Job, initiatives []v1alpha1.Initiative) []*batchv1.Job {
+	owners := make(map[types.UID]bool, len(initiatives))
+	for i := range initiatives {
+		owners[initiatives[i].UID] = true
+	}
+	var out []*batchv1.Job
+	seen := map[[3]string]bool{}
+	for i := range jobs {
+		j := &jobs[i]
+		ref := metav1.GetControllerOf(j)
+		if j.Labels[cronjobs.LabelCelebration] != "true" || ref == nil || !owners[ref.UID] ||
+			ref.Kind != "Initiative" || ref.APIVersion != v1alpha1.GroupVersion.String() {
+			continue
+		}
+		key := [3]string{j.Namespace, ref.Name, j.Annotations[cronjobs.AnnotationWin]}
+		if !seen[key] {
+			seen[key] = true
+			out = append(out, j)
+		}
+	}
+	return out
 }
 
 // collectCelebration exports the outcome of a celebration Job (kind
 // "celebration", name the win it posts). Finished Jobs are removed after a
 // week, and their series with them.
 func collectCelebration(ch chan<- prometheus.Metric, j *batchv1.Job) {
-	if j.Labels[cronjobs.LabelCelebration] != "true" {
-		return
-	}
-	labels := []string{j.Namespace, j.Labels[cronjobs.LabelInitiative], "celebration", j.Annotations[cronjobs.AnnotationWin]}
+	labels := []string{j.Namespace, metav1.GetControllerOf(j).Name, "celebration", j.Annotations[cronjobs.AnnotationWin]}
 	failed := false
 	for _, c := range j.Status.Conditions {
 		if c.Status != corev1.ConditionTrue {
@@ -268,6 +294,9 @@ func list[L client.ObjectList, T any, PT interface {
 		}
 		for _, it := range items(l) {
 			key := client.ObjectKeyFromObject(PT(&it))
+			if v1alpha1.DecodeError(PT(&it)) != "" { // its spec is unknown: nothing true to export
+				continue
+			}
 			if !seen[key] {
 				seen[key] = true
 				out = append(out, it)

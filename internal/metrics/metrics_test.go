@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -360,19 +361,33 @@ func TestNamesMatchDescriptors(t *testing.T) {
 }
 
 // A celebration Job's outcome is a delivery of kind celebration; other Jobs
-// (reminders' runs) are covered by their CronJob's status instead.
+// (reminders' runs) are covered by their CronJob's status instead. Only Jobs
+// an initiative controls count: anyone who may create Jobs can copy the
+// labels, and one duplicate series would fail the whole scrape.
 func TestCelebrationOutcomes(t *testing.T) {
-	job := func(win string, cond batchv1.JobConditionType, hours int) batchv1.Job {
+	owner := v1alpha1.Initiative{ObjectMeta: metav1.ObjectMeta{Namespace: "culture", Name: "customer-first", UID: "uid-1"}}
+	controlledBy := func(uid types.UID) []metav1.OwnerReference {
+		return []metav1.OwnerReference{{APIVersion: v1alpha1.GroupVersion.String(), Kind: "Initiative", Name: "customer-first", UID: uid, Controller: ptr.To(true)}}
+	}
+	job := func(name, win string, cond batchv1.JobConditionType, hours int, owners []metav1.OwnerReference) batchv1.Job {
 		return batchv1.Job{
-			ObjectMeta: metav1.ObjectMeta{Namespace: "culture", Name: "customer-first-" + win,
+			ObjectMeta: metav1.ObjectMeta{Namespace: "culture", Name: name, OwnerReferences: owners,
 				Labels:      map[string]string{"culture.momentum.dev/celebration": "true", "culture.momentum.dev/initiative": "customer-first"},
 				Annotations: map[string]string{"culture.momentum.dev/win": win}},
 			Status: batchv1.JobStatus{Conditions: []batchv1.JobCondition{{Type: cond, Status: corev1.ConditionTrue, LastTransitionTime: *at(hours)}}},
 		}
 	}
-	reminderRun := job("x", batchv1.JobComplete, 1)
+	reminderRun := job("run", "x", batchv1.JobComplete, 1, controlledBy("uid-1"))
 	delete(reminderRun.Labels, "culture.momentum.dev/celebration")
-	r := fakeReader{jobs: []batchv1.Job{job("stage-initiation", batchv1.JobComplete, 2), job("target-nps-1", batchv1.JobFailed, 3), reminderRun}}
+	r := fakeReader{initiatives: []v1alpha1.Initiative{owner}, jobs: []batchv1.Job{
+		job("a", "stage-initiation", batchv1.JobComplete, 2, controlledBy("uid-1")),
+		job("b", "target-nps-1", batchv1.JobFailed, 3, controlledBy("uid-1")),
+		reminderRun,
+		job("forged-1", "forged", batchv1.JobFailed, 3, nil),
+		job("forged-2", "forged", batchv1.JobFailed, 3, nil),
+		job("forged-3", "stolen", batchv1.JobFailed, 3, controlledBy("uid-of-nothing")),
+		job("copy-of-b", "target-nps-1", batchv1.JobComplete, 4, controlledBy("uid-1")),
+	}}
 	want := `
 # HELP momentum_delivery_failing 1 when the newest finished delivery failed (for reminders, the last failure is after the last success), else 0.
 # TYPE momentum_delivery_failing gauge
@@ -381,5 +396,8 @@ momentum_delivery_failing{initiative="customer-first",kind="celebration",name="t
 `
 	if err := testutil.CollectAndCompare(NewCollector(r), strings.NewReader(want), "momentum_delivery_failing"); err != nil {
 		t.Fatal(err)
+	}
+	if _, err := testutil.CollectAndLint(NewCollector(r)); err != nil {
+		t.Fatalf("the scrape failed: %v", err)
 	}
 }

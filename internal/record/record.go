@@ -6,6 +6,8 @@ package record
 import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/tools/events"
+
+	"github.com/momentum-dev/momentum/internal/bound"
 )
 
 // Event is one Event to emit about the reconciled object.
@@ -18,9 +20,10 @@ type Event struct {
 	Note string
 }
 
-// Emit records each event about obj.
+// Emit records each event about obj. A note longer than the API server
+// allows is cut (and marked) rather than lost with its Event.
 func Emit(r events.EventRecorder, obj runtime.Object, evs []Event) {
 	for _, e := range evs {
-		r.Eventf(obj, nil, e.Type, e.Reason, e.Reason, "%s", e.Note)
+		r.Eventf(obj, nil, e.Type, e.Reason, e.Reason, "%s", bound.Text(e.Note, bound.EventNote))
 	}
 }

@@ -13,6 +13,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
+	"github.com/momentum-dev/momentum/internal/bound"
 	"github.com/momentum-dev/momentum/internal/health"
 )
 
@@ -44,8 +45,10 @@ type Outcome struct {
 	// Stage and EnteredAt are the current stage after the decision.
 	Stage     string
 	EnteredAt metav1.Time
-	// History is the stage history after the decision.
+	// History is the stage history after the decision, within MaxHistory.
 	History []v1alpha1.StageRecord
+	// HistoryTrimmed counts the entries this decision dropped from History.
+	HistoryTrimmed int32
 	// Gates are the current stage's exit criteria, evaluated.
 	Gates []v1alpha1.GateStatus
 	// Progress is 0-100.
@@ -158,7 +161,15 @@ func Decide(in Input) Outcome {
 	}
 	out.Progress = progress(all, idx, out.Gates)
 	out.Plan = plan(all, idx, out.Gates, in)
+	out.History, out.HistoryTrimmed = trimHistory(out.History)
 	return out
+}
+
+// trimHistory keeps the newest v1alpha1.MaxHistory records (the current
+// stage's is the newest) and says how many older ones it dropped.
+func trimHistory(h []v1alpha1.StageRecord) ([]v1alpha1.StageRecord, int32) {
+	kept := bound.Newest(h, v1alpha1.MaxHistory)
+	return kept, int32(len(h) - len(kept))
 }
 
 // recordBaselines finds the open history record of stage and records, once,

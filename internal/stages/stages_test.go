@@ -1,6 +1,7 @@
 package stages
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -381,5 +382,37 @@ func TestPlanDoesNotChangeWithTheClock(t *testing.T) {
 	}
 	if got := a.Plan[2].Gates[0].Message; got != "minDuration 240h0m0s, counted from entering the stage" {
 		t.Errorf("upcoming minDuration message = %q", got)
+	}
+}
+
+// TestHistoryStaysWithinItsSchema enters more stages than status.history may
+// hold (a sliding window of stage names makes that possible): the oldest
+// records go, counted, and the current stage's record stays the newest.
+func TestHistoryStaysWithinItsSchema(t *testing.T) {
+	spec := v1alpha1.InitiativeSpec{Why: "w", Sponsors: []v1alpha1.Person{{Name: "Dana Lee"}}}
+	now := t0
+	status := v1alpha1.InitiativeStatus{}
+	var trimmed int32
+	for i := 0; i < v1alpha1.MaxHistory+10; i++ {
+		// The current stage, approved, is followed by a new one.
+		cur := fmt.Sprintf("s%d", i)
+		spec.Stages = []v1alpha1.Stage{{Name: cur}, {Name: fmt.Sprintf("s%d", i+1)}}
+		spec.Approvals = []v1alpha1.Approval{{Stage: cur, ApprovedBy: "Dana Lee"}}
+		if status.Stage == "" {
+			status = inStage(cur, now)
+		}
+		out := Decide(Input{Spec: spec, Status: status, Now: now})
+		status.Stage, status.History, status.StageEnteredAt = out.Stage, out.History, &out.EnteredAt
+		trimmed += out.HistoryTrimmed
+		now = now.Add(time.Hour)
+	}
+	if len(status.History) != v1alpha1.MaxHistory {
+		t.Fatalf("history has %d records, want %d", len(status.History), v1alpha1.MaxHistory)
+	}
+	if want := int32(v1alpha1.MaxHistory + 11 - v1alpha1.MaxHistory); trimmed != want {
+		t.Errorf("trimmed %d records, want %d", trimmed, want)
+	}
+	if last := status.History[len(status.History)-1]; last.Name != status.Stage || last.ExitedAt != nil {
+		t.Errorf("newest record %+v, want the open record of the current stage %s", last, status.Stage)
 	}
 }
