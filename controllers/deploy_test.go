@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	. "github.com/onsi/gomega"
 	appsv1 "k8s.io/api/apps/v1"
@@ -17,6 +18,7 @@ import (
 	"k8s.io/pod-security-admission/policy"
 	"sigs.k8s.io/yaml"
 
+	"github.com/momentum-dev/momentum/controllers"
 	"github.com/momentum-dev/momentum/internal/testenv"
 )
 
@@ -43,6 +45,10 @@ func TestDeployManifests(t *testing.T) {
 	agg := policy.AggregateCheckResults(evaluator.EvaluatePod(api.LevelVersion{Level: api.LevelRestricted, Version: api.LatestVersion()}, &tmpl.ObjectMeta, &tmpl.Spec))
 	g.Expect(agg.Allowed).To(BeTrue(), "%s: %s", agg.ForbiddenReason(), agg.ForbiddenDetail())
 	g.Expect(tmpl.Spec.Containers[0].Args).To(ContainElement("--metrics-bind-address=:8443"))
+	// The kubelet must wait for the manager's own graceful shutdown (and its
+	// release of the leader lease) before it kills the container.
+	g.Expect(time.Duration(*tmpl.Spec.TerminationGracePeriodSeconds) * time.Second).To(BeNumerically(">", controllers.GracefulShutdownTimeout+5*time.Second))
+	g.Expect(tmpl.Spec.Containers[0].LivenessProbe.HTTPGet.Path).To(Equal("/healthz"), "the probe that includes the stuck-worker check")
 	g.Expect(tmpl.Spec.Containers[0].Env).To(ContainElement(corev1.EnvVar{Name: "MOMENTUM_JOB_IMAGE", Value: tmpl.Spec.Containers[0].Image}),
 		"delivery Jobs run the manager's image")
 

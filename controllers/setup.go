@@ -6,11 +6,13 @@ package controllers
 import (
 	"context"
 	"fmt"
+	"time"
 
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/utils/clock"
+	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
@@ -25,6 +27,7 @@ import (
 	"github.com/momentum-dev/momentum/internal/metrics"
 	"github.com/momentum-dev/momentum/internal/outbound"
 	"github.com/momentum-dev/momentum/internal/sources"
+	"github.com/momentum-dev/momentum/internal/watchdog"
 )
 
 // Options configure the reconcilers.
@@ -37,12 +40,24 @@ type Options struct {
 	Jobs cronjobs.Options
 	// Policy is the outbound policy for user-supplied addresses.
 	Policy outbound.Policy
+	// Watchdog, when set, sees every reconcile, so the liveness probe can
+	// notice a stuck worker.
+	Watchdog *watchdog.Watchdog
 }
+
+// GracefulShutdownTimeout is how long the manager waits for running
+// reconciles when it stops; the Pod's terminationGracePeriodSeconds must
+// exceed it.
+const GracefulShutdownTimeout = 25 * time.Second
 
 // ManagerOptions sets what the manager's cache holds: only the CronJobs and
 // Jobs Momentum created (by label), and never Secrets, which are read one by
-// one from the API server.
+// one from the API server. On a graceful stop, the manager waits for running
+// reconciles, then releases its leader lease at once so a standby takes over
+// without waiting for the lease to expire.
 func ManagerOptions(o *manager.Options) {
+	o.GracefulShutdownTimeout = ptr.To(GracefulShutdownTimeout)
+	o.LeaderElectionReleaseOnCancel = true
 	managed := labels.SelectorFromSet(labels.Set{cronjobs.LabelManagedBy: cronjobs.ManagedBy})
 	if o.Cache.ByObject == nil {
 		o.Cache.ByObject = map[client.Object]cache.ByObject{}
@@ -69,6 +84,7 @@ func Setup(ctx context.Context, mgr manager.Manager, opts Options) error {
 		Clock:    opts.Clock,
 		Recorder: mgr.GetEventRecorder("momentum-initiative"),
 		Jobs:     opts.Jobs,
+		Watchdog: opts.Watchdog,
 	}).SetupWithManager(mgr, ctrlOpts); err != nil {
 		return fmt.Errorf("setting up the Initiative controller: %w", err)
 	}
@@ -78,6 +94,7 @@ func Setup(ctx context.Context, mgr manager.Manager, opts Options) error {
 		Recorder: mgr.GetEventRecorder("momentum-leadingindicator"),
 		Secrets:  mgr.GetAPIReader(),
 		Measurer: sources.Measurer{Policy: opts.Policy},
+		Watchdog: opts.Watchdog,
 	}).SetupWithManager(mgr, ctrlOpts); err != nil {
 		return fmt.Errorf("setting up the LeadingIndicator controller: %w", err)
 	}
@@ -87,6 +104,7 @@ func Setup(ctx context.Context, mgr manager.Manager, opts Options) error {
 		Clock:    opts.Clock,
 		Recorder: mgr.GetEventRecorder("momentum-channel"),
 		Policy:   opts.Policy,
+		Watchdog: opts.Watchdog,
 	}).SetupWithManager(mgr, ctrlOpts); err != nil {
 		return fmt.Errorf("setting up the Channel controller: %w", err)
 	}
@@ -95,6 +113,7 @@ func Setup(ctx context.Context, mgr manager.Manager, opts Options) error {
 		Clock:    opts.Clock,
 		Recorder: mgr.GetEventRecorder("momentum-recognitioncampaign"),
 		Jobs:     opts.Jobs,
+		Watchdog: opts.Watchdog,
 	}).SetupWithManager(mgr, ctrlOpts); err != nil {
 		return fmt.Errorf("setting up the RecognitionCampaign controller: %w", err)
 	}

@@ -108,15 +108,29 @@ func namespace(t *testing.T) string {
 // clock, until the returned stop function is called (or the test ends).
 func startManager(t *testing.T, ns string, clk *clocktesting.FakeClock) (stop func()) {
 	t.Helper()
+	return startManagerAs(t, restCfg, clk, ns)
+}
+
+// startManagerAs is startManager with the credentials of cfg, watching the
+// given namespaces (all of them when none is given).
+func startManagerAs(t *testing.T, cfg *rest.Config, clk *clocktesting.FakeClock, namespaces ...string) (stop func()) {
+	t.Helper()
+	var watched map[string]cache.Config
+	for _, ns := range namespaces {
+		if watched == nil {
+			watched = map[string]cache.Config{}
+		}
+		watched[ns] = cache.Config{}
+	}
 	opts := manager.Options{
 		Scheme:                 testenv.Scheme,
-		Cache:                  cache.Options{DefaultNamespaces: map[string]cache.Config{ns: {}}},
+		Cache:                  cache.Options{DefaultNamespaces: watched},
 		Metrics:                metricsserver.Options{BindAddress: "0"},
 		HealthProbeBindAddress: "0",
 		Controller:             config.Controller{SkipNameValidation: ptr.To(true)},
 	}
 	controllers.ManagerOptions(&opts)
-	mgr, err := manager.New(restCfg, opts)
+	mgr, err := manager.New(cfg, opts)
 	if err != nil {
 		t.Fatalf("creating manager: %v", err)
 	}

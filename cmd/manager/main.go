@@ -21,6 +21,7 @@ import (
 	"github.com/momentum-dev/momentum/internal/cronjobs"
 	"github.com/momentum-dev/momentum/internal/notify"
 	"github.com/momentum-dev/momentum/internal/outbound"
+	"github.com/momentum-dev/momentum/internal/watchdog"
 )
 
 var scheme = runtime.NewScheme()
@@ -104,15 +105,18 @@ func main() {
 		os.Exit(1)
 	}
 	ctx := ctrl.SetupSignalHandler()
+	dog := watchdog.New()
 	if err := controllers.Setup(ctx, mgr, controllers.Options{
 		MaxConcurrentReconciles: concurrency,
 		Jobs:                    cronjobs.Options{Image: jobImage, AllowHTTPHosts: allowHTTPHosts, AllowCIDRs: allowCIDRs},
 		Policy:                  policy,
+		Watchdog:                dog,
 	}); err != nil {
 		log.Error(err, "Failed to set up controllers")
 		os.Exit(1)
 	}
-	if err := mgr.AddHealthzCheck("healthz", healthz.Ping); err != nil {
+	// Liveness: the process answers, and no reconcile worker is stuck.
+	if err := mgr.AddHealthzCheck("workers", dog.Check); err != nil {
 		log.Error(err, "Failed to set up health check")
 		os.Exit(1)
 	}

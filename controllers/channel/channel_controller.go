@@ -24,6 +24,7 @@ import (
 	"github.com/momentum-dev/momentum/internal/conditions"
 	"github.com/momentum-dev/momentum/internal/outbound"
 	"github.com/momentum-dev/momentum/internal/record"
+	"github.com/momentum-dev/momentum/internal/watchdog"
 )
 
 // secretRecheck is how soon a Channel whose Secret is missing or unusable
@@ -40,6 +41,8 @@ type Reconciler struct {
 	Clock    clock.PassiveClock
 	Recorder events.EventRecorder
 	Policy   outbound.Policy
+	// Watchdog, when set, sees every reconcile (the liveness probe).
+	Watchdog *watchdog.Watchdog
 }
 
 // +kubebuilder:rbac:groups=culture.momentum.dev,resources=channels,verbs=get;list;watch
@@ -117,5 +120,5 @@ func (r *Reconciler) SetupWithManager(mgr manager.Manager, opts controller.Optio
 		For(&v1alpha1.Channel{}, builder.WithPredicates(predicate.Or(predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}))).
 		WithOptions(opts).
 		Named("channel").
-		Complete(r)
+		Complete(r.Watchdog.Wrap("channel", r))
 }

@@ -31,6 +31,7 @@ import (
 	"github.com/momentum-dev/momentum/internal/record"
 	"github.com/momentum-dev/momentum/internal/ssa"
 	"github.com/momentum-dev/momentum/internal/stages"
+	"github.com/momentum-dev/momentum/internal/watchdog"
 )
 
 // Reconciler reconciles Initiatives.
@@ -40,10 +41,13 @@ type Reconciler struct {
 	Recorder events.EventRecorder
 	// Jobs configures the pods of reminder CronJobs.
 	Jobs cronjobs.Options
+	// Watchdog, when set, sees every reconcile (the liveness probe).
+	Watchdog *watchdog.Watchdog
 }
 
 // +kubebuilder:rbac:groups=culture.momentum.dev,resources=initiatives,verbs=get;list;watch
 // +kubebuilder:rbac:groups=culture.momentum.dev,resources=initiatives/status,verbs=get;patch
+// +kubebuilder:rbac:groups=culture.momentum.dev,resources=initiatives/finalizers,verbs=update
 // +kubebuilder:rbac:groups=culture.momentum.dev,resources=leadingindicators,verbs=get;list;watch
 // +kubebuilder:rbac:groups=culture.momentum.dev,resources=channels,verbs=get;list;watch
 // +kubebuilder:rbac:groups=batch,resources=cronjobs,verbs=get;list;watch;create;patch;delete
@@ -244,7 +248,7 @@ func (r *Reconciler) SetupWithManager(mgr manager.Manager, opts ctrl.Options) er
 		Watches(&v1alpha1.LeadingIndicator{}, handler.EnqueueRequestsFromMapFunc(r.initiativesOf)).
 		WithOptions(opts).
 		Named("initiative").
-		Complete(r)
+		Complete(r.Watchdog.Wrap("initiative", r))
 }
 
 // initiativesOf maps an indicator to the initiative it belongs to and to

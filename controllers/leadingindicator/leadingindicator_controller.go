@@ -28,6 +28,7 @@ import (
 	"github.com/momentum-dev/momentum/internal/index"
 	"github.com/momentum-dev/momentum/internal/record"
 	"github.com/momentum-dev/momentum/internal/sources"
+	"github.com/momentum-dev/momentum/internal/watchdog"
 )
 
 // Reconciler reconciles LeadingIndicators.
@@ -39,6 +40,8 @@ type Reconciler struct {
 	Secrets client.Reader
 	// Measurer asks live sources through the outbound policy.
 	Measurer sources.Measurer
+	// Watchdog, when set, sees every reconcile (the liveness probe).
+	Watchdog *watchdog.Watchdog
 }
 
 // +kubebuilder:rbac:groups=culture.momentum.dev,resources=leadingindicators,verbs=get;list;watch
@@ -146,7 +149,7 @@ func (r *Reconciler) SetupWithManager(mgr manager.Manager, opts controller.Optio
 		Watches(&v1alpha1.RecognitionCampaign{}, handler.EnqueueRequestsFromMapFunc(r.indicatorsMeasuring)).
 		WithOptions(opts).
 		Named("leadingindicator").
-		Complete(r)
+		Complete(r.Watchdog.Wrap("leadingindicator", r))
 }
 
 func (r *Reconciler) indicatorsOf(ctx context.Context, o client.Object) []reconcile.Request {

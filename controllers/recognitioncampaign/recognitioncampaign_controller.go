@@ -30,6 +30,7 @@ import (
 	"github.com/momentum-dev/momentum/internal/index"
 	"github.com/momentum-dev/momentum/internal/record"
 	"github.com/momentum-dev/momentum/internal/ssa"
+	"github.com/momentum-dev/momentum/internal/watchdog"
 )
 
 // Reconciler reconciles RecognitionCampaigns.
@@ -39,10 +40,13 @@ type Reconciler struct {
 	Recorder events.EventRecorder
 	// Jobs configures the pods of spotlight CronJobs.
 	Jobs cronjobs.Options
+	// Watchdog, when set, sees every reconcile (the liveness probe).
+	Watchdog *watchdog.Watchdog
 }
 
 // +kubebuilder:rbac:groups=culture.momentum.dev,resources=recognitioncampaigns,verbs=get;list;watch
 // +kubebuilder:rbac:groups=culture.momentum.dev,resources=recognitioncampaigns/status,verbs=get;patch
+// +kubebuilder:rbac:groups=culture.momentum.dev,resources=recognitioncampaigns/finalizers,verbs=update
 // +kubebuilder:rbac:groups=culture.momentum.dev,resources=initiatives,verbs=get;list;watch
 // +kubebuilder:rbac:groups=culture.momentum.dev,resources=channels,verbs=get;list;watch
 // +kubebuilder:rbac:groups=batch,resources=cronjobs,verbs=get;list;watch;create;patch;delete
@@ -179,7 +183,7 @@ func (r *Reconciler) SetupWithManager(mgr manager.Manager, opts controller.Optio
 		Watches(&v1alpha1.Channel{}, handler.EnqueueRequestsFromMapFunc(r.campaignsBy(index.CampaignByChannel))).
 		WithOptions(opts).
 		Named("recognitioncampaign").
-		Complete(r)
+		Complete(r.Watchdog.Wrap("recognitioncampaign", r))
 }
 
 // campaignOfJob maps a spotlight Job to its campaign through its label.
