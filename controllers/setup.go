@@ -6,6 +6,7 @@ package controllers
 import (
 	"context"
 	"fmt"
+	"time"
 
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -16,12 +17,14 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 
+	"github.com/momentum-dev/momentum/api/v1alpha1"
 	"github.com/momentum-dev/momentum/controllers/channel"
 	"github.com/momentum-dev/momentum/controllers/initiative"
 	"github.com/momentum-dev/momentum/controllers/leadingindicator"
 	"github.com/momentum-dev/momentum/controllers/recognitioncampaign"
 	"github.com/momentum-dev/momentum/internal/cronjobs"
 	"github.com/momentum-dev/momentum/internal/index"
+	"github.com/momentum-dev/momentum/internal/measure"
 	"github.com/momentum-dev/momentum/internal/metrics"
 	"github.com/momentum-dev/momentum/internal/outbound"
 	"github.com/momentum-dev/momentum/internal/sources"
@@ -37,6 +40,12 @@ type Options struct {
 	Jobs cronjobs.Options
 	// Policy is the outbound policy for user-supplied addresses.
 	Policy outbound.Policy
+	// Measurements bounds how many live-source measurements run at once in
+	// all, and PerNamespaceMeasurements for one namespace (0: defaults).
+	Measurements, PerNamespaceMeasurements int
+	// ChannelRecheck is how often a Ready Channel re-reads its Secret (0:
+	// channel.ReadyRecheck).
+	ChannelRecheck time.Duration
 }
 
 // ManagerOptions sets what the manager's cache holds: only the CronJobs and
@@ -72,12 +81,17 @@ func Setup(ctx context.Context, mgr manager.Manager, opts Options) error {
 	}).SetupWithManager(mgr, ctrlOpts); err != nil {
 		return fmt.Errorf("setting up the Initiative controller: %w", err)
 	}
+	runner := measure.NewRunner(opts.Measurements, opts.PerNamespaceMeasurements, func() client.Object { return &v1alpha1.LeadingIndicator{} })
+	if err := mgr.Add(runner); err != nil {
+		return fmt.Errorf("adding the measurement runner: %w", err)
+	}
 	if err := (&leadingindicator.Reconciler{
 		Client:   mgr.GetClient(),
 		Clock:    opts.Clock,
 		Recorder: mgr.GetEventRecorder("momentum-leadingindicator"),
 		Secrets:  mgr.GetAPIReader(),
 		Measurer: sources.Measurer{Policy: opts.Policy},
+		Runner:   runner,
 	}).SetupWithManager(mgr, ctrlOpts); err != nil {
 		return fmt.Errorf("setting up the LeadingIndicator controller: %w", err)
 	}
@@ -87,6 +101,7 @@ func Setup(ctx context.Context, mgr manager.Manager, opts Options) error {
 		Clock:    opts.Clock,
 		Recorder: mgr.GetEventRecorder("momentum-channel"),
 		Policy:   opts.Policy,
+		Recheck:  opts.ChannelRecheck,
 	}).SetupWithManager(mgr, ctrlOpts); err != nil {
 		return fmt.Errorf("setting up the Channel controller: %w", err)
 	}

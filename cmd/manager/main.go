@@ -19,6 +19,7 @@ import (
 	"github.com/momentum-dev/momentum/api/v1alpha1"
 	"github.com/momentum-dev/momentum/controllers"
 	"github.com/momentum-dev/momentum/internal/cronjobs"
+	"github.com/momentum-dev/momentum/internal/measure"
 	"github.com/momentum-dev/momentum/internal/notify"
 	"github.com/momentum-dev/momentum/internal/outbound"
 )
@@ -46,6 +47,7 @@ func main() {
 		leaderElect, secureMetrics bool
 		enableHTTP2                bool
 		concurrency                int
+		measurements, perNamespace int
 		qps                        float64
 		burst                      int
 		jobImage                   string
@@ -57,6 +59,8 @@ func main() {
 	flag.BoolVar(&secureMetrics, "metrics-secure", true, "Serve metrics over HTTPS behind Kubernetes authentication and authorization. Use --metrics-secure=false for plain HTTP.")
 	flag.BoolVar(&enableHTTP2, "enable-http2", false, "Enable HTTP/2 for the metrics server (off by default: HTTP/2 Rapid Reset and Stream Cancellation vulnerabilities).")
 	flag.IntVar(&concurrency, "max-concurrent-reconciles", 16, "How many objects of each kind are reconciled at once.")
+	flag.IntVar(&measurements, "max-concurrent-measurements", measure.DefaultTotal, "How many live-source measurements (http, prometheus) run at once, off the reconcile workers.")
+	flag.IntVar(&perNamespace, "max-concurrent-measurements-per-namespace", measure.DefaultPerNamespace, "How many live-source measurements of one namespace run at once, so that no namespace takes more than its share.")
 	flag.Float64Var(&qps, "kube-api-qps", 0, "Client-side limit of queries per second to the API server; 0 leaves it off and relies on the API server's priority and fairness.")
 	flag.IntVar(&burst, "kube-api-burst", 0, "Client-side burst of queries to the API server, with --kube-api-qps.")
 	flag.StringVar(&jobImage, "job-image", envOr("MOMENTUM_JOB_IMAGE", "momentum-manager:dev"), "Image of the Jobs that deliver messages: the manager's own image, which runs `notify`.")
@@ -105,9 +109,11 @@ func main() {
 	}
 	ctx := ctrl.SetupSignalHandler()
 	if err := controllers.Setup(ctx, mgr, controllers.Options{
-		MaxConcurrentReconciles: concurrency,
-		Jobs:                    cronjobs.Options{Image: jobImage, AllowHTTPHosts: allowHTTPHosts, AllowCIDRs: allowCIDRs},
-		Policy:                  policy,
+		MaxConcurrentReconciles:  concurrency,
+		Jobs:                     cronjobs.Options{Image: jobImage, AllowHTTPHosts: allowHTTPHosts, AllowCIDRs: allowCIDRs},
+		Policy:                   policy,
+		Measurements:             measurements,
+		PerNamespaceMeasurements: perNamespace,
 	}); err != nil {
 		log.Error(err, "Failed to set up controllers")
 		os.Exit(1)
