@@ -104,9 +104,12 @@ func namespace(t *testing.T) string {
 	return ns
 }
 
+// managerOption changes how startManager configures a manager.
+type managerOption func(*manager.Options, *controllers.Options)
+
 // startManager runs Momentum's controllers, watching only ns, with the given
 // clock, until the returned stop function is called (or the test ends).
-func startManager(t *testing.T, ns string, clk *clocktesting.FakeClock) (stop func()) {
+func startManager(t *testing.T, ns string, clk *clocktesting.FakeClock, options ...managerOption) (stop func()) {
 	t.Helper()
 	opts := manager.Options{
 		Scheme:                 testenv.Scheme,
@@ -116,12 +119,16 @@ func startManager(t *testing.T, ns string, clk *clocktesting.FakeClock) (stop fu
 		Controller:             config.Controller{SkipNameValidation: ptr.To(true)},
 	}
 	controllers.ManagerOptions(&opts)
+	ctrlOpts := controllers.Options{Clock: clk, MaxConcurrentReconciles: 2, Jobs: testJobs, Policy: testPolicy}
+	for _, o := range options {
+		o(&opts, &ctrlOpts)
+	}
 	mgr, err := manager.New(restCfg, opts)
 	if err != nil {
 		t.Fatalf("creating manager: %v", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	if err := controllers.Setup(ctx, mgr, controllers.Options{Clock: clk, MaxConcurrentReconciles: 2, Jobs: testJobs, Policy: testPolicy}); err != nil {
+	if err := controllers.Setup(ctx, mgr, ctrlOpts); err != nil {
 		t.Fatalf("setting up controllers: %v", err)
 	}
 	done := make(chan error, 1)

@@ -10,7 +10,6 @@ import (
 
 	batchv1 "k8s.io/api/batch/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/events"
@@ -155,8 +154,9 @@ func (r *Reconciler) fetchChildren(ctx context.Context, obj *v1alpha1.Initiative
 			return ch, fmt.Errorf("reading Channel %s: %w", name, err)
 		}
 		ch.channels[name] = c
-		ch.notReady[name] = !meta.IsStatusConditionTrue(c.Status.Conditions, v1alpha1.ConditionReady)
-		if meta.FindStatusCondition(c.Status.Conditions, v1alpha1.ConditionReady) == nil {
+		readiness := conditions.ChannelReadiness(c)
+		ch.notReady[name] = readiness != conditions.IsReady
+		if readiness == conditions.Pending {
 			ch.pending = true // not checked yet: wait quietly, it is no fault
 		}
 	}
