@@ -62,7 +62,9 @@ func TestChannelSecretMustBeLabelledForChannels(t *testing.T) {
 		g.Expect(c.Message).NotTo(ContainSubstring("hooks.slack.example"), "the address is a secret")
 	}).WithTimeout(timeout).Should(Succeed())
 
-	update(t, secret, func(o *corev1.Secret) { o.Annotations = map[string]string{v1alpha1.AnnotationAllowedHosts: "chat.example.com, hooks.slack.example"} })
+	update(t, secret, func(o *corev1.Secret) {
+		o.Annotations = map[string]string{v1alpha1.AnnotationAllowedHosts: "chat.example.com, hooks.slack.example"}
+	})
 	nudge("listed")
 	g.Eventually(func(g Gomega) {
 		c := ready(g)
@@ -126,7 +128,9 @@ func TestSourceCannotSendAChannelSecret(t *testing.T) {
 	g.Expect(hits.Load()).To(BeZero())
 
 	// Its owner lets it go to this host: measured, with the header.
-	update(t, webhook, func(o *corev1.Secret) { o.Annotations = map[string]string{v1alpha1.AnnotationAllowedHosts: "127.0.0.1"} })
+	update(t, webhook, func(o *corev1.Secret) {
+		o.Annotations = map[string]string{v1alpha1.AnnotationAllowedHosts: "127.0.0.1"}
+	})
 	_, err = r.Reconcile(context.Background(), requestFor(headers))
 	g.Expect(err).NotTo(HaveOccurred())
 	g.Expect(getIndicator(g, ns, "nps").Status.Value).To(HaveValue(Equal(v1alpha1.Decimal("66"))))
