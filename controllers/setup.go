@@ -6,6 +6,7 @@ package controllers
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	batchv1 "k8s.io/api/batch/v1"
@@ -28,6 +29,7 @@ import (
 	"github.com/momentum-dev/momentum/internal/metrics"
 	"github.com/momentum-dev/momentum/internal/outbound"
 	"github.com/momentum-dev/momentum/internal/sources"
+	"github.com/momentum-dev/momentum/internal/tenancy"
 )
 
 // Options configure the reconcilers.
@@ -43,6 +45,9 @@ type Options struct {
 	// Measurements bounds how many live-source measurements run at once in
 	// all, and PerNamespaceMeasurements for one namespace (0: defaults).
 	Measurements, PerNamespaceMeasurements int
+	// AllowNamespaceSelector picks the namespaces where Policy's and Jobs'
+	// exceptions (AllowCIDRs, AllowHTTPHosts) apply; nil: every namespace.
+	AllowNamespaceSelector labels.Selector
 	// ChannelRecheck is how often a Ready Channel re-reads its Secret (0:
 	// channel.ReadyRecheck).
 	ChannelRecheck time.Duration
@@ -64,6 +69,22 @@ func ManagerOptions(o *manager.Options) {
 	o.Client.Cache.DisableFor = append(o.Client.Cache.DisableFor, &corev1.Secret{})
 }
 
+// WatchNamespaces restricts the manager's cache, and so every watch and
+// read of namespaced objects, to the given namespaces (blank entries are
+// ignored; none left means every namespace). With it the manager needs only
+// Roles in those namespaces (config/namespaced).
+func WatchNamespaces(o *manager.Options, namespaces []string) {
+	for _, ns := range namespaces {
+		if ns = strings.TrimSpace(ns); ns == "" {
+			continue
+		}
+		if o.Cache.DefaultNamespaces == nil {
+			o.Cache.DefaultNamespaces = map[string]cache.Config{}
+		}
+		o.Cache.DefaultNamespaces[ns] = cache.Config{}
+	}
+}
+
 // Setup registers the indexes and every reconciler with mgr.
 func Setup(ctx context.Context, mgr manager.Manager, opts Options) error {
 	if opts.Clock == nil {
@@ -73,11 +94,13 @@ func Setup(ctx context.Context, mgr manager.Manager, opts Options) error {
 		return fmt.Errorf("registering cache indexes: %w", err)
 	}
 	ctrlOpts := controller.Options{MaxConcurrentReconciles: opts.MaxConcurrentReconciles}
+	exceptions := tenancy.Exceptions{Selector: opts.AllowNamespaceSelector, Namespaces: mgr.GetClient()}
 	if err := (&initiative.Reconciler{
-		Client:   mgr.GetClient(),
-		Clock:    opts.Clock,
-		Recorder: mgr.GetEventRecorder("momentum-initiative"),
-		Jobs:     opts.Jobs,
+		Client:     mgr.GetClient(),
+		Clock:      opts.Clock,
+		Recorder:   mgr.GetEventRecorder("momentum-initiative"),
+		Jobs:       opts.Jobs,
+		Exceptions: exceptions,
 	}).SetupWithManager(mgr, ctrlOpts); err != nil {
 		return fmt.Errorf("setting up the Initiative controller: %w", err)
 	}
@@ -86,30 +109,33 @@ func Setup(ctx context.Context, mgr manager.Manager, opts Options) error {
 		return fmt.Errorf("adding the measurement runner: %w", err)
 	}
 	if err := (&leadingindicator.Reconciler{
-		Client:   mgr.GetClient(),
-		Clock:    opts.Clock,
-		Recorder: mgr.GetEventRecorder("momentum-leadingindicator"),
-		Secrets:  mgr.GetAPIReader(),
-		Measurer: sources.Measurer{Policy: opts.Policy},
-		Runner:   runner,
+		Client:     mgr.GetClient(),
+		Clock:      opts.Clock,
+		Recorder:   mgr.GetEventRecorder("momentum-leadingindicator"),
+		Secrets:    mgr.GetAPIReader(),
+		Measurer:   sources.Measurer{Policy: opts.Policy},
+		Runner:     runner,
+		Exceptions: exceptions,
 	}).SetupWithManager(mgr, ctrlOpts); err != nil {
 		return fmt.Errorf("setting up the LeadingIndicator controller: %w", err)
 	}
 	if err := (&channel.Reconciler{
-		Client:   mgr.GetClient(),
-		Secrets:  mgr.GetAPIReader(),
-		Clock:    opts.Clock,
-		Recorder: mgr.GetEventRecorder("momentum-channel"),
-		Policy:   opts.Policy,
-		Recheck:  opts.ChannelRecheck,
+		Client:     mgr.GetClient(),
+		Secrets:    mgr.GetAPIReader(),
+		Clock:      opts.Clock,
+		Recorder:   mgr.GetEventRecorder("momentum-channel"),
+		Policy:     opts.Policy,
+		Recheck:    opts.ChannelRecheck,
+		Exceptions: exceptions,
 	}).SetupWithManager(mgr, ctrlOpts); err != nil {
 		return fmt.Errorf("setting up the Channel controller: %w", err)
 	}
 	if err := (&recognitioncampaign.Reconciler{
-		Client:   mgr.GetClient(),
-		Clock:    opts.Clock,
-		Recorder: mgr.GetEventRecorder("momentum-recognitioncampaign"),
-		Jobs:     opts.Jobs,
+		Client:     mgr.GetClient(),
+		Clock:      opts.Clock,
+		Recorder:   mgr.GetEventRecorder("momentum-recognitioncampaign"),
+		Jobs:       opts.Jobs,
+		Exceptions: exceptions,
 	}).SetupWithManager(mgr, ctrlOpts); err != nil {
 		return fmt.Errorf("setting up the RecognitionCampaign controller: %w", err)
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/momentum-dev/momentum/internal/measure"
 	"github.com/momentum-dev/momentum/internal/notify"
 	"github.com/momentum-dev/momentum/internal/outbound"
+	"github.com/momentum-dev/momentum/internal/tenancy"
 )
 
 var scheme = runtime.NewScheme()
@@ -43,15 +44,16 @@ func main() {
 		os.Exit(notify.Main(os.Args[2:], os.Stdout, os.Stderr))
 	}
 	var (
-		metricsAddr, probeAddr     string
-		leaderElect, secureMetrics bool
-		enableHTTP2                bool
-		concurrency                int
-		measurements, perNamespace int
-		qps                        float64
-		burst                      int
-		jobImage                   string
-		allowHTTPHosts, allowCIDRs stringList
+		metricsAddr, probeAddr      string
+		leaderElect, secureMetrics  bool
+		enableHTTP2                 bool
+		concurrency                 int
+		measurements, perNamespace  int
+		qps                         float64
+		burst                       int
+		jobImage                    string
+		allowHTTPHosts, allowCIDRs  stringList
+		namespaces, allowNSSelector string
 	)
 	flag.StringVar(&metricsAddr, "metrics-bind-address", "0", "The address the metrics endpoint binds to. Use :8443 for HTTPS or :8080 for HTTP, or 0 to disable the metrics endpoint.")
 	flag.StringVar(&probeAddr, "health-probe-bind-address", ":8081", "The address the probe endpoint binds to, or 0 to disable it.")
@@ -66,6 +68,8 @@ func main() {
 	flag.StringVar(&jobImage, "job-image", envOr("MOMENTUM_JOB_IMAGE", "momentum-manager:dev"), "Image of the Jobs that deliver messages: the manager's own image, which runs `notify`.")
 	flag.Var(&allowHTTPHosts, "allow-http-host", "A host that Channels may reach over plain http (repeatable). By default only https is allowed.")
 	flag.Var(&allowCIDRs, "allow-cidr", "An address range Channels may reach although it is loopback, link-local or private (repeatable). By default those are refused.")
+	flag.StringVar(&namespaces, "namespaces", "", "Comma-separated namespaces to watch and act in (cache and watches only there), for a Role-based install (config/namespaced). Empty: every namespace.")
+	flag.StringVar(&allowNSSelector, "allow-namespace-selector", "", "A label selector of the namespaces where --allow-cidr and --allow-http-host apply (to sources, Channels and delivery Jobs). Empty: every namespace.")
 	opts := zap.Options{Development: false}
 	opts.BindFlags(flag.CommandLine)
 	flag.Parse()
@@ -89,6 +93,11 @@ func main() {
 		os.Exit(2)
 	}
 	policy := outbound.Policy{AllowHTTPHosts: allowHTTPHosts, AllowCIDRs: cidrs}
+	nsSelector, err := tenancy.ParseSelector(allowNSSelector)
+	if err != nil {
+		log.Error(err, "Invalid --allow-namespace-selector")
+		os.Exit(2)
+	}
 
 	cfg := ctrl.GetConfigOrDie() // reads --kubeconfig, KUBECONFIG, in-cluster config, ~/.kube/config
 	if qps > 0 {
@@ -102,6 +111,7 @@ func main() {
 		LeaderElectionID:       "momentum.culture.momentum.dev",
 	}
 	controllers.ManagerOptions(&mgrOpts)
+	controllers.WatchNamespaces(&mgrOpts, strings.Split(namespaces, ","))
 	mgr, err := ctrl.NewManager(cfg, mgrOpts)
 	if err != nil {
 		log.Error(err, "Failed to create manager")
@@ -114,6 +124,7 @@ func main() {
 		Policy:                   policy,
 		Measurements:             measurements,
 		PerNamespaceMeasurements: perNamespace,
+		AllowNamespaceSelector:   nsSelector,
 	}); err != nil {
 		log.Error(err, "Failed to set up controllers")
 		os.Exit(1)

@@ -27,6 +27,7 @@ import (
 	"github.com/momentum-dev/momentum/internal/outbound"
 	"github.com/momentum-dev/momentum/internal/record"
 	"github.com/momentum-dev/momentum/internal/secrets"
+	"github.com/momentum-dev/momentum/internal/tenancy"
 )
 
 // Secrets are deliberately not watched (the manager may only get the
@@ -49,6 +50,8 @@ type Reconciler struct {
 	Clock    clock.PassiveClock
 	Recorder events.EventRecorder
 	Policy   outbound.Policy
+	// Exceptions narrows the policy's exceptions to selected namespaces.
+	Exceptions tenancy.Exceptions
 	// Recheck is how often a Ready Channel re-reads its Secret; 0 means
 	// ReadyRecheck.
 	Recheck time.Duration
@@ -134,7 +137,7 @@ func (r *Reconciler) check(ctx context.Context, obj *v1alpha1.Channel) (verdict,
 		return notReady(v1alpha1.ReasonAddressMissing, fmt.Sprintf(
 			"Secret %s has no key %q: put the webhook URL there", name, v1alpha1.SecretKeyAddress)), nil
 	}
-	if err := r.Policy.ValidateURL(address); err != nil {
+	if err := r.Exceptions.Policy(ctx, obj.Namespace, r.Policy).ValidateURL(address); err != nil {
 		return notReady(v1alpha1.ReasonAddressInvalid, fmt.Sprintf(
 			"The address in Secret %s is not allowed: %v", name, err)), nil
 	}

@@ -30,6 +30,7 @@ import (
 	"github.com/momentum-dev/momentum/internal/record"
 	"github.com/momentum-dev/momentum/internal/ssa"
 	"github.com/momentum-dev/momentum/internal/stages"
+	"github.com/momentum-dev/momentum/internal/tenancy"
 )
 
 // Reconciler reconciles Initiatives.
@@ -39,6 +40,8 @@ type Reconciler struct {
 	Recorder events.EventRecorder
 	// Jobs configures the pods of reminder CronJobs.
 	Jobs cronjobs.Options
+	// Exceptions narrows the Jobs' outbound exceptions to selected namespaces.
+	Exceptions tenancy.Exceptions
 }
 
 // +kubebuilder:rbac:groups=culture.momentum.dev,resources=initiatives,verbs=get;list;watch
@@ -68,7 +71,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 		ch, err = r.fetchChildren(ctx, obj)
 	}
 	if err == nil {
-		d = decide(obj, gateInds, ownInds, ch, r.Jobs, now)
+		d = decide(obj, gateInds, ownInds, ch, r.Exceptions.Jobs(ctx, obj.Namespace, r.Jobs), now)
 		err = r.applyReminders(ctx, obj, ch, d.reminders)
 	}
 	if err == nil {

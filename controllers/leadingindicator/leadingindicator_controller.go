@@ -29,6 +29,7 @@ import (
 	"github.com/momentum-dev/momentum/internal/measure"
 	"github.com/momentum-dev/momentum/internal/record"
 	"github.com/momentum-dev/momentum/internal/sources"
+	"github.com/momentum-dev/momentum/internal/tenancy"
 )
 
 // Reconciler reconciles LeadingIndicators.
@@ -40,6 +41,9 @@ type Reconciler struct {
 	Secrets client.Reader
 	// Measurer asks live sources through the outbound policy.
 	Measurer sources.Measurer
+	// Exceptions narrows the Measurer's outbound exceptions to selected
+	// namespaces.
+	Exceptions tenancy.Exceptions
 	// Runner, when set, runs http and prometheus measurements off the
 	// reconcile workers with per-namespace bounds; nil measures inline.
 	Runner *measure.Runner

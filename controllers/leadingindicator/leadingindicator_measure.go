@@ -75,11 +75,13 @@ func (r *Reconciler) measure(ctx context.Context, obj *v1alpha1.LeadingIndicator
 		return s, r.Secrets.Get(ctx, types.NamespacedName{Namespace: obj.Namespace, Name: name}, s)
 	}
 	src := obj.Spec.Source
+	m := r.Measurer
+	m.Policy = r.Exceptions.Policy(ctx, obj.Namespace, m.Policy)
 	switch {
 	case src.HTTP != nil:
-		return r.Measurer.HTTP(ctx, src.HTTP, secrets)
+		return m.HTTP(ctx, src.HTTP, secrets)
 	case src.Prometheus != nil:
-		return r.Measurer.Prometheus(ctx, src.Prometheus, secrets)
+		return m.Prometheus(ctx, src.Prometheus, secrets)
 	case src.Recognition != nil:
 		c := &v1alpha1.RecognitionCampaign{}
 		if err := r.Client.Get(ctx, types.NamespacedName{Namespace: obj.Namespace, Name: src.Recognition.CampaignRef.Name}, c); err != nil {

@@ -30,6 +30,7 @@ import (
 	"github.com/momentum-dev/momentum/internal/index"
 	"github.com/momentum-dev/momentum/internal/record"
 	"github.com/momentum-dev/momentum/internal/ssa"
+	"github.com/momentum-dev/momentum/internal/tenancy"
 )
 
 // Reconciler reconciles RecognitionCampaigns.
@@ -39,6 +40,8 @@ type Reconciler struct {
 	Recorder events.EventRecorder
 	// Jobs configures the pods of spotlight CronJobs.
 	Jobs cronjobs.Options
+	// Exceptions narrows the Jobs' outbound exceptions to selected namespaces.
+	Exceptions tenancy.Exceptions
 }
 
 // +kubebuilder:rbac:groups=culture.momentum.dev,resources=recognitioncampaigns,verbs=get;list;watch
@@ -64,7 +67,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 	var d decision
 	in, err := r.fetch(ctx, obj)
 	if err == nil {
-		d = decide(obj, in, r.Jobs, now)
+		d = decide(obj, in, r.Exceptions.Jobs(ctx, obj.Namespace, r.Jobs), now)
 		err = r.apply(ctx, obj, in, d)
 	}
 	wrote, conflict, perr := conditions.Write(ctx, r.Client, before, obj, &obj.Status.Conditions, &obj.Status.ObservedGeneration,
