@@ -163,3 +163,31 @@ func TestManagerWorksWithOnlyTheNamespacedRole(t *testing.T) {
 	err = as.Get(context.Background(), key("default", "any"), &corev1.Secret{})
 	g.Expect(apierrors.IsForbidden(err)).To(BeTrue(), "want Forbidden, got %v", err)
 }
+
+func TestWatchNamespaces(t *testing.T) {
+	tests := map[string]struct {
+		flag string   // --namespaces
+		want []string // the cache's namespaces; none: every namespace
+	}{
+		"unset: every namespace":  {flag: ""},
+		"blanks only":             {flag: " , ,"},
+		"one":                     {flag: "culture", want: []string{"culture"}},
+		"several, spaced, repeat": {flag: "a, b ,a", want: []string{"a", "b"}},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			g := NewWithT(t)
+			var o manager.Options
+			controllers.WatchNamespaces(&o, strings.Split(tt.flag, ","))
+			var got []string
+			for ns := range o.Cache.DefaultNamespaces {
+				got = append(got, ns)
+			}
+			if tt.want == nil {
+				g.Expect(got).To(BeEmpty())
+			} else {
+				g.Expect(got).To(ConsistOf(tt.want))
+			}
+		})
+	}
+}
