@@ -79,7 +79,7 @@ func TestAnUndecodableObjectStopsNothingElse(t *testing.T) {
 	// Upgrade to the validating CRDs; what is stored stays.
 	_, err = envtest.InstallCRDs(cfg, envtest.CRDInstallOptions{Paths: []string{filepath.Join(testenv.RepoRoot(), "config", "crd", "bases")}})
 	g.Expect(err).NotTo(HaveOccurred())
-	startManagerAs(t, cfg, clocktesting.NewFakeClock(t0))
+	startManagerAs(t, cfg, clocktesting.NewFakeClock(t0), nil)
 
 	create := func(o client.Object) { g.Expect(c.Create(ctx, o)).To(Succeed()) }
 	create(newInitiative("tenant-b", "customer-first"))

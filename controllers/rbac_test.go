@@ -96,7 +96,7 @@ func managerConfig(t *testing.T) *rest.Config {
 func TestManagerWorksWithItsOwnRole(t *testing.T) {
 	g := NewWithT(t)
 	ns := namespace(t)
-	startManagerAs(t, managerConfig(t), clocktesting.NewFakeClock(t0), ns)
+	startManagerAs(t, managerConfig(t), clocktesting.NewFakeClock(t0), []string{ns})
 	create(t, newSecret(ns, "all-hands-webhook", slackAddress), newChannel(ns, "all-hands", "all-hands-webhook"))
 	it := newInitiative(ns, "customer-first")
 	it.Spec.Reminders = []v1alpha1.Reminder{weeklyWhy()}

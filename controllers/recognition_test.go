@@ -31,7 +31,7 @@ const (
 func allHands(ns string) []client.Object {
 	return []client.Object{
 		&corev1.Secret{
-			ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "all-hands-webhook", Labels: map[string]string{v1alpha1.LabelUsable: "true"}},
+			ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "all-hands-webhook", Labels: map[string]string{v1alpha1.LabelUsableFor: v1alpha1.PurposeChannel}},
 			Data:       map[string][]byte{v1alpha1.SecretKeyAddress: []byte("https://hooks.slack.example/services/T0/B0/xyz")},
 		},
 		&v1alpha1.Channel{

@@ -31,7 +31,7 @@ func newChannel(ns, name, secret string) *v1alpha1.Channel {
 
 func newSecret(ns, name, address string) *corev1.Secret {
 	return &corev1.Secret{
-		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name, Labels: map[string]string{v1alpha1.LabelUsable: "true"}},
+		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name, Labels: map[string]string{v1alpha1.LabelUsableFor: v1alpha1.PurposeChannel}},
 		Data:       map[string][]byte{v1alpha1.SecretKeyAddress: []byte(address)},
 	}
 }
@@ -344,7 +344,7 @@ func TestUnlabelledSecretIsNotUsed(t *testing.T) {
 	g.Expect(apierrors.IsNotFound(err)).To(BeTrue(), "no CronJob mounts an unlabelled Secret")
 
 	// The owner opts in: the Channel turns Ready and the reminder is scheduled.
-	update(t, secret, func(o *corev1.Secret) { o.Labels = map[string]string{v1alpha1.LabelUsable: "true"} })
+	update(t, secret, func(o *corev1.Secret) { o.Labels = map[string]string{v1alpha1.LabelUsableFor: v1alpha1.PurposeChannel} })
 	update(t, getChannel(g, ns, "all-hands"), func(o *v1alpha1.Channel) { o.Annotations = map[string]string{"recheck": "1"} })
 	g.Eventually(func(g Gomega) {
 		getCronJob(g, ns, "customer-first-weekly-why")
@@ -361,6 +361,7 @@ func markChannelReady(t *testing.T, ns, name string) {
 		t.Fatal(err)
 	}
 	ch.Status.Conditions = []metav1.Condition{{Type: v1alpha1.ConditionReady, Status: metav1.ConditionTrue, Reason: v1alpha1.ReasonChannelReady, Message: "test", LastTransitionTime: metav1.Now()}}
+	ch.Status.ObservedGeneration = ch.Generation
 	if err := k8s.Status().Update(context.Background(), ch); err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ package controllers
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	batchv1 "k8s.io/api/batch/v1"
@@ -18,15 +19,18 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 
+	"github.com/momentum-dev/momentum/api/v1alpha1"
 	"github.com/momentum-dev/momentum/controllers/channel"
 	"github.com/momentum-dev/momentum/controllers/initiative"
 	"github.com/momentum-dev/momentum/controllers/leadingindicator"
 	"github.com/momentum-dev/momentum/controllers/recognitioncampaign"
 	"github.com/momentum-dev/momentum/internal/cronjobs"
 	"github.com/momentum-dev/momentum/internal/index"
+	"github.com/momentum-dev/momentum/internal/measure"
 	"github.com/momentum-dev/momentum/internal/metrics"
 	"github.com/momentum-dev/momentum/internal/outbound"
 	"github.com/momentum-dev/momentum/internal/sources"
+	"github.com/momentum-dev/momentum/internal/tenancy"
 	"github.com/momentum-dev/momentum/internal/watchdog"
 )
 
@@ -43,6 +47,15 @@ type Options struct {
 	// Watchdog, when set, sees every reconcile, so the liveness probe can
 	// notice a stuck worker.
 	Watchdog *watchdog.Watchdog
+	// Measurements bounds how many live-source measurements run at once in
+	// all, and PerNamespaceMeasurements for one namespace (0: defaults).
+	Measurements, PerNamespaceMeasurements int
+	// AllowNamespaceSelector picks the namespaces where Policy's and Jobs'
+	// exceptions (AllowCIDRs, AllowHTTPHosts) apply; nil: every namespace.
+	AllowNamespaceSelector labels.Selector
+	// ChannelRecheck is how often a Ready Channel re-reads its Secret (0:
+	// channel.ReadyRecheck).
+	ChannelRecheck time.Duration
 }
 
 // GracefulShutdownTimeout is how long the manager waits for running
@@ -70,6 +83,22 @@ func ManagerOptions(o *manager.Options) {
 	o.Client.Cache.DisableFor = append(o.Client.Cache.DisableFor, &corev1.Secret{})
 }
 
+// WatchNamespaces restricts the manager's cache, and so every watch and
+// read of namespaced objects, to the given namespaces (blank entries are
+// ignored; none left means every namespace). With it the manager needs only
+// Roles in those namespaces (config/namespaced).
+func WatchNamespaces(o *manager.Options, namespaces []string) {
+	for _, ns := range namespaces {
+		if ns = strings.TrimSpace(ns); ns == "" {
+			continue
+		}
+		if o.Cache.DefaultNamespaces == nil {
+			o.Cache.DefaultNamespaces = map[string]cache.Config{}
+		}
+		o.Cache.DefaultNamespaces[ns] = cache.Config{}
+	}
+}
+
 // Setup registers the indexes and every reconciler with mgr.
 func Setup(ctx context.Context, mgr manager.Manager, opts Options) error {
 	if opts.Clock == nil {
@@ -79,41 +108,52 @@ func Setup(ctx context.Context, mgr manager.Manager, opts Options) error {
 		return fmt.Errorf("registering cache indexes: %w", err)
 	}
 	ctrlOpts := controller.Options{MaxConcurrentReconciles: opts.MaxConcurrentReconciles}
+	exceptions := tenancy.Exceptions{Selector: opts.AllowNamespaceSelector, Namespaces: mgr.GetClient()}
 	if err := (&initiative.Reconciler{
-		Client:   mgr.GetClient(),
-		Clock:    opts.Clock,
-		Recorder: mgr.GetEventRecorder("momentum-initiative"),
-		Jobs:     opts.Jobs,
-		Watchdog: opts.Watchdog,
+		Client:     mgr.GetClient(),
+		Clock:      opts.Clock,
+		Recorder:   mgr.GetEventRecorder("momentum-initiative"),
+		Jobs:       opts.Jobs,
+		Exceptions: exceptions,
+		Watchdog:   opts.Watchdog,
 	}).SetupWithManager(mgr, ctrlOpts); err != nil {
 		return fmt.Errorf("setting up the Initiative controller: %w", err)
 	}
+	runner := measure.NewRunner(opts.Measurements, opts.PerNamespaceMeasurements, func() client.Object { return &v1alpha1.LeadingIndicator{} })
+	if err := mgr.Add(runner); err != nil {
+		return fmt.Errorf("adding the measurement runner: %w", err)
+	}
 	if err := (&leadingindicator.Reconciler{
-		Client:   mgr.GetClient(),
-		Clock:    opts.Clock,
-		Recorder: mgr.GetEventRecorder("momentum-leadingindicator"),
-		Secrets:  mgr.GetAPIReader(),
-		Measurer: sources.Measurer{Policy: opts.Policy},
-		Watchdog: opts.Watchdog,
+		Client:     mgr.GetClient(),
+		Clock:      opts.Clock,
+		Recorder:   mgr.GetEventRecorder("momentum-leadingindicator"),
+		Secrets:    mgr.GetAPIReader(),
+		Measurer:   sources.Measurer{Policy: opts.Policy},
+		Runner:     runner,
+		Exceptions: exceptions,
+		Watchdog:   opts.Watchdog,
 	}).SetupWithManager(mgr, ctrlOpts); err != nil {
 		return fmt.Errorf("setting up the LeadingIndicator controller: %w", err)
 	}
 	if err := (&channel.Reconciler{
-		Client:   mgr.GetClient(),
-		Secrets:  mgr.GetAPIReader(),
-		Clock:    opts.Clock,
-		Recorder: mgr.GetEventRecorder("momentum-channel"),
-		Policy:   opts.Policy,
-		Watchdog: opts.Watchdog,
+		Client:     mgr.GetClient(),
+		Secrets:    mgr.GetAPIReader(),
+		Clock:      opts.Clock,
+		Recorder:   mgr.GetEventRecorder("momentum-channel"),
+		Policy:     opts.Policy,
+		Recheck:    opts.ChannelRecheck,
+		Exceptions: exceptions,
+		Watchdog:   opts.Watchdog,
 	}).SetupWithManager(mgr, ctrlOpts); err != nil {
 		return fmt.Errorf("setting up the Channel controller: %w", err)
 	}
 	if err := (&recognitioncampaign.Reconciler{
-		Client:   mgr.GetClient(),
-		Clock:    opts.Clock,
-		Recorder: mgr.GetEventRecorder("momentum-recognitioncampaign"),
-		Jobs:     opts.Jobs,
-		Watchdog: opts.Watchdog,
+		Client:     mgr.GetClient(),
+		Clock:      opts.Clock,
+		Recorder:   mgr.GetEventRecorder("momentum-recognitioncampaign"),
+		Jobs:       opts.Jobs,
+		Exceptions: exceptions,
+		Watchdog:   opts.Watchdog,
 	}).SetupWithManager(mgr, ctrlOpts); err != nil {
 		return fmt.Errorf("setting up the RecognitionCampaign controller: %w", err)
 	}

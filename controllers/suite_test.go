@@ -104,16 +104,19 @@ func namespace(t *testing.T) string {
 	return ns
 }
 
+// managerOption changes how startManager configures a manager.
+type managerOption func(*manager.Options, *controllers.Options)
+
 // startManager runs Momentum's controllers, watching only ns, with the given
 // clock, until the returned stop function is called (or the test ends).
-func startManager(t *testing.T, ns string, clk *clocktesting.FakeClock) (stop func()) {
+func startManager(t *testing.T, ns string, clk *clocktesting.FakeClock, options ...managerOption) (stop func()) {
 	t.Helper()
-	return startManagerAs(t, restCfg, clk, ns)
+	return startManagerAs(t, restCfg, clk, []string{ns}, options...)
 }
 
 // startManagerAs is startManager with the credentials of cfg, watching the
-// given namespaces (all of them when none is given).
-func startManagerAs(t *testing.T, cfg *rest.Config, clk *clocktesting.FakeClock, namespaces ...string) (stop func()) {
+// given namespaces (all of them when there are none).
+func startManagerAs(t *testing.T, cfg *rest.Config, clk *clocktesting.FakeClock, namespaces []string, options ...managerOption) (stop func()) {
 	t.Helper()
 	var watched map[string]cache.Config
 	for _, ns := range namespaces {
@@ -130,12 +133,16 @@ func startManagerAs(t *testing.T, cfg *rest.Config, clk *clocktesting.FakeClock,
 		Controller:             config.Controller{SkipNameValidation: ptr.To(true)},
 	}
 	controllers.ManagerOptions(&opts)
+	ctrlOpts := controllers.Options{Clock: clk, MaxConcurrentReconciles: 2, Jobs: testJobs, Policy: testPolicy}
+	for _, o := range options {
+		o(&opts, &ctrlOpts)
+	}
 	mgr, err := manager.New(cfg, opts)
 	if err != nil {
 		t.Fatalf("creating manager: %v", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	if err := controllers.Setup(ctx, mgr, controllers.Options{Clock: clk, MaxConcurrentReconciles: 2, Jobs: testJobs, Policy: testPolicy}); err != nil {
+	if err := controllers.Setup(ctx, mgr, ctrlOpts); err != nil {
 		t.Fatalf("setting up controllers: %v", err)
 	}
 	done := make(chan error, 1)

@@ -17,11 +17,37 @@ const (
 	ChannelWebhook ChannelType = "webhook"
 )
 
-// LabelUsable must be "true" on every Secret Momentum reads or mounts. The
-// manager can get any Secret, and users choose where Momentum sends them, so
-// a Secret's owner opts in: a user who may create Channels or indicators but
-// not read Secrets cannot have Momentum post someone else's Secret.
+// LabelUsable="true" is the deprecated opt-in of a Secret, which did not say
+// for what. It is still accepted for Channels only (with a Warning Event
+// SecretLabelDeprecated); use LabelUsableFor.
 const LabelUsable = "culture.momentum.dev/usable"
+
+// LabelUsableFor states the one purpose a Secret's owner lets Momentum use it
+// for: PurposeChannel, PurposeHTTPHeaders or PurposePrometheusToken. The
+// manager can get any Secret, and users choose where Momentum sends them, so
+// the owner opts in per purpose: a user who may create Channels or indicators
+// but not read Secrets cannot have Momentum send someone else's Secret, nor a
+// Channel's webhook URL as a header or token.
+const LabelUsableFor = "culture.momentum.dev/usable-for"
+
+// AnnotationAllowedHosts optionally restricts where a Secret's contents may
+// be sent: a comma-separated list of hostnames, compared with the host of
+// the request's URL (case-insensitive, exact; no wildcards).
+const AnnotationAllowedHosts = "culture.momentum.dev/allowed-hosts"
+
+// Purposes a Secret may be labelled usable for (values of LabelUsableFor).
+const (
+	// PurposeChannel: a Channel's webhook address (and headers).
+	PurposeChannel = "channel"
+	// PurposeHTTPHeaders: every key sent as a header of an http source.
+	PurposeHTTPHeaders = "http-headers"
+	// PurposePrometheusToken: a key sent as a prometheus source's bearer token.
+	PurposePrometheusToken = "prometheus-token"
+)
+
+// EventSecretLabelDeprecated is the reason of the Warning Event a Channel
+// gets while its Secret is usable only through LabelUsable.
+const EventSecretLabelDeprecated = "SecretLabelDeprecated"
 
 // Keys of a Channel's Secret.
 const (
@@ -65,7 +91,9 @@ const (
 	ReasonChannelReady = "AddressValid"
 	// ReasonSecretNotFound: spec.secretRef names no Secret.
 	ReasonSecretNotFound = "SecretNotFound"
-	// ReasonSecretNotUsable: the Secret lacks the culture.momentum.dev/usable=true label.
+	// ReasonSecretNotUsable: the Secret is not labelled usable for this
+	// purpose (culture.momentum.dev/usable-for), or its allowed-hosts
+	// annotation does not list the destination. LeadingIndicators use it too.
 	ReasonSecretNotUsable = "SecretNotUsable"
 	// ReasonAddressMissing: the Secret has no "address" key.
 	ReasonAddressMissing = "AddressMissing"

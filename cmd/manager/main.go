@@ -19,8 +19,10 @@ import (
 	"github.com/momentum-dev/momentum/api/v1alpha1"
 	"github.com/momentum-dev/momentum/controllers"
 	"github.com/momentum-dev/momentum/internal/cronjobs"
+	"github.com/momentum-dev/momentum/internal/measure"
 	"github.com/momentum-dev/momentum/internal/notify"
 	"github.com/momentum-dev/momentum/internal/outbound"
+	"github.com/momentum-dev/momentum/internal/tenancy"
 	"github.com/momentum-dev/momentum/internal/watchdog"
 )
 
@@ -43,14 +45,16 @@ func main() {
 		os.Exit(notify.Main(os.Args[2:], os.Stdout, os.Stderr))
 	}
 	var (
-		metricsAddr, probeAddr     string
-		leaderElect, secureMetrics bool
-		enableHTTP2                bool
-		concurrency                int
-		qps                        float64
-		burst                      int
-		jobImage                   string
-		allowHTTPHosts, allowCIDRs stringList
+		metricsAddr, probeAddr      string
+		leaderElect, secureMetrics  bool
+		enableHTTP2                 bool
+		concurrency                 int
+		measurements, perNamespace  int
+		qps                         float64
+		burst                       int
+		jobImage                    string
+		allowHTTPHosts, allowCIDRs  stringList
+		namespaces, allowNSSelector string
 	)
 	flag.StringVar(&metricsAddr, "metrics-bind-address", "0", "The address the metrics endpoint binds to. Use :8443 for HTTPS or :8080 for HTTP, or 0 to disable the metrics endpoint.")
 	flag.StringVar(&probeAddr, "health-probe-bind-address", ":8081", "The address the probe endpoint binds to, or 0 to disable it.")
@@ -58,11 +62,15 @@ func main() {
 	flag.BoolVar(&secureMetrics, "metrics-secure", true, "Serve metrics over HTTPS behind Kubernetes authentication and authorization. Use --metrics-secure=false for plain HTTP.")
 	flag.BoolVar(&enableHTTP2, "enable-http2", false, "Enable HTTP/2 for the metrics server (off by default: HTTP/2 Rapid Reset and Stream Cancellation vulnerabilities).")
 	flag.IntVar(&concurrency, "max-concurrent-reconciles", 16, "How many objects of each kind are reconciled at once.")
+	flag.IntVar(&measurements, "max-concurrent-measurements", measure.DefaultTotal, "How many live-source measurements (http, prometheus) run at once, off the reconcile workers.")
+	flag.IntVar(&perNamespace, "max-concurrent-measurements-per-namespace", measure.DefaultPerNamespace, "How many live-source measurements of one namespace run at once, so that no namespace takes more than its share.")
 	flag.Float64Var(&qps, "kube-api-qps", 0, "Client-side limit of queries per second to the API server; 0 leaves it off and relies on the API server's priority and fairness.")
 	flag.IntVar(&burst, "kube-api-burst", 0, "Client-side burst of queries to the API server, with --kube-api-qps.")
 	flag.StringVar(&jobImage, "job-image", envOr("MOMENTUM_JOB_IMAGE", "momentum-manager:dev"), "Image of the Jobs that deliver messages: the manager's own image, which runs `notify`.")
 	flag.Var(&allowHTTPHosts, "allow-http-host", "A host that Channels may reach over plain http (repeatable). By default only https is allowed.")
 	flag.Var(&allowCIDRs, "allow-cidr", "An address range Channels may reach although it is loopback, link-local or private (repeatable). By default those are refused.")
+	flag.StringVar(&namespaces, "namespaces", "", "Comma-separated namespaces to watch and act in (cache and watches only there), for a Role-based install (config/namespaced). Empty: every namespace.")
+	flag.StringVar(&allowNSSelector, "allow-namespace-selector", "", "A label selector of the namespaces where --allow-cidr and --allow-http-host apply (to sources, Channels and delivery Jobs). Empty: every namespace.")
 	opts := zap.Options{Development: false}
 	opts.BindFlags(flag.CommandLine)
 	flag.Parse()
@@ -86,6 +94,11 @@ func main() {
 		os.Exit(2)
 	}
 	policy := outbound.Policy{AllowHTTPHosts: allowHTTPHosts, AllowCIDRs: cidrs}
+	nsSelector, err := tenancy.ParseSelector(allowNSSelector)
+	if err != nil {
+		log.Error(err, "Invalid --allow-namespace-selector")
+		os.Exit(2)
+	}
 
 	cfg := ctrl.GetConfigOrDie() // reads --kubeconfig, KUBECONFIG, in-cluster config, ~/.kube/config
 	if qps > 0 {
@@ -99,6 +112,7 @@ func main() {
 		LeaderElectionID:       "momentum.culture.momentum.dev",
 	}
 	controllers.ManagerOptions(&mgrOpts)
+	controllers.WatchNamespaces(&mgrOpts, strings.Split(namespaces, ","))
 	mgr, err := ctrl.NewManager(cfg, mgrOpts)
 	if err != nil {
 		log.Error(err, "Failed to create manager")
@@ -107,10 +121,13 @@ func main() {
 	ctx := ctrl.SetupSignalHandler()
 	dog := watchdog.New()
 	if err := controllers.Setup(ctx, mgr, controllers.Options{
-		MaxConcurrentReconciles: concurrency,
-		Jobs:                    cronjobs.Options{Image: jobImage, AllowHTTPHosts: allowHTTPHosts, AllowCIDRs: allowCIDRs},
-		Policy:                  policy,
-		Watchdog:                dog,
+		MaxConcurrentReconciles:  concurrency,
+		Jobs:                     cronjobs.Options{Image: jobImage, AllowHTTPHosts: allowHTTPHosts, AllowCIDRs: allowCIDRs},
+		Policy:                   policy,
+		Measurements:             measurements,
+		PerNamespaceMeasurements: perNamespace,
+		AllowNamespaceSelector:   nsSelector,
+		Watchdog:                 dog,
 	}); err != nil {
 		log.Error(err, "Failed to set up controllers")
 		os.Exit(1)

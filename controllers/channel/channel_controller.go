@@ -5,6 +5,8 @@ package channel
 import (
 	"context"
 	"fmt"
+	"net/url"
+	"strings"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -24,13 +26,21 @@ import (
 	"github.com/momentum-dev/momentum/internal/conditions"
 	"github.com/momentum-dev/momentum/internal/outbound"
 	"github.com/momentum-dev/momentum/internal/record"
+	"github.com/momentum-dev/momentum/internal/secrets"
+	"github.com/momentum-dev/momentum/internal/tenancy"
 	"github.com/momentum-dev/momentum/internal/watchdog"
 )
 
-// secretRecheck is how soon a Channel whose Secret is missing or unusable
-// looks again. Secrets are deliberately not watched (the manager may only
-// get the Secrets Channels name), so this bounded re-check is how it heals.
-const secretRecheck = time.Minute
+// Secrets are deliberately not watched (the manager may only get the
+// Secrets Channels name), so Channels look at their Secret again on a timer:
+// an unusable one soon, to heal; a usable one less often, so that revoking
+// the label or deleting the Secret stops deliveries within that time.
+const (
+	// SecretRecheck is how soon a Channel that is not Ready looks again.
+	SecretRecheck = time.Minute
+	// ReadyRecheck is how soon a Ready Channel looks again by default.
+	ReadyRecheck = 5 * time.Minute
+)
 
 // Reconciler reconciles Channels.
 type Reconciler struct {
@@ -43,6 +53,11 @@ type Reconciler struct {
 	Policy   outbound.Policy
 	// Watchdog, when set, sees every reconcile (the liveness probe).
 	Watchdog *watchdog.Watchdog
+	// Exceptions narrows the policy's exceptions to selected namespaces.
+	Exceptions tenancy.Exceptions
+	// Recheck is how often a Ready Channel re-reads its Secret; 0 means
+	// ReadyRecheck.
+	Recheck time.Duration
 }
 
 // +kubebuilder:rbac:groups=culture.momentum.dev,resources=channels,verbs=get;list;watch
@@ -61,9 +76,9 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 		return conditions.ReportUndecodable(ctx, r.Client, r.Recorder, "Channel", before, obj, &obj.Status.Conditions, &obj.Status.ObservedGeneration, now)
 	}
 
-	ready, err := r.check(ctx, obj)
+	v, err := r.check(ctx, obj)
 	wrote, conflict, perr := conditions.Write(ctx, r.Client, before, obj, &obj.Status.Conditions, &obj.Status.ObservedGeneration,
-		conditions.Result{Ready: ready, Err: err}, now)
+		conditions.Result{Ready: v.ready, Err: err}, now)
 	if conflict {
 		return reconcile.Result{RequeueAfter: conditions.ConflictRetry}, nil
 	}
@@ -73,45 +88,87 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 	if err != nil {
 		return reconcile.Result{}, err
 	}
-	if wrote && ready.Status == metav1.ConditionFalse {
-		record.Emit(r.Recorder, obj, []record.Event{{Type: corev1.EventTypeWarning, Reason: ready.Reason, Note: ready.Message}})
+	evs, requeue := followUp(v, wrote, r.Recheck)
+	record.Emit(r.Recorder, obj, evs)
+	return reconcile.Result{RequeueAfter: requeue}, nil
+}
+
+// verdict is what check finds.
+type verdict struct {
+	ready metav1.Condition
+	// deprecated: the Secret is usable only through the legacy label.
+	deprecated bool
+}
+
+// followUp decides the Events of a reconcile and when the Channel looks at
+// its Secret again. Events go out only with a status write, so a Channel
+// that stays as it was repeats nothing.
+func followUp(v verdict, wrote bool, recheck time.Duration) ([]record.Event, time.Duration) {
+	if v.ready.Status != metav1.ConditionTrue {
+		var evs []record.Event
+		if wrote {
+			evs = []record.Event{{Type: corev1.EventTypeWarning, Reason: v.ready.Reason, Note: v.ready.Message}}
+		}
+		return evs, SecretRecheck
 	}
-	if ready.Status == metav1.ConditionFalse {
-		return reconcile.Result{RequeueAfter: secretRecheck}, nil
+	if recheck <= 0 {
+		recheck = ReadyRecheck
 	}
-	return reconcile.Result{}, nil
+	if wrote && v.deprecated {
+		return []record.Event{{Type: corev1.EventTypeWarning, Reason: v1alpha1.EventSecretLabelDeprecated, Note: v.ready.Message}}, recheck
+	}
+	return nil, recheck
 }
 
 // check judges the Secret. Messages name the Secret and the key, never the
 // address: it is a secret.
-func (r *Reconciler) check(ctx context.Context, obj *v1alpha1.Channel) (metav1.Condition, error) {
+func (r *Reconciler) check(ctx context.Context, obj *v1alpha1.Channel) (verdict, error) {
 	name := obj.Spec.SecretRef.Name
 	secret := &corev1.Secret{}
 	err := r.Secrets.Get(ctx, types.NamespacedName{Namespace: obj.Namespace, Name: name}, secret)
 	switch {
 	case apierrors.IsNotFound(err):
-		return conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonSecretNotFound, fmt.Sprintf(
+		return notReady(v1alpha1.ReasonSecretNotFound, fmt.Sprintf(
 			"Secret %s named in spec.secretRef not found in namespace %s: create it with the webhook URL under key %q",
 			name, obj.Namespace, v1alpha1.SecretKeyAddress)), nil
 	case err != nil:
-		return metav1.Condition{}, fmt.Errorf("reading Secret %s: %w", name, err)
+		return verdict{}, fmt.Errorf("reading Secret %s: %w", name, err)
 	}
-	if secret.Labels[v1alpha1.LabelUsable] != "true" {
-		return conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonSecretNotUsable, fmt.Sprintf(
-			"Secret %s is not labelled %s=true: label it to let Momentum deliver with it (its owner opts in, so a Channel cannot send someone else's Secret)",
-			name, v1alpha1.LabelUsable)), nil
+	usable := secrets.Usable(name, secret.Labels, v1alpha1.PurposeChannel)
+	if usable.Refusal != "" {
+		return notReady(v1alpha1.ReasonSecretNotUsable, usable.Refusal), nil
 	}
 	address := string(secret.Data[v1alpha1.SecretKeyAddress])
 	if address == "" {
-		return conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonAddressMissing, fmt.Sprintf(
+		return notReady(v1alpha1.ReasonAddressMissing, fmt.Sprintf(
 			"Secret %s has no key %q: put the webhook URL there", name, v1alpha1.SecretKeyAddress)), nil
 	}
-	if err := r.Policy.ValidateURL(address); err != nil {
-		return conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonAddressInvalid, fmt.Sprintf(
+	if err := r.Exceptions.Policy(ctx, obj.Namespace, r.Policy).ValidateURL(address); err != nil {
+		return notReady(v1alpha1.ReasonAddressInvalid, fmt.Sprintf(
 			"The address in Secret %s is not allowed: %v", name, err)), nil
 	}
-	return conditions.Ready(metav1.ConditionTrue, v1alpha1.ReasonChannelReady, fmt.Sprintf(
-		"Secret %s holds an address the outbound policy allows", name)), nil
+	if refusal := secrets.HostAllowed(name, secret.Annotations, hostOf(address)); refusal != "" {
+		return notReady(v1alpha1.ReasonSecretNotUsable, refusal), nil
+	}
+	msg := fmt.Sprintf("Secret %s holds an address the outbound policy allows", name)
+	if usable.Deprecated {
+		msg += fmt.Sprintf(" (it is usable only through the deprecated label %s=true: label it %s=%s)",
+			v1alpha1.LabelUsable, v1alpha1.LabelUsableFor, v1alpha1.PurposeChannel)
+	}
+	return verdict{ready: conditions.Ready(metav1.ConditionTrue, v1alpha1.ReasonChannelReady, msg), deprecated: usable.Deprecated}, nil
+}
+
+func notReady(reason, msg string) verdict {
+	return verdict{ready: conditions.Ready(metav1.ConditionFalse, reason, msg)}
+}
+
+// hostOf is the host of an address ValidateURL accepted.
+func hostOf(address string) string {
+	u, err := url.Parse(strings.TrimSpace(address))
+	if err != nil {
+		return ""
+	}
+	return u.Hostname()
 }
 
 // SetupWithManager watches Channels (and not Secrets, on purpose).

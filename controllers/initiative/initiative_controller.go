@@ -10,7 +10,6 @@ import (
 
 	batchv1 "k8s.io/api/batch/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/events"
@@ -31,6 +30,7 @@ import (
 	"github.com/momentum-dev/momentum/internal/record"
 	"github.com/momentum-dev/momentum/internal/ssa"
 	"github.com/momentum-dev/momentum/internal/stages"
+	"github.com/momentum-dev/momentum/internal/tenancy"
 	"github.com/momentum-dev/momentum/internal/watchdog"
 )
 
@@ -43,6 +43,8 @@ type Reconciler struct {
 	Jobs cronjobs.Options
 	// Watchdog, when set, sees every reconcile (the liveness probe).
 	Watchdog *watchdog.Watchdog
+	// Exceptions narrows the Jobs' outbound exceptions to selected namespaces.
+	Exceptions tenancy.Exceptions
 }
 
 // +kubebuilder:rbac:groups=culture.momentum.dev,resources=initiatives,verbs=get;list;watch
@@ -76,7 +78,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 		ch, err = r.fetchChildren(ctx, obj)
 	}
 	if err == nil {
-		d = decide(obj, gateInds, ownInds, ch, r.Jobs, now)
+		d = decide(obj, gateInds, ownInds, ch, r.Exceptions.Jobs(ctx, obj.Namespace, r.Jobs), now)
 		err = r.applyReminders(ctx, obj, ch, d.reminders)
 	}
 	if err == nil {
@@ -162,8 +164,9 @@ func (r *Reconciler) fetchChildren(ctx context.Context, obj *v1alpha1.Initiative
 			return ch, fmt.Errorf("reading Channel %s: %w", name, err)
 		}
 		ch.channels[name] = c
-		ch.notReady[name] = !meta.IsStatusConditionTrue(c.Status.Conditions, v1alpha1.ConditionReady)
-		if meta.FindStatusCondition(c.Status.Conditions, v1alpha1.ConditionReady) == nil {
+		readiness := conditions.ChannelReadiness(c)
+		ch.notReady[name] = readiness != conditions.IsReady
+		if readiness == conditions.Pending {
 			ch.pending = true // not checked yet: wait quietly, it is no fault
 		}
 	}

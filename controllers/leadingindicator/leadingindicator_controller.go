@@ -26,8 +26,10 @@ import (
 	"github.com/momentum-dev/momentum/api/v1alpha1"
 	"github.com/momentum-dev/momentum/internal/conditions"
 	"github.com/momentum-dev/momentum/internal/index"
+	"github.com/momentum-dev/momentum/internal/measure"
 	"github.com/momentum-dev/momentum/internal/record"
 	"github.com/momentum-dev/momentum/internal/sources"
+	"github.com/momentum-dev/momentum/internal/tenancy"
 	"github.com/momentum-dev/momentum/internal/watchdog"
 )
 
@@ -42,7 +44,17 @@ type Reconciler struct {
 	Measurer sources.Measurer
 	// Watchdog, when set, sees every reconcile (the liveness probe).
 	Watchdog *watchdog.Watchdog
+	// Exceptions narrows the Measurer's outbound exceptions to selected
+	// namespaces.
+	Exceptions tenancy.Exceptions
+	// Runner, when set, runs http and prometheus measurements off the
+	// reconcile workers with per-namespace bounds; nil measures inline.
+	Runner *measure.Runner
 }
+
+// secretRecheck is how soon an indicator whose Secret is not usable for its
+// source looks again (Secrets are not watched).
+const secretRecheck = time.Minute
 
 // +kubebuilder:rbac:groups=culture.momentum.dev,resources=leadingindicators,verbs=get;list;watch
 // +kubebuilder:rbac:groups=culture.momentum.dev,resources=leadingindicators/status,verbs=get;patch
@@ -53,10 +65,14 @@ type Reconciler struct {
 
 // Reconcile fetches the indicator and its initiative, judges the indicator,
 // writes status once if it changed, and asks to be called again when the
-// newest measurement turns stale.
+// newest measurement turns stale. A due measurement goes to the Runner; its
+// result reconciles the indicator again, and only then is status written.
 func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reconcile.Result, error) {
 	obj := &v1alpha1.LeadingIndicator{}
 	if err := r.Client.Get(ctx, req.NamespacedName, obj); err != nil {
+		if apierrors.IsNotFound(err) && r.Runner != nil {
+			r.Runner.Clear(req.NamespacedName)
+		}
 		return reconcile.Result{}, client.IgnoreNotFound(err)
 	}
 	before := obj.DeepCopy()
@@ -64,27 +80,10 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 	if v1alpha1.DecodeError(obj) != "" {
 		return conditions.ReportUndecodable(ctx, r.Client, r.Recorder, "LeadingIndicator", before, obj, &obj.Status.Conditions, &obj.Status.ObservedGeneration, now)
 	}
-	var prevReady *metav1.Condition // a copy: conditions are updated in place later
-	if c := meta.FindStatusCondition(obj.Status.Conditions, v1alpha1.ConditionReady); c != nil {
-		prevReady = c.DeepCopy()
-	}
 
-	var d decision
-	initiative, err := r.fetchInitiative(ctx, obj)
-	if err == nil {
-		var m measurement
-		invalid := validateSource(obj.Spec.Source)
-		if obj.Spec.Source != nil && invalid == nil {
-			m = r.measureIfDue(ctx, obj, now)
-		}
-		d = decide(obj, initiative, m, now)
-		if invalid != nil {
-			d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonSourceInvalid, fmt.Sprintf(
-				"spec.source of %s cannot be measured: %v; fix it (nothing is requested until then)", obj.Name, invalid))
-			d.stalled = v1alpha1.ReasonSourceInvalid
-			d.nextMeasurement = time.Time{}
-		}
-		d.events = append(d.events, warning(prevReady, d.ready)...)
+	d, inFlight, err := r.evaluate(ctx, obj, now)
+	if inFlight {
+		return reconcile.Result{}, nil
 	}
 	wrote, conflict, perr := conditions.Write(ctx, r.Client, before, obj, &obj.Status.Conditions, &obj.Status.ObservedGeneration,
 		conditions.Result{Ready: d.ready, Stalled: d.stalled, Err: err}, now)
@@ -93,6 +92,9 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 	}
 	if perr != nil {
 		return reconcile.Result{}, perr
+	}
+	if d.recorded && r.Runner != nil {
+		r.Runner.Clear(req.NamespacedName)
 	}
 	if wrote {
 		record.Emit(r.Recorder, obj, d.events)
@@ -110,6 +112,46 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 		}
 	}
 	return reconcile.Result{RequeueAfter: requeue}, nil
+}
+
+// evaluate decides the indicator's status. inFlight is true when a
+// measurement is running: nothing is recorded until its result arrives.
+func (r *Reconciler) evaluate(ctx context.Context, obj *v1alpha1.LeadingIndicator, now time.Time) (d decision, inFlight bool, err error) {
+	prevReady := meta.FindStatusCondition(obj.Status.Conditions, v1alpha1.ConditionReady).DeepCopy() // conditions change in place later
+	initiative, err := r.fetchInitiative(ctx, obj)
+	if err != nil {
+		return decision{}, false, err
+	}
+	var m measurement
+	var refusal string
+	invalid := validateSource(obj.Spec.Source)
+	if obj.Spec.Source != nil && invalid == nil {
+		if refusal, err = r.secretRefusal(ctx, obj); err != nil {
+			return decision{}, false, err
+		}
+		if refusal == "" {
+			if m, inFlight = r.measureIfDue(ctx, obj, now); inFlight {
+				return decision{}, true, nil
+			}
+		}
+	}
+	d = decide(obj, initiative, m, now)
+	d.recorded = m.fromRunner
+	switch {
+	case invalid != nil:
+		d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonSourceInvalid, fmt.Sprintf(
+			"spec.source of %s cannot be measured: %v; fix it (nothing is requested until then)", obj.Name, invalid))
+		d.stalled = v1alpha1.ReasonSourceInvalid
+		d.nextMeasurement = time.Time{}
+	case refusal != "":
+		// Secrets are not watched: look again after a while, or at once
+		// when the indicator is annotated.
+		d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonSecretNotUsable, fmt.Sprintf(
+			"spec.source of %s cannot use its Secret: %s (nothing is requested until then)", obj.Name, refusal))
+		d.nextMeasurement = now.Add(secretRecheck)
+	}
+	d.events = append(d.events, warning(prevReady, d.ready)...)
+	return d, false, nil
 }
 
 // validateSource catches what the API server cannot: a PromQL syntax error
@@ -141,15 +183,17 @@ func (r *Reconciler) fetchInitiative(ctx context.Context, obj *v1alpha1.LeadingI
 }
 
 // SetupWithManager watches LeadingIndicators and the Initiatives they name,
-// so a missing initiative or behavior heals as soon as it appears.
+// so a missing initiative or behavior heals as soon as it appears, and the
+// Runner's finished measurements.
 func (r *Reconciler) SetupWithManager(mgr manager.Manager, opts controller.Options) error {
-	return builder.ControllerManagedBy(mgr).
+	b := builder.ControllerManagedBy(mgr).
 		For(&v1alpha1.LeadingIndicator{}, builder.WithPredicates(predicate.Or(predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}))).
 		Watches(&v1alpha1.Initiative{}, handler.EnqueueRequestsFromMapFunc(r.indicatorsOf), builder.WithPredicates(predicate.GenerationChangedPredicate{})).
-		Watches(&v1alpha1.RecognitionCampaign{}, handler.EnqueueRequestsFromMapFunc(r.indicatorsMeasuring)).
-		WithOptions(opts).
-		Named("leadingindicator").
-		Complete(r.Watchdog.Wrap("leadingindicator", r))
+		Watches(&v1alpha1.RecognitionCampaign{}, handler.EnqueueRequestsFromMapFunc(r.indicatorsMeasuring))
+	if r.Runner != nil {
+		b = b.WatchesRawSource(r.Runner.Source())
+	}
+	return b.WithOptions(opts).Named("leadingindicator").Complete(r.Watchdog.Wrap("leadingindicator", r))
 }
 
 func (r *Reconciler) indicatorsOf(ctx context.Context, o client.Object) []reconcile.Request {

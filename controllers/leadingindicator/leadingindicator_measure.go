@@ -16,31 +16,57 @@ import (
 // measurement is the outcome of asking a live source, or of finding that it
 // is not due yet.
 type measurement struct {
-	// attempted is true when the source was asked this reconcile.
+	// attempted is true when the source was asked.
 	attempted bool
-	value     v1alpha1.Decimal
-	err       error
+	// fromRunner is true when the Runner asked it.
+	fromRunner bool
+	value      v1alpha1.Decimal
+	err        error
+	// at is when the source was asked.
+	at time.Time
 	// next is when the source is next due.
 	next time.Time
 }
 
 // measureIfDue asks the indicator's live source for a value when its
 // interval has passed since the last attempt; otherwise it only says when.
-func (r *Reconciler) measureIfDue(ctx context.Context, obj *v1alpha1.LeadingIndicator, now time.Time) measurement {
+// With a Runner, http and prometheus sources are asked off this worker:
+// inFlight is true until the result is there to record.
+func (r *Reconciler) measureIfDue(ctx context.Context, obj *v1alpha1.LeadingIndicator, now time.Time) (m measurement, inFlight bool) {
 	interval := sourceInterval(obj.Spec.Source)
 	key := obj.Namespace + "/" + obj.Name
+	if r.Runner != nil && obj.Spec.Source.Recognition == nil {
+		nn := types.NamespacedName{Namespace: obj.Namespace, Name: obj.Name}
+		if res, ok := r.Runner.Result(nn, obj.Generation); ok {
+			return measurement{attempted: true, fromRunner: true, value: res.Value, err: res.Err, at: res.At,
+				next: health.NextMeasurement(key, res.At, interval, now)}, false
+		}
+		if r.Runner.Busy(nn) {
+			return measurement{}, true
+		}
+	}
 	var last time.Time
 	if obj.Status.LastAttemptTime != nil {
 		last = obj.Status.LastAttemptTime.Time
 	}
 	due := health.NextMeasurement(key, last, interval, now)
 	if now.Before(due) && !r.recognitionChanged(ctx, obj, now) {
-		return measurement{next: due}
+		return measurement{next: due}, false
 	}
-	m := measurement{attempted: true}
+	if r.Runner != nil && obj.Spec.Source.Recognition == nil {
+		ind := obj.DeepCopy()
+		r.Runner.Submit(types.NamespacedName{Namespace: obj.Namespace, Name: obj.Name}, obj.Generation,
+			func(ctx context.Context) (v1alpha1.Decimal, time.Time, error) {
+				at := r.Clock.Now()
+				v, err := r.measure(ctx, ind, at)
+				return v, at, err
+			})
+		return measurement{}, true
+	}
+	m = measurement{attempted: true, at: now}
 	m.value, m.err = r.measure(ctx, obj, now)
 	m.next = health.NextMeasurement(key, now, interval, now)
-	return m
+	return m, false
 }
 
 func (r *Reconciler) measure(ctx context.Context, obj *v1alpha1.LeadingIndicator, now time.Time) (v1alpha1.Decimal, error) {
@@ -49,11 +75,13 @@ func (r *Reconciler) measure(ctx context.Context, obj *v1alpha1.LeadingIndicator
 		return s, r.Secrets.Get(ctx, types.NamespacedName{Namespace: obj.Namespace, Name: name}, s)
 	}
 	src := obj.Spec.Source
+	m := r.Measurer
+	m.Policy = r.Exceptions.Policy(ctx, obj.Namespace, m.Policy)
 	switch {
 	case src.HTTP != nil:
-		return r.Measurer.HTTP(ctx, src.HTTP, secrets)
+		return m.HTTP(ctx, src.HTTP, secrets)
 	case src.Prometheus != nil:
-		return r.Measurer.Prometheus(ctx, src.Prometheus, secrets)
+		return m.Prometheus(ctx, src.Prometheus, secrets)
 	case src.Recognition != nil:
 		c := &v1alpha1.RecognitionCampaign{}
 		if err := r.Client.Get(ctx, types.NamespacedName{Namespace: obj.Namespace, Name: src.Recognition.CampaignRef.Name}, c); err != nil {

@@ -21,6 +21,8 @@ type decision struct {
 	events          []record.Event
 	staleAt         time.Time
 	nextMeasurement time.Time
+	// recorded is true when a Runner's result is in this status.
+	recorded bool
 }
 
 // decide writes the measurement fields of the indicator's status and
@@ -37,7 +39,7 @@ func decide(obj *v1alpha1.LeadingIndicator, initiative *v1alpha1.Initiative, m m
 	}
 	samples := obj.Spec.Samples
 	if m.attempted {
-		at := metav1.NewTime(now.UTC().Truncate(time.Second))
+		at := metav1.NewTime(m.at.UTC().Truncate(time.Second))
 		st.LastAttemptTime = &at
 		if m.err != nil {
 			st.ConsecutiveFailures++

@@ -30,6 +30,7 @@ import (
 	"github.com/momentum-dev/momentum/internal/index"
 	"github.com/momentum-dev/momentum/internal/record"
 	"github.com/momentum-dev/momentum/internal/ssa"
+	"github.com/momentum-dev/momentum/internal/tenancy"
 	"github.com/momentum-dev/momentum/internal/watchdog"
 )
 
@@ -42,6 +43,8 @@ type Reconciler struct {
 	Jobs cronjobs.Options
 	// Watchdog, when set, sees every reconcile (the liveness probe).
 	Watchdog *watchdog.Watchdog
+	// Exceptions narrows the Jobs' outbound exceptions to selected namespaces.
+	Exceptions tenancy.Exceptions
 }
 
 // +kubebuilder:rbac:groups=culture.momentum.dev,resources=recognitioncampaigns,verbs=get;list;watch
@@ -71,7 +74,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 	var d decision
 	in, err := r.fetch(ctx, obj)
 	if err == nil {
-		d = decide(obj, in, r.Jobs, now)
+		d = decide(obj, in, r.Exceptions.Jobs(ctx, obj.Namespace, r.Jobs), now)
 		err = r.apply(ctx, obj, in, d)
 	}
 	wrote, conflict, perr := conditions.Write(ctx, r.Client, before, obj, &obj.Status.Conditions, &obj.Status.ObservedGeneration,

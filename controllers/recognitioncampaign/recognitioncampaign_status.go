@@ -120,8 +120,8 @@ func decide(obj *v1alpha1.RecognitionCampaign, in inputs, opts cronjobs.Options,
 		d.apply = cronjobs.Paused(in.cronJob) // its digest may be already published: it must not run again
 		return d
 	}
-	if !meta.IsStatusConditionTrue(in.channel.Status.Conditions, v1alpha1.ConditionReady) {
-		if meta.FindStatusCondition(in.channel.Status.Conditions, v1alpha1.ConditionReady) == nil {
+	if readiness := conditions.ChannelReadiness(in.channel); readiness != conditions.IsReady {
+		if readiness == conditions.Pending {
 			// A Channel not yet checked is no fault: wait quietly.
 			d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonChannelPending, fmt.Sprintf(
 				"Waiting for Channel %s to be checked before a spotlight is scheduled to it", obj.Spec.Channel))

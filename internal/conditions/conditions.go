@@ -101,3 +101,36 @@ func PatchStatus(ctx context.Context, c client.Client, before, obj client.Object
 	}
 	return true, c.Status().Patch(ctx, obj, client.MergeFromWithOptions(before, client.MergeFromWithOptimisticLock{}))
 }
+
+// Readiness is what a dependent may conclude from another object's status.
+type Readiness int
+
+const (
+	// Pending: not checked yet at its current generation (no Ready
+	// condition, or observedGeneration behind generation): wait quietly.
+	Pending Readiness = iota
+	// NotReady: checked at its current generation and not Ready.
+	NotReady
+	// IsReady: Ready=True, recorded for its current generation.
+	IsReady
+)
+
+// ReadinessOf reads an object's Ready condition the way kstatus does: a
+// Ready=True recorded for an older generation proves nothing about the
+// current spec (it may name another Secret), so it is Pending.
+func ReadinessOf(generation, observedGeneration int64, conds []metav1.Condition) Readiness {
+	ready := meta.FindStatusCondition(conds, v1alpha1.ConditionReady)
+	switch {
+	case ready == nil || observedGeneration != generation:
+		return Pending
+	case ready.Status == metav1.ConditionTrue:
+		return IsReady
+	}
+	return NotReady
+}
+
+// ChannelReadiness is ReadinessOf a Channel: the one rule every consumer of
+// a Channel applies before scheduling a delivery to it.
+func ChannelReadiness(ch *v1alpha1.Channel) Readiness {
+	return ReadinessOf(ch.Generation, ch.Status.ObservedGeneration, ch.Status.Conditions)
+}

@@ -18,6 +18,9 @@ const (
 	ClassBadResponse = "BadResponse"
 	// ClassSecretNotFound: a referenced Secret or one of its keys is missing.
 	ClassSecretNotFound = "SecretNotFound"
+	// ClassSecretNotUsable: a referenced Secret is not labelled usable for
+	// this purpose, or may not be sent to this host.
+	ClassSecretNotUsable = "SecretNotUsable"
 	// ClassInvalidSpec: the spec itself is wrong (a refused URL, a PromQL
 	// syntax error, an invalid header name); retrying cannot help.
 	ClassInvalidSpec = "InvalidSpec"

@@ -35,7 +35,7 @@ func (m Measurer) HTTP(ctx context.Context, src *v1alpha1.HTTPSource, secrets Se
 		return "", newError(ClassInvalidSpec, "http source: address is not a valid URL")
 	}
 	if ref := src.HeadersSecretRef; ref != nil {
-		if err := secretHeaders(ctx, secrets, ref.Name, req.Header); err != nil {
+		if err := secretHeaders(ctx, secrets, ref.Name, req.URL.Hostname(), req.Header); err != nil {
 			return "", err
 		}
 	}

@@ -58,9 +58,13 @@ func TestHTTP(t *testing.T) {
 	srv := surveyServer(t)
 	m := Measurer{Policy: loopbackPolicy(t)}
 	headers := fakeSecrets(
-		secret("survey-auth", map[string]string{"X-Api-Key": "k3y\n", "X-Tenant": "acme"}),
-		secret("bad-header-name", map[string]string{"Bad Header": "v"}),
-		secret("bad-header-value", map[string]string{"X-Api-Key": "a\nb"}),
+		secret("survey-auth", v1alpha1.PurposeHTTPHeaders, map[string]string{"X-Api-Key": "k3y\n", "X-Tenant": "acme"}),
+		secret("bad-header-name", v1alpha1.PurposeHTTPHeaders, map[string]string{"Bad Header": "v"}),
+		secret("bad-header-value", v1alpha1.PurposeHTTPHeaders, map[string]string{"X-Api-Key": "a\nb"}),
+		secret("all-hands-webhook", v1alpha1.PurposeChannel, map[string]string{"X-Api-Key": "k3y"}),
+		legacySecret("legacy", map[string]string{"X-Api-Key": "k3y"}),
+		withAllowedHosts(secret("elsewhere", v1alpha1.PurposeHTTPHeaders, map[string]string{"X-Api-Key": "k3y"}), "feedback.example.com"),
+		withAllowedHosts(secret("here", v1alpha1.PurposeHTTPHeaders, map[string]string{"X-Api-Key": "k3y", "X-Tenant": "acme"}), "feedback.example.com,127.0.0.1"),
 	)
 	tests := []struct {
 		name      string
@@ -88,6 +92,10 @@ func TestHTTP(t *testing.T) {
 		{name: "header from Secret", path: "/auth", jsonPath: "{.data.nps}", secret: "survey-auth", want: "66.5"},
 		{name: "without the header", path: "/auth", jsonPath: "{.data.nps}", wantClass: ClassSourceUnavailable, wantErr: "server answered 401 Unauthorized"},
 		{name: "missing Secret", path: "/auth", jsonPath: "{.data.nps}", secret: "nope", wantClass: ClassSecretNotFound, wantErr: `Secret "nope" not found`},
+		{name: "channel Secret refused", path: "/auth", jsonPath: "{.data.nps}", secret: "all-hands-webhook", wantClass: ClassSecretNotUsable, wantErr: "Secret all-hands-webhook is labelled usable-for=channel; label it culture.momentum.dev/usable-for=http-headers"},
+		{name: "legacy label refused", path: "/auth", jsonPath: "{.data.nps}", secret: "legacy", wantClass: ClassSecretNotUsable, wantErr: "accepted for channels only"},
+		{name: "host not allowed", path: "/auth", jsonPath: "{.data.nps}", secret: "elsewhere", wantClass: ClassSecretNotUsable, wantErr: "allowed-hosts"},
+		{name: "host allowed", path: "/auth", jsonPath: "{.data.nps}", secret: "here", want: "66.5"},
 		{name: "invalid header name", path: "/", jsonPath: "{.data.nps}", secret: "bad-header-name", wantClass: ClassInvalidSpec, wantErr: `key "Bad Header" is not a valid header name`},
 		{name: "invalid header value", path: "/", jsonPath: "{.data.nps}", secret: "bad-header-value", wantClass: ClassInvalidSpec, wantErr: "does not hold a valid header value"},
 		{name: "503", path: "/status/503", jsonPath: "{.data.nps}", wantClass: ClassSourceUnavailable, wantErr: "server answered 503 Service Unavailable"},
@@ -182,8 +190,8 @@ func TestHTTPNeverLeaksSecrets(t *testing.T) {
 	}))
 	t.Cleanup(srv.Close)
 	secrets := fakeSecrets(
-		secret("h", map[string]string{"Authorization": "Bearer " + canary}),
-		secret("bad", map[string]string{"Authorization": canary + "\x00"}),
+		secret("h", v1alpha1.PurposeHTTPHeaders, map[string]string{"Authorization": "Bearer " + canary}),
+		secret("bad", v1alpha1.PurposeHTTPHeaders, map[string]string{"Authorization": canary + "\x00"}),
 	)
 	m := Measurer{Policy: loopbackPolicy(t)}
 	cases := []struct{ path, jsonPath, secret string }{

@@ -180,12 +180,26 @@ func fakeSecrets(secrets ...*corev1.Secret) SecretGetter {
 	}
 }
 
-func secret(name string, data map[string]string) *corev1.Secret {
+// secret builds a Secret its owner labelled usable for purpose.
+func secret(name, purpose string, data map[string]string) *corev1.Secret {
 	s := &corev1.Secret{Data: map[string][]byte{}}
 	s.Name = name
-	s.Labels = map[string]string{v1alpha1.LabelUsable: "true"}
+	s.Labels = map[string]string{v1alpha1.LabelUsableFor: purpose}
 	for k, v := range data {
 		s.Data[k] = []byte(v)
 	}
+	return s
+}
+
+// legacySecret builds a Secret with only the deprecated usable=true label.
+func legacySecret(name string, data map[string]string) *corev1.Secret {
+	s := secret(name, "", data)
+	s.Labels = map[string]string{v1alpha1.LabelUsable: "true"}
+	return s
+}
+
+// withAllowedHosts restricts where s may be sent.
+func withAllowedHosts(s *corev1.Secret, hosts string) *corev1.Secret {
+	s.Annotations = map[string]string{v1alpha1.AnnotationAllowedHosts: hosts}
 	return s
 }

@@ -58,7 +58,7 @@ func (m Measurer) Prometheus(ctx context.Context, src *v1alpha1.PrometheusSource
 	}
 	req.Header.Set("Accept", "application/json")
 	if ref := src.BearerTokenSecretRef; ref != nil {
-		raw, err := secretValue(ctx, secrets, ref.Name, ref.Key)
+		raw, err := secretToken(ctx, secrets, ref.Name, ref.Key, req.URL.Hostname())
 		if err != nil {
 			return "", err
 		}

@@ -111,8 +111,11 @@ func TestPrometheusBearerToken(t *testing.T) {
 
 	m := Measurer{Policy: loopbackPolicy(t)}
 	secrets := fakeSecrets(
-		secret("prom-token", map[string]string{"token": token + "\n"}),
-		secret("wrong-token", map[string]string{"token": "nope"}),
+		secret("prom-token", v1alpha1.PurposePrometheusToken, map[string]string{"token": token + "\n"}),
+		secret("wrong-token", v1alpha1.PurposePrometheusToken, map[string]string{"token": "nope"}),
+		secret("all-hands-webhook", v1alpha1.PurposeChannel, map[string]string{"address": "https://hooks.example/" + token}),
+		secret("survey-headers", v1alpha1.PurposeHTTPHeaders, map[string]string{"token": token}),
+		withAllowedHosts(secret("elsewhere", v1alpha1.PurposePrometheusToken, map[string]string{"token": token}), "prometheus.example.com"),
 	)
 	src := func(name, key string) *v1alpha1.PrometheusSource {
 		s := &v1alpha1.PrometheusSource{Address: proxy.URL + "/prom", Query: "vector(66.5)"}
@@ -134,6 +137,9 @@ func TestPrometheusBearerToken(t *testing.T) {
 		{"wrong token", "wrong-token", "token", ClassSourceUnavailable, "server answered 401 Unauthorized"},
 		{"missing Secret", "absent", "token", ClassSecretNotFound, `Secret "absent" not found`},
 		{"missing key", "prom-token", "other", ClassSecretNotFound, `Secret "prom-token" has no key "other"`},
+		{"channel Secret as token", "all-hands-webhook", "address", ClassSecretNotUsable, "Secret all-hands-webhook is labelled usable-for=channel; label it culture.momentum.dev/usable-for=prometheus-token"},
+		{"headers Secret as token", "survey-headers", "token", ClassSecretNotUsable, "is labelled usable-for=http-headers"},
+		{"host not allowed", "elsewhere", "token", ClassSecretNotUsable, "allowed-hosts"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := m.Prometheus(context.Background(), src(tc.secret, tc.key), secrets)

@@ -8,8 +8,6 @@
 package sources
 
 import (
-	"github.com/momentum-dev/momentum/api/v1alpha1"
-
 	"context"
 	"fmt"
 	"net/http"
@@ -19,7 +17,9 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 
+	"github.com/momentum-dev/momentum/api/v1alpha1"
 	"github.com/momentum-dev/momentum/internal/outbound"
+	"github.com/momentum-dev/momentum/internal/secrets"
 )
 
 // SecretGetter reads a Secret of the indicator's namespace by name. The
@@ -51,9 +51,23 @@ func getSecret(ctx context.Context, secrets SecretGetter, name string) (*corev1.
 		return nil, &Error{Class: ClassSourceUnavailable, Detail: fmt.Sprintf("Secret %q cannot be read (%s)", name, reason)}
 	case s == nil:
 		return nil, newError(ClassSecretNotFound, fmt.Sprintf("Secret %q not found", name))
-	case s.Labels[v1alpha1.LabelUsable] != "true":
-		// The user chose the URL: only a Secret its owner opted in may go there.
-		return nil, newError(ClassInvalidSpec, fmt.Sprintf("Secret %q is not labelled %s=true", name, v1alpha1.LabelUsable))
+	}
+	return s, nil
+}
+
+// usableSecret reads a Secret and checks, at request time, that its owner
+// labelled it for purpose and lets it go to host: the user chose the URL,
+// so only a Secret its owner opted in for this use may go there.
+func usableSecret(ctx context.Context, getter SecretGetter, name, purpose, host string) (*corev1.Secret, error) {
+	s, err := getSecret(ctx, getter, name)
+	if err != nil {
+		return nil, err
+	}
+	if v := secrets.Usable(name, s.Labels, purpose); v.Refusal != "" {
+		return nil, newError(ClassSecretNotUsable, v.Refusal)
+	}
+	if refusal := secrets.HostAllowed(name, s.Annotations, host); refusal != "" {
+		return nil, newError(ClassSecretNotUsable, refusal)
 	}
 	return s, nil
 }
@@ -61,8 +75,8 @@ func getSecret(ctx context.Context, secrets SecretGetter, name string) (*corev1.
 // secretHeaders turns every key of the Secret into a request header. Names
 // and values are checked here so that net/http never reports (and thereby
 // quotes) an invalid one.
-func secretHeaders(ctx context.Context, secrets SecretGetter, name string, h http.Header) error {
-	s, err := getSecret(ctx, secrets, name)
+func secretHeaders(ctx context.Context, getter SecretGetter, name, host string, h http.Header) error {
+	s, err := usableSecret(ctx, getter, name, v1alpha1.PurposeHTTPHeaders, host)
 	if err != nil {
 		return err
 	}
@@ -80,9 +94,9 @@ func secretHeaders(ctx context.Context, secrets SecretGetter, name string, h htt
 	return nil
 }
 
-// secretValue returns one key of a Secret.
-func secretValue(ctx context.Context, secrets SecretGetter, name, key string) ([]byte, error) {
-	s, err := getSecret(ctx, secrets, name)
+// secretToken returns one key of a Secret labelled for bearer tokens.
+func secretToken(ctx context.Context, getter SecretGetter, name, key, host string) ([]byte, error) {
+	s, err := usableSecret(ctx, getter, name, v1alpha1.PurposePrometheusToken, host)
 	if err != nil {
 		return nil, err
 	}
