@@ -1,0 +1,230 @@
+package controllers_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	. "github.com/onsi/gomega"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/utils/ptr"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/momentum-dev/momentum/api/v1alpha1"
+)
+
+// richObjects are valid objects of every kind with every optional part set,
+// so that any field of them can be made bad (by name: the base of a case).
+func richObjects(ns string) map[string]client.Object {
+	it := newInitiative(ns, "rich")
+	it.Spec.MomentumWindow = &metav1.Duration{Duration: 720 * time.Hour}
+	it.Spec.Stages = []v1alpha1.Stage{
+		{Name: "Initiation", TargetDuration: &metav1.Duration{Duration: 2160 * time.Hour}, ExitCriteria: &v1alpha1.ExitCriteria{
+			MinDuration: &metav1.Duration{Duration: 720 * time.Hour},
+			Actions:     []v1alpha1.Action{{Name: "publish-why", Owner: "Dana Lee", Done: true}},
+			Indicators: []v1alpha1.IndicatorCriterion{{Name: "employee-awareness", Health: v1alpha1.RequireOnTarget,
+				Trend: v1alpha1.RequireImproving, TrendSamples: ptr.To(int32(3)), Improvement: &v1alpha1.Improvement{Percent: ptr.To(v1alpha1.Decimal("10"))}}},
+			Approval: v1alpha1.ApprovalRequired,
+		}},
+		{Name: "Implementation"}, {Name: "Embedding"}, {Name: "Reinforcement"},
+	}
+	it.Spec.Approvals = []v1alpha1.Approval{{Stage: "Initiation", ApprovedBy: "Dana Lee"}}
+	it.Spec.Reminders = []v1alpha1.Reminder{weeklyWhy()}
+	it.Spec.Celebrations = &v1alpha1.Celebrations{Channel: "all-hands"}
+
+	li := newIndicator(ns, "rich", "rich", "75", sample(1, "60"))
+	li.Spec.Freshness = &metav1.Duration{Duration: 2160 * time.Hour}
+	li.Spec.HistoryLimit, li.Spec.FailureLimit = ptr.To(int32(24)), ptr.To(int32(3))
+	live := li.DeepCopy()
+	live.Name, live.Spec.Samples = "live", nil
+	live.Spec.Source = &v1alpha1.IndicatorSource{HTTP: &v1alpha1.HTTPSource{
+		URL: "https://feedback.example.com/api/nps", JSONPath: "{.data.nps}", Interval: &metav1.Duration{Duration: 5 * time.Minute}}}
+	return map[string]client.Object{
+		"initiative": it, "indicator": li, "live": live,
+		"channel": newChannel(ns, "rich", "all-hands-webhook"), "campaign": newCampaign(ns),
+	}
+}
+
+// setPath sets a dotted path such as spec.stages[0].name in u; raw is the
+// JSON of the value.
+func setPath(u map[string]any, path, raw string) error {
+	var value any
+	if err := json.Unmarshal([]byte(raw), &value); err != nil {
+		return fmt.Errorf("value %s: %w", raw, err)
+	}
+	parts := strings.Split(path, ".")
+	var node any = u
+	for i, p := range parts {
+		name, idx := p, -1
+		if j := strings.Index(p, "["); j >= 0 {
+			name = p[:j]
+			idx, _ = strconv.Atoi(strings.TrimSuffix(p[j+1:], "]"))
+		}
+		m, ok := node.(map[string]any)
+		if !ok {
+			return fmt.Errorf("%s is not an object", strings.Join(parts[:i], "."))
+		}
+		last := i == len(parts)-1
+		switch {
+		case last && idx < 0:
+			m[name] = value
+			return nil
+		case idx < 0:
+			if _, ok := m[name]; !ok {
+				m[name] = map[string]any{}
+			}
+			node = m[name]
+		default:
+			list, _ := m[name].([]any)
+			if idx >= len(list) {
+				return fmt.Errorf("%s has no item %d", name, idx)
+			}
+			if last {
+				list[idx] = value
+				return nil
+			}
+			node = list[idx]
+		}
+	}
+	return nil
+}
+
+// repeat is a JSON list of n copies of item.
+func repeat(item string, n int) string {
+	return "[" + strings.TrimSuffix(strings.Repeat(item+",", n), ",") + "]"
+}
+
+// TestAPIServerRejectsBadManifests: the real API server rejects each bad
+// manifest whole, naming the field. Every duration and timestamp is checked
+// with the parser the manager decodes it with, so nothing accepted here can
+// stop the manager's cache.
+func TestAPIServerRejectsBadManifests(t *testing.T) {
+	ns := namespace(t)
+	bases := richObjects(ns)
+	long := func(n int) string { return strconv.Quote(strings.Repeat("x", n)) }
+	cases := map[string]struct {
+		base, path, value string
+		// want is a part of the API server's message: the field and why.
+		want string
+	}{
+		// Initiative: durations.
+		"momentumWindow overflows time.Duration": {"initiative", "spec.momentumWindow", `"9999999999999h"`, "spec.momentumWindow: Invalid value"},
+		"momentumWindow beyond ten years":        {"initiative", "spec.momentumWindow", `"87601h"`, "spec.momentumWindow: Invalid value: \"87601h\": must be a duration such as 720h or 90m, at most 87600h"},
+		"momentumWindow in days":                 {"initiative", "spec.momentumWindow", `"5d"`, "spec.momentumWindow: Invalid value: \"5d\""},
+		"momentumWindow negative":                {"initiative", "spec.momentumWindow", `"-5m"`, "spec.momentumWindow: Invalid value: \"-5m\""},
+		"momentumWindow far too long a string":   {"initiative", "spec.momentumWindow", long(40), "spec.momentumWindow: Too long"},
+		"targetDuration overflows":               {"initiative", "spec.stages[0].targetDuration", `"2562048h"`, "spec.stages[0].targetDuration: Invalid value"},
+		"minDuration overflows":                  {"initiative", "spec.stages[0].exitCriteria.minDuration", `"99999999999999999999s"`, "spec.stages[0].exitCriteria.minDuration: Invalid value"},
+		"minDuration with an unknown unit":       {"initiative", "spec.stages[0].exitCriteria.minDuration", `"1w"`, "spec.stages[0].exitCriteria.minDuration: Invalid value"},
+		// Initiative: everything else.
+		"stage name with a digit first":      {"initiative", "spec.stages[0].name", `"1st"`, "spec.stages[0].name: Invalid value: \"1st\""},
+		"eleven stages":                      {"initiative", "spec.stages", repeat(`{"name":"S"}`, 11), "spec.stages: Too many: 11: must have at most 10 items"},
+		"twenty-one sponsors":                {"initiative", "spec.sponsors", repeat(`{"name":"P"}`, 21), "spec.sponsors: Too many: 21"},
+		"sponsor without a name":             {"initiative", "spec.sponsors[0].name", `""`, "spec.sponsors[0].name: Invalid value"},
+		"behavior name with capitals":        {"initiative", "spec.behaviors[0].name", `"Close_The_Loop"`, "spec.behaviors[0].name: Invalid value"},
+		"why too long":                       {"initiative", "spec.why", long(2049), "spec.why: Too long"},
+		"suspend is not a boolean":           {"initiative", "spec.suspend", `"yes"`, "spec.suspend: Invalid value: \"string\""},
+		"unknown approval policy":            {"initiative", "spec.stages[0].exitCriteria.approval", `"Maybe"`, "spec.stages[0].exitCriteria.approval: Unsupported value: \"Maybe\""},
+		"unknown gate health":                {"initiative", "spec.stages[0].exitCriteria.indicators[0].health", `"Great"`, "spec.stages[0].exitCriteria.indicators[0].health: Unsupported value"},
+		"trend gate over one sample":         {"initiative", "spec.stages[0].exitCriteria.indicators[0].trendSamples", `1`, "spec.stages[0].exitCriteria.indicators[0].trendSamples: Invalid value: 1"},
+		"trendSamples beyond int32":          {"initiative", "spec.stages[0].exitCriteria.indicators[0].trendSamples", `4294967296`, "spec.stages[0].exitCriteria.indicators[0].trendSamples: Invalid value"},
+		"improvement in percent and points":  {"initiative", "spec.stages[0].exitCriteria.indicators[0].improvement", `{"percent":10,"points":5}`, "improvement must set exactly one of percent or points"},
+		"approval of an undeclared stage":    {"initiative", "spec.approvals[0].stage", `"Piloting"`, "spec.approvals: Invalid value"},
+		"reminder schedule in words":         {"initiative", "spec.reminders[0].schedule", `"every monday"`, "spec.reminders[0].schedule: Invalid value"},
+		"reminder in an unknown time zone":   {"initiative", "spec.reminders[0].timeZone", `"Mars/Olympus_Mons"`, "spec.reminders[0].timeZone: Invalid value"},
+		"reminder name with capitals":        {"initiative", "spec.reminders[0].name", `"Weekly"`, "spec.reminders[0].name: Invalid value"},
+		"reminder message too long":          {"initiative", "spec.reminders[0].message", long(4097), "spec.reminders[0].message: Too long"},
+		"eleven reminders":                   {"initiative", "spec.reminders", repeat(`{"name":"r","schedule":"@weekly","channel":"c","message":"m"}`, 11), "spec.reminders: Too many: 11"},
+		"celebrations to a bad channel name": {"initiative", "spec.celebrations.channel", `"All Hands"`, "spec.celebrations.channel: Invalid value"},
+		"name too long for its children":     {"initiative", "metadata.name", strconv.Quote(strings.Repeat("a", 64)), "metadata.name must be at most 63 characters"},
+		// LeadingIndicator: timestamps and durations.
+		"sample time with junk after the zone": {"indicator", "spec.samples[0].at", `"2026-01-01T00:00:00ZTjunk"`, "spec.samples[0].at: Invalid value: \"string\": type conversion error from 'string' to 'google.protobuf.Timestamp' evaluating rule: must be an RFC 3339 time"},
+		"sample time with a +25:00 offset":     {"indicator", "spec.samples[0].at", `"2026-01-01T00:00:00+25:00"`, "spec.samples[0].at: Invalid value"},
+		"sample time in lowercase":             {"indicator", "spec.samples[0].at", `"2026-01-01t00:00:00z"`, "spec.samples[0].at: Invalid value"},
+		"sample date without a time":           {"indicator", "spec.samples[0].at", `"2026-01-01"`, "spec.samples[0].at: Invalid value"},
+		"sample time on February 30th":         {"indicator", "spec.samples[0].at", `"2026-02-30T00:00:00Z"`, "spec.samples[0].at: Invalid value"},
+		"sample time far too long":             {"indicator", "spec.samples[0].at", long(65), "spec.samples[0].at: Too long"},
+		"freshness overflows":                  {"indicator", "spec.freshness", `"9999999999999h"`, "spec.freshness: Invalid value"},
+		"sample value that is not a number":    {"indicator", "spec.samples[0].value", `"high"`, "spec.samples[0].value: Invalid value: \"string\""},
+		// LeadingIndicator: everything else.
+		"target that is not a number":  {"indicator", "spec.target.value", `"seventy"`, "spec.target.value: Invalid value: \"string\""},
+		"unknown target direction":     {"indicator", "spec.target.direction", `"Up"`, "spec.target.direction: Unsupported value: \"Up\""},
+		"negative at-risk margin":      {"indicator", "spec.target.atRiskMargin", `-1`, "spec.target.atRiskMargin: Invalid value: -1"},
+		"unknown category":             {"indicator", "spec.category", `"Vibes"`, "spec.category: Unsupported value: \"Vibes\""},
+		"behavior outside adoption":    {"indicator", "spec.behavior", `"close-the-loop"`, "spec.behavior: Invalid value"},
+		"history of one":               {"indicator", "spec.historyLimit", `1`, "spec.historyLimit: Invalid value: 1"},
+		"history of 101":               {"indicator", "spec.historyLimit", `101`, "spec.historyLimit: Invalid value: 101"},
+		"failure limit of zero":        {"indicator", "spec.failureLimit", `0`, "spec.failureLimit: Invalid value: 0"},
+		"unit too long":                {"indicator", "spec.unit", long(33), "spec.unit: Too long"},
+		"initiative name with a space": {"indicator", "spec.initiativeRef.name", `"customer first"`, "spec.initiativeRef.name: Invalid value"},
+		"measured every millisecond":   {"live", "spec.source.http.interval", `"1ms"`, "spec.source.http.interval: Invalid value: \"1ms\": must be a duration from 30s to 24h"},
+		"measured every 29 seconds":    {"live", "spec.source.http.interval", `"29s"`, "spec.source.http.interval: Invalid value"},
+		"measured every 25 hours":      {"live", "spec.source.http.interval", `"25h"`, "spec.source.http.interval: Invalid value"},
+		"source over ftp":              {"live", "spec.source.http.url", `"ftp://feedback.example.com/nps"`, "spec.source.http.url: Invalid value"},
+		"source without a jsonPath":    {"live", "spec.source.http.jsonPath", `""`, "spec.source.http.jsonPath: Invalid value"},
+		"two sources at once":          {"live", "spec.source.prometheus", `{"address":"https://prometheus.example.com","query":"up"}`, "spec.source must set exactly one of http, prometheus or recognition"},
+		"prometheus every second":      {"live", "spec.source", `{"prometheus":{"address":"https://p.example.com","query":"up","interval":"1s"}}`, "spec.source.prometheus.interval: Invalid value"},
+		// Channel.
+		"unknown channel type":         {"channel", "spec.type", `"email"`, "spec.type: Unsupported value: \"email\""},
+		"channel without a Secret":     {"channel", "spec.secretRef.name", `""`, "spec.secretRef.name: Invalid value"},
+		"channel Secret name with a /": {"channel", "spec.secretRef.name", `"a/b"`, "spec.secretRef.name: Invalid value"},
+		// RecognitionCampaign.
+		"spotlight schedule in words":     {"campaign", "spec.schedule", `"fridays"`, "spec.schedule: Invalid value"},
+		"spotlight in an unknown zone":    {"campaign", "spec.timeZone", `"Nowhere/Land"`, "spec.timeZone: Invalid value"},
+		"nomination on the 45th":          {"campaign", "spec.nominations[0].at", `"2026-13-45"`, "spec.nominations[0].at: Invalid value"},
+		"nomination name with capitals":   {"campaign", "spec.nominations[0].name", `"Sam"`, "spec.nominations[0].name: Invalid value"},
+		"nomination without a story":      {"campaign", "spec.nominations[0].story", `""`, "spec.nominations[0].story: Invalid value"},
+		"nominee name too long":           {"campaign", "spec.nominations[0].nominee", long(129), "spec.nominations[0].nominee: Too long"},
+		"qualifying behavior with spaces": {"campaign", "spec.behaviors[0]", `"close the loop"`, "spec.behaviors[0]: Invalid value"},
+		"reward without a name":           {"campaign", "spec.rewards[0].name", `""`, "spec.rewards[0].name: Invalid value"},
+		"201 nominations":                 {"campaign", "spec.nominations", repeat(`{"name":"n","nominee":"a","nominatedBy":"b","behavior":"c","story":"s","at":"2026-11-20"}`, 201), "spec.nominations: Too many: 201"},
+	}
+	if len(cases) < 50 {
+		t.Fatalf("%d cases; the bar is 50", len(cases))
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			g := NewWithT(t)
+			u := jsonMap(g, bases[tc.base])
+			g.Expect(setPath(u, tc.path, tc.value)).To(Succeed())
+			obj := &unstructured.Unstructured{Object: u}
+			obj.SetGroupVersionKind(v1alpha1.GroupVersion.WithKind(kindOf(bases[tc.base])))
+			err := k8s.Create(context.Background(), obj, client.DryRunAll)
+			g.Expect(apierrors.IsInvalid(err)).To(BeTrue(), "want Invalid, got %v", err)
+			g.Expect(err.Error()).To(ContainSubstring(tc.want))
+		})
+	}
+	// Each base itself is valid: the cases fail for what they change.
+	for name, obj := range bases {
+		NewWithT(t).Expect(k8s.Create(context.Background(), obj.DeepCopyObject().(client.Object), client.DryRunAll)).To(Succeed(), name)
+	}
+}
+
+// jsonMap is obj as the API server receives it: its JSON (numbers stay
+// numbers), without status.
+func jsonMap(g Gomega, obj client.Object) map[string]any {
+	data, err := json.Marshal(obj)
+	g.Expect(err).NotTo(HaveOccurred())
+	u := map[string]any{}
+	g.Expect(json.Unmarshal(data, &u)).To(Succeed())
+	delete(u, "status")
+	return u
+}
+
+func kindOf(o client.Object) string {
+	switch o.(type) {
+	case *v1alpha1.Initiative:
+		return "Initiative"
+	case *v1alpha1.LeadingIndicator:
+		return "LeadingIndicator"
+	case *v1alpha1.Channel:
+		return "Channel"
+	}
+	return "RecognitionCampaign"
+}
