@@ -17,6 +17,7 @@ import (
 	"github.com/momentum-dev/momentum/internal/conditions"
 	"github.com/momentum-dev/momentum/internal/cronjobs"
 	"github.com/momentum-dev/momentum/internal/momentum"
+	"github.com/momentum-dev/momentum/internal/names"
 	"github.com/momentum-dev/momentum/internal/record"
 	"github.com/momentum-dev/momentum/internal/stages"
 )
@@ -33,6 +34,9 @@ type decision struct {
 	// celebrated their Events, emitted only once the Jobs exist.
 	celebrations []*batchv1.Job
 	celebrated   []record.Event
+	// celebrationsBefore is status.celebrations as it was, to restore when
+	// the wins cannot be posted.
+	celebrationsBefore *v1alpha1.CelebrationStatus
 }
 
 // decide writes the status fields the initiative owns (everything but the
@@ -112,6 +116,8 @@ func decide(obj *v1alpha1.Initiative, gateInds map[string]*v1alpha1.LeadingIndic
 			"%s: fix spec.reminders (the last good CronJob is kept until then)", strings.Join(d.reminders.invalid, "; ")))
 		d.stalled = v1alpha1.ReasonTemplateInvalid
 		d.events = append(d.events, warnOnce(prevReady, d.ready)...)
+	case len(d.reminders.conflicts) > 0:
+		nameConflicts(obj, &d, d.reminders.conflicts, now)
 	case len(out.MissingIndicators) > 0:
 		d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonIndicatorNotFound, fmt.Sprintf(
 			"LeadingIndicator %s not found in namespace %s: create it, or remove it from spec.stages[].exitCriteria.indicators",
@@ -144,6 +150,24 @@ func decide(obj *v1alpha1.Initiative, gateInds map[string]*v1alpha1.LeadingIndic
 			"In stage %s, %s; waiting on: %s", out.Stage, metCount(out.Gates), unmet(out.Gates, 3)))
 	}
 	return d
+}
+
+// nameConflictRecheck is how often a taken name is looked at again: the
+// object holding it is not Momentum's, so no event says when it is gone.
+const nameConflictRecheck = time.Minute
+
+// nameConflicts makes Ready False with NameConflict, naming each child whose
+// name is held by an object the initiative does not control, and looks
+// again in a minute.
+func nameConflicts(obj *v1alpha1.Initiative, d *decision, taken []string, now time.Time) {
+	prev := meta.FindStatusCondition(obj.Status.Conditions, v1alpha1.ConditionReady)
+	d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonNameConflict, fmt.Sprintf(
+		"%s: Momentum never changes or deletes an object it does not control; delete or rename that object, or rename the reminder (checked again every minute)",
+		strings.Join(taken, "; ")))
+	d.stalled = ""
+	d.events = append(d.events, warnOnce(prev, d.ready)...)
+	d.celebrated = nil
+	d.recheckAt = earliest(d.recheckAt, now.Add(nameConflictRecheck))
 }
 
 // warnOnce emits a Warning when Ready turns to this reason, not on every
@@ -287,10 +311,12 @@ func planCelebrations(obj *v1alpha1.Initiative, inds []v1alpha1.LeadingIndicator
 		in = append(in, celebrate.Indicator{Name: ind.Name, Health: ind.Status.Health, Value: ind.Status.Value, Target: ind.Spec.Target, Cooldown: cooldown})
 	}
 	wins, next := celebrate.Decide(obj.Name, st.Celebrations, st.History, in, now)
+	d.celebrationsBefore = st.Celebrations
 	st.Celebrations = next
 	for _, w := range wins {
 		d.celebrations = append(d.celebrations, cronjobs.Job(cronjobs.Delivery{
-			Name: cronjobs.DNSName(obj.Name, w.Key), Namespace: obj.Namespace,
+			Name:  names.Job(names.Child{OwnerKind: initiativeKind.Kind, OwnerName: obj.Name, Role: names.RoleCelebration, Key: w.Key}),
+			Owner: *metav1.NewControllerRef(obj, initiativeKind), Namespace: obj.Namespace,
 			Labels:      map[string]string{cronjobs.LabelInitiative: obj.Name, cronjobs.LabelCelebration: "true"},
 			Annotations: map[string]string{cronjobs.AnnotationWin: w.Key},
 			ChannelType: channel.Spec.Type, SecretName: channel.Spec.SecretRef.Name,
