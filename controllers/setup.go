@@ -69,6 +69,7 @@ func Setup(ctx context.Context, mgr manager.Manager, opts Options) error {
 		Clock:    opts.Clock,
 		Recorder: mgr.GetEventRecorder("momentum-initiative"),
 		Jobs:     opts.Jobs,
+		Reader:   mgr.GetAPIReader(),
 	}).SetupWithManager(mgr, ctrlOpts); err != nil {
 		return fmt.Errorf("setting up the Initiative controller: %w", err)
 	}
@@ -95,6 +96,7 @@ func Setup(ctx context.Context, mgr manager.Manager, opts Options) error {
 		Clock:    opts.Clock,
 		Recorder: mgr.GetEventRecorder("momentum-recognitioncampaign"),
 		Jobs:     opts.Jobs,
+		Reader:   mgr.GetAPIReader(),
 	}).SetupWithManager(mgr, ctrlOpts); err != nil {
 		return fmt.Errorf("setting up the RecognitionCampaign controller: %w", err)
 	}

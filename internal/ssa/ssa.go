@@ -93,7 +93,7 @@ type NameTaken struct {
 }
 
 func (e *NameTaken) Error() string {
-	return fmt.Sprintf("%s %s already exists and is not controlled by it (controller: %s)", e.Kind, e.Name, e.Controller)
+	return fmt.Sprintf("%s %s already exists and Momentum does not control it (its controller: %s)", e.Kind, e.Name, e.Controller)
 }
 
 // Lookup reads obj's name from the API server, not the cache (which holds
