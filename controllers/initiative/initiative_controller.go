@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	batchv1 "k8s.io/api/batch/v1"
@@ -217,8 +218,8 @@ func (r *Reconciler) reader() client.Reader {
 }
 
 // applyChildren writes the reminder CronJobs and celebration Jobs decided
-// on. A celebration Job whose name is taken is not posted: the initiative
-// reports the conflict instead.
+// on. A celebration Job whose name is taken is not posted; that and any
+// reminder CronJob whose name is taken are reported as NameConflict.
 func (r *Reconciler) applyChildren(ctx context.Context, obj *v1alpha1.Initiative, ch children, d *decision, now time.Time) error {
 	if err := r.applyReminders(ctx, obj, ch, d.reminders); err != nil {
 		return err
@@ -229,6 +230,8 @@ func (r *Reconciler) applyChildren(ctx context.Context, obj *v1alpha1.Initiative
 	}
 	if len(taken) > 0 {
 		obj.Status.Celebrations = d.celebrationsBefore // the wins are not posted: retry them
+	}
+	if taken = append(slices.Clone(d.reminders.conflicts), taken...); len(taken) > 0 {
 		nameConflicts(obj, d, taken, now)
 	}
 	return nil

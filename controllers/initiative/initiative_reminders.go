@@ -72,10 +72,7 @@ func planReminders(obj *v1alpha1.Initiative, ownInds []v1alpha1.LeadingIndicator
 	for _, rem := range obj.Spec.Reminders {
 		name := reminderName(obj.Name, rem.Name)
 		st := v1alpha1.ReminderStatus{Name: rem.Name, CronJobName: name}
-		existing := ch.cronJobs[name]
-		if existing == nil {
-			existing = legacyOf(ch.cronJobs, rem.Name, name)
-		}
+		existing := currentOf(ch.cronJobs, rem.Name, name)
 		if existing != nil {
 			st.LastScheduleTime = existing.Status.LastScheduleTime
 			plan.keep[existing.Name] = true
@@ -135,8 +132,8 @@ func planReminders(obj *v1alpha1.Initiative, ownInds []v1alpha1.LeadingIndicator
 			Kind: "reminder", Source: rem.Name, Initiative: obj.Namespace + "/" + obj.Name,
 			Title: "Reminder: " + rem.Name, Text: text,
 		}, opts)
-		if existing != nil && existing.Name != name {
-			delete(plan.keep, existing.Name) // replaced by the CronJob under its new name
+		if existing != nil {
+			delete(plan.keep, existing.Name) // a stand-in under an older name is replaced
 		}
 		plan.keep[name] = true
 		if !cronjobs.Unchanged(ch.cronJobs[name], desired) {
@@ -159,11 +156,15 @@ func reminderName(initiative, reminder string) string {
 	return names.CronJob(names.Child{OwnerKind: initiativeKind.Kind, OwnerName: initiative, Role: names.RoleReminder, Key: reminder})
 }
 
-// legacyOf finds the CronJob of a reminder that an earlier version created
-// under another name than today's: controlled by the initiative and
-// labelled with the reminder.
-func legacyOf(owned map[string]*batchv1.CronJob, reminder, name string) *batchv1.CronJob {
-	var found *batchv1.CronJob
+// currentOf finds the CronJob that delivers a reminder now, among those the
+// initiative controls: the one under today's name or, standing in for it,
+// one an earlier version created under another name and labelled with the
+// reminder.
+func currentOf(owned map[string]*batchv1.CronJob, reminder, name string) *batchv1.CronJob {
+	found := owned[name]
+	if found != nil {
+		return found
+	}
 	for n, cj := range owned {
 		if n != name && cj.Labels[cronjobs.LabelReminder] == reminder && (found == nil || n < found.Name) {
 			found = cj

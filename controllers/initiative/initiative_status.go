@@ -116,8 +116,6 @@ func decide(obj *v1alpha1.Initiative, gateInds map[string]*v1alpha1.LeadingIndic
 			"%s: fix spec.reminders (the last good CronJob is kept until then)", strings.Join(d.reminders.invalid, "; ")))
 		d.stalled = v1alpha1.ReasonTemplateInvalid
 		d.events = append(d.events, warnOnce(prevReady, d.ready)...)
-	case len(d.reminders.conflicts) > 0:
-		nameConflicts(obj, &d, d.reminders.conflicts, now)
 	case len(out.MissingIndicators) > 0:
 		d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonIndicatorNotFound, fmt.Sprintf(
 			"LeadingIndicator %s not found in namespace %s: create it, or remove it from spec.stages[].exitCriteria.indicators",
@@ -158,16 +156,18 @@ const nameConflictRecheck = time.Minute
 
 // nameConflicts makes Ready False with NameConflict, naming each child whose
 // name is held by an object the initiative does not control, and looks
-// again in a minute.
+// again in a minute. A stalled initiative keeps saying what to fix first.
 func nameConflicts(obj *v1alpha1.Initiative, d *decision, taken []string, now time.Time) {
+	d.recheckAt = earliest(d.recheckAt, now.Add(nameConflictRecheck))
+	d.celebrated = nil
+	if d.stalled != "" {
+		return
+	}
 	prev := meta.FindStatusCondition(obj.Status.Conditions, v1alpha1.ConditionReady)
 	d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonNameConflict, fmt.Sprintf(
 		"%s: Momentum never changes or deletes an object it does not control; delete or rename that object, or rename the reminder (checked again every minute)",
 		strings.Join(taken, "; ")))
-	d.stalled = ""
 	d.events = append(d.events, warnOnce(prev, d.ready)...)
-	d.celebrated = nil
-	d.recheckAt = earliest(d.recheckAt, now.Add(nameConflictRecheck))
 }
 
 // warnOnce emits a Warning when Ready turns to this reason, not on every
