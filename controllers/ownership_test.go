@@ -147,21 +147,22 @@ func TestTakenNameHealsWhenTheObjectGoes(t *testing.T) {
 	create(t, squatter)
 	it := withReminder(ns, "backup", "nightly")
 	create(t, it)
-
-	// The reconciler asks to look again in a minute: nothing announces the
-	// foreign object's removal.
-	r := newInitiativeReconciler(k8s, clocktesting.NewFakeClock(t0))
-	res, err := r.Reconcile(context.Background(), requestFor(it))
-	g.Expect(err).NotTo(HaveOccurred())
-	g.Expect(res.RequeueAfter).To(Equal(time.Minute))
-
-	startManager(t, ns, clocktesting.NewFakeClock(t0))
+	stop := startManager(t, ns, clocktesting.NewFakeClock(t0))
 	g.Eventually(func(g Gomega) {
 		g.Expect(readyOf(g, ns, "backup").Reason).To(Equal(v1alpha1.ReasonNameConflict))
 		g.Expect(getInitiative(g, ns, "backup").Status.Reminders).To(ConsistOf(HaveField("CronJobName", "")))
 	}).WithTimeout(timeout).Should(Succeed())
 	untouched(g, squatter)
 
+	// The reconciler asks to look again in a minute: nothing announces the
+	// foreign object's removal.
+	stop()
+	r := newInitiativeReconciler(k8s, clocktesting.NewFakeClock(t0))
+	res, err := r.Reconcile(context.Background(), requestFor(it))
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(res.RequeueAfter).To(Equal(time.Minute))
+
+	startManager(t, ns, clocktesting.NewFakeClock(t0))
 	g.Expect(k8s.Delete(context.Background(), squatter)).To(Succeed())
 	update(t, it, func(o *v1alpha1.Initiative) { o.Annotations = map[string]string{"recheck": "1"} })
 	g.Eventually(func(g Gomega) {
