@@ -2,6 +2,7 @@ package controllers_test
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"testing"
 	"time"
@@ -320,4 +321,34 @@ func TestOldNamedCronJobsAreReplaced(t *testing.T) {
 		g.Expect(got).To(ConsistOf(weeklyWhyCronJob, spotlightCronJob, "customer-first-nightly"))
 	}).WithTimeout(timeout).Should(Succeed())
 	untouched(g, plain)
+}
+
+// If an object appears under the name between the lookup and the create,
+// the create (which does not force) may merge into it where no field
+// conflicts: Momentum then withdraws its fields again and reports the name
+// as taken.
+func TestCreateThatMeetsAForeignObjectWithdraws(t *testing.T) {
+	g := NewWithT(t)
+	ns := namespace(t)
+	create(t, withReminder(ns, "backup", "nightly"))
+	it := getInitiative(g, ns, "backup")
+	name := reminderCronJob("backup", "nightly")
+	foreign := foreignCronJob(ns, name, nil)
+	foreign.Spec.Schedule = "@daily" // what Momentum applies: no conflict
+	create(t, foreign)
+
+	desired := cronjobs.CronJob(cronjobs.Delivery{Name: name, Namespace: ns, Owner: *metav1.NewControllerRef(it, v1alpha1.GroupVersion.WithKind("Initiative")),
+		Labels:   map[string]string{cronjobs.LabelInitiative: "backup", cronjobs.LabelReminder: "nightly"},
+		Schedule: "@daily", ChannelType: v1alpha1.ChannelSlack, SecretName: "all-hands-webhook", Text: "x"}, testJobs)
+	err := ssa.Apply(context.Background(), k8s, desired, "")
+	var taken *ssa.NameTaken
+	g.Expect(errors.As(err, &taken)).To(BeTrue(), "got %v", err)
+	g.Expect(taken.Error()).To(ContainSubstring("CronJob " + name + " already exists"))
+
+	got := getCronJob(g, ns, name)
+	g.Expect(got.OwnerReferences).To(BeEmpty())
+	g.Expect(got.Labels).To(BeEmpty())
+	g.Expect(got.Spec.JobTemplate.Spec.Template.Spec.Containers).To(ConsistOf(HaveField("Name", "backup")))
+	g.Expect(got.Spec.Schedule).To(Equal("@daily"))
+	g.Expect(got.Spec.ConcurrencyPolicy).To(Equal(batchv1.AllowConcurrent), "back to the API server's default")
 }
