@@ -221,7 +221,7 @@ func (r *Reconciler) reader() client.Reader {
 // on. A celebration Job whose name is taken is not posted; that and any
 // reminder CronJob whose name is taken are reported as NameConflict.
 func (r *Reconciler) applyChildren(ctx context.Context, obj *v1alpha1.Initiative, ch children, d *decision, now time.Time) error {
-	if err := r.applyReminders(ctx, obj, ch, d.reminders); err != nil {
+	if err := r.applyReminders(ctx, ch, d.reminders); err != nil {
 		return err
 	}
 	taken, err := r.createCelebrations(ctx, obj, d.celebrations)
@@ -240,7 +240,7 @@ func (r *Reconciler) applyChildren(ctx context.Context, obj *v1alpha1.Initiative
 // applyReminders writes the CronJobs that changed, with server-side apply
 // and one field owner, and removes the CronJobs the initiative controls
 // that no reminder wants.
-func (r *Reconciler) applyReminders(ctx context.Context, obj *v1alpha1.Initiative, ch children, plan reminderPlan) error {
+func (r *Reconciler) applyReminders(ctx context.Context, ch children, plan reminderPlan) error {
 	log := logf.FromContext(ctx)
 	for _, cj := range plan.apply {
 		var uid types.UID

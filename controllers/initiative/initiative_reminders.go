@@ -156,6 +156,11 @@ func reminderName(initiative, reminder string) string {
 	return names.CronJob(names.Child{OwnerKind: initiativeKind.Kind, OwnerName: initiative, Role: names.RoleReminder, Key: reminder})
 }
 
+// celebrationName is the name of the Job that posts a quick win.
+func celebrationName(initiative, win string) string {
+	return names.Job(names.Child{OwnerKind: initiativeKind.Kind, OwnerName: initiative, Role: names.RoleCelebration, Key: win})
+}
+
 // currentOf finds the CronJob that delivers a reminder now, among those the
 // initiative controls: the one under today's name or, standing in for it,
 // one an earlier version created under another name and labelled with the

@@ -17,7 +17,6 @@ import (
 	"github.com/momentum-dev/momentum/internal/conditions"
 	"github.com/momentum-dev/momentum/internal/cronjobs"
 	"github.com/momentum-dev/momentum/internal/momentum"
-	"github.com/momentum-dev/momentum/internal/names"
 	"github.com/momentum-dev/momentum/internal/record"
 	"github.com/momentum-dev/momentum/internal/stages"
 )
@@ -315,7 +314,7 @@ func planCelebrations(obj *v1alpha1.Initiative, inds []v1alpha1.LeadingIndicator
 	st.Celebrations = next
 	for _, w := range wins {
 		d.celebrations = append(d.celebrations, cronjobs.Job(cronjobs.Delivery{
-			Name:  names.Job(names.Child{OwnerKind: initiativeKind.Kind, OwnerName: obj.Name, Role: names.RoleCelebration, Key: w.Key}),
+			Name:  celebrationName(obj.Name, w.Key),
 			Owner: *metav1.NewControllerRef(obj, initiativeKind), Namespace: obj.Namespace,
 			Labels:      map[string]string{cronjobs.LabelInitiative: obj.Name, cronjobs.LabelCelebration: "true"},
 			Annotations: map[string]string{cronjobs.AnnotationWin: w.Key},

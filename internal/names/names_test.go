@@ -84,7 +84,7 @@ func TestNamesAreReadableValidAndBounded(t *testing.T) {
 			g.Expect(len(got)).To(BeNumerically("<=", tc.limit), got)
 			g.Expect(validation.IsDNS1123Label(got)).To(BeEmpty(), got)
 			g.Expect(got).To(HavePrefix(tc.prefix))
-			g.Expect(len(got)).To(Equal(len(tc.prefix) + hashLength))
+			g.Expect(got).To(HaveLen(len(tc.prefix) + hashLength))
 		})
 	}
 }
