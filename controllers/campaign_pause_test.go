@@ -19,7 +19,7 @@ func TestUnplannableCampaignSuspendsItsSpotlight(t *testing.T) {
 	create(t, newSecret(ns, "all-hands-webhook", slackAddress), newChannel(ns, "all-hands", "all-hands-webhook"), newInitiative(ns, "customer-first"))
 	campaign := newCampaign(ns)
 	create(t, campaign)
-	name := "customer-heroes-spotlight"
+	name := spotlightCronJob
 	g.Eventually(func(g Gomega) {
 		g.Expect(*getCronJob(g, ns, name).Spec.Suspend).To(BeFalse())
 	}).WithTimeout(timeout).Should(Succeed())

@@ -88,8 +88,8 @@ func TestAnUndecodableObjectStopsNothingElse(t *testing.T) {
 		in, li := &v1alpha1.Initiative{}, &v1alpha1.LeadingIndicator{}
 		g.Expect(c.Get(ctx, key("tenant-b", "customer-first"), in)).To(Succeed())
 		g.Expect(c.Get(ctx, key("tenant-b", "employee-awareness"), li)).To(Succeed())
-		g.Expect(readyOf(in)).To(HaveField("Status", metav1.ConditionTrue))
-		g.Expect(readyOf(li)).To(HaveField("Status", metav1.ConditionTrue))
+		g.Expect(readyConditionOf(in)).To(HaveField("Status", metav1.ConditionTrue))
+		g.Expect(readyConditionOf(li)).To(HaveField("Status", metav1.ConditionTrue))
 	}).WithTimeout(timeout).Should(Succeed(), "the other tenant's program is served")
 
 	// The API server refuses every write to an object whose stored spec
@@ -127,6 +127,6 @@ func conditionsOf(o client.Object) []metav1.Condition {
 	return nil
 }
 
-func readyOf(o client.Object) *metav1.Condition {
+func readyConditionOf(o client.Object) *metav1.Condition {
 	return condition(conditionsOf(o), v1alpha1.ConditionReady)
 }

@@ -92,7 +92,7 @@ func TestSecretAddressAppearsNowhere(t *testing.T) {
 	g.Eventually(func(g Gomega) {
 		g.Expect(condition(getChannel(g, ns, "leaky").Status.Conditions, v1alpha1.ConditionReady)).To(HaveField("Reason", v1alpha1.ReasonAddressInvalid))
 		g.Expect(condition(getChannel(g, ns, "all-hands").Status.Conditions, v1alpha1.ConditionReady)).To(HaveField("Reason", v1alpha1.ReasonChannelReady))
-		getCronJob(g, ns, "customer-first-weekly-why")
+		getCronJob(g, ns, weeklyWhyCronJob)
 		// Nothing is scheduled to the Channel that cannot deliver.
 		ready := condition(getInitiative(g, ns, "customer-first").Status.Conditions, v1alpha1.ConditionReady)
 		g.Expect(ready).NotTo(BeNil())
@@ -108,7 +108,7 @@ func TestSecretAddressAppearsNowhere(t *testing.T) {
 	}
 	data, err := json.Marshal(everything)
 	g.Expect(err).NotTo(HaveOccurred())
-	g.Expect(string(data)).To(ContainSubstring("customer-first-weekly-why"), "the dump holds the objects")
+	g.Expect(string(data)).To(ContainSubstring(weeklyWhyCronJob), "the dump holds the objects")
 	g.Expect(strings.Contains(string(data), canary)).To(BeFalse(), "the address leaked into an object or Event")
 	g.Expect(strings.Contains(logs.String(), canary)).To(BeFalse(), "the address leaked into the manager's logs")
 }

@@ -19,12 +19,15 @@ import (
 	"github.com/momentum-dev/momentum/api/v1alpha1"
 	"github.com/momentum-dev/momentum/controllers/recognitioncampaign"
 	"github.com/momentum-dev/momentum/internal/cronjobs"
+	"github.com/momentum-dev/momentum/internal/names"
 )
 
+// spotlightCronJob is the name of the test campaign's spotlight CronJob.
+var spotlightCronJob = names.CronJob(names.Child{OwnerKind: "RecognitionCampaign", OwnerName: campaignName, Role: names.RoleSpotlight})
+
 const (
-	campaignName     = "customer-heroes"
-	spotlightCronJob = "customer-heroes-spotlight"
-	emptyDigest      = "No new nominations since the last spotlight — nominate someone who lived close-the-loop this week!"
+	campaignName = "customer-heroes"
+	emptyDigest  = "No new nominations since the last spotlight — nominate someone who lived close-the-loop this week!"
 )
 
 // allHands is the Slack Channel the campaign publishes to, with its Secret.

@@ -18,9 +18,18 @@ import (
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
 	"github.com/momentum-dev/momentum/internal/cronjobs"
+	"github.com/momentum-dev/momentum/internal/names"
 )
 
 const slackAddress = "https://hooks.slack.example/services/T0/B0/xyz"
+
+// reminderCronJob is the name of an initiative's reminder CronJob.
+func reminderCronJob(initiative, reminder string) string {
+	return names.CronJob(names.Child{OwnerKind: "Initiative", OwnerName: initiative, Role: names.RoleReminder, Key: reminder})
+}
+
+// weeklyWhyCronJob is the CronJob of customer-first's weeklyWhy reminder.
+var weeklyWhyCronJob = reminderCronJob("customer-first", "weekly-why")
 
 func newChannel(ns, name, secret string) *v1alpha1.Channel {
 	return &v1alpha1.Channel{
@@ -69,7 +78,7 @@ func TestReminderCronJobFollowsTheInitiative(t *testing.T) {
 	create(t, it)
 
 	// In Initiation, outside the reminder's stages: the CronJob exists, suspended.
-	const cjName = "customer-first-weekly-why"
+	cjName := weeklyWhyCronJob
 	var uid string
 	g.Eventually(func(g Gomega) {
 		cj := getCronJob(g, ns, cjName)
@@ -158,12 +167,12 @@ func TestReminderTemplateErrorIsReportedBeforeAnyCronJob(t *testing.T) {
 		g.Expect(ready.Message).To(ContainSubstring("reminder weekly-why: template: message:1: unclosed action"))
 		g.Expect(condition(got.Status.Conditions, v1alpha1.ConditionStalled)).To(HaveField("Status", metav1.ConditionTrue))
 	}).WithTimeout(timeout).Should(Succeed())
-	err := k8s.Get(context.Background(), key(ns, "customer-first-weekly-why"), &batchv1.CronJob{})
+	err := k8s.Get(context.Background(), key(ns, weeklyWhyCronJob), &batchv1.CronJob{})
 	g.Expect(apierrors.IsNotFound(err)).To(BeTrue(), "no CronJob is written from a broken template")
 
 	update(t, it, func(o *v1alpha1.Initiative) { o.Spec.Reminders[0].Message = "Why: {{ .Why }}" })
 	g.Eventually(func(g Gomega) {
-		g.Expect(message(getCronJob(g, ns, "customer-first-weekly-why"))).To(Equal("Why: Every customer should feel we are on their side."))
+		g.Expect(message(getCronJob(g, ns, weeklyWhyCronJob))).To(Equal("Why: Every customer should feel we are on their side."))
 		g.Expect(condition(getInitiative(g, ns, "customer-first").Status.Conditions, v1alpha1.ConditionStalled)).To(BeNil())
 	}).WithTimeout(timeout).Should(Succeed())
 }
@@ -185,7 +194,7 @@ func TestReminderWithMissingChannelHeals(t *testing.T) {
 	create(t, newSecret(ns, "all-hands-webhook", slackAddress), newChannel(ns, "all-hands", "all-hands-webhook"))
 	g.Eventually(func(g Gomega) {
 		g.Expect(condition(getInitiative(g, ns, "customer-first").Status.Conditions, v1alpha1.ConditionReady).Status).To(Equal(metav1.ConditionTrue))
-		getCronJob(g, ns, "customer-first-weekly-why")
+		getCronJob(g, ns, weeklyWhyCronJob)
 	}).WithTimeout(timeout).Should(Succeed())
 }
 
@@ -340,14 +349,14 @@ func TestUnlabelledSecretIsNotUsed(t *testing.T) {
 		g.Expect(ready.Reason).To(Equal(v1alpha1.ReasonChannelNotReady))
 		g.Expect(eventsFor(g, ns, "customer-first", v1alpha1.ReasonChannelNotReady)).To(HaveLen(1), "one Warning once the Channel was found broken")
 	}).WithTimeout(timeout).Should(Succeed())
-	err := k8s.Get(context.Background(), key(ns, "customer-first-weekly-why"), &batchv1.CronJob{})
+	err := k8s.Get(context.Background(), key(ns, weeklyWhyCronJob), &batchv1.CronJob{})
 	g.Expect(apierrors.IsNotFound(err)).To(BeTrue(), "no CronJob mounts an unlabelled Secret")
 
 	// The owner opts in: the Channel turns Ready and the reminder is scheduled.
 	update(t, secret, func(o *corev1.Secret) { o.Labels = map[string]string{v1alpha1.LabelUsableFor: v1alpha1.PurposeChannel} })
 	update(t, getChannel(g, ns, "all-hands"), func(o *v1alpha1.Channel) { o.Annotations = map[string]string{"recheck": "1"} })
 	g.Eventually(func(g Gomega) {
-		getCronJob(g, ns, "customer-first-weekly-why")
+		getCronJob(g, ns, weeklyWhyCronJob)
 		g.Expect(condition(getInitiative(g, ns, "customer-first").Status.Conditions, v1alpha1.ConditionReady).Status).To(Equal(metav1.ConditionTrue))
 	}).WithTimeout(timeout).Should(Succeed())
 }

@@ -114,6 +114,7 @@ func Setup(ctx context.Context, mgr manager.Manager, opts Options) error {
 		Clock:      opts.Clock,
 		Recorder:   mgr.GetEventRecorder("momentum-initiative"),
 		Jobs:       opts.Jobs,
+		Reader:     mgr.GetAPIReader(),
 		Exceptions: exceptions,
 		Watchdog:   opts.Watchdog,
 	}).SetupWithManager(mgr, ctrlOpts); err != nil {
@@ -152,6 +153,7 @@ func Setup(ctx context.Context, mgr manager.Manager, opts Options) error {
 		Clock:      opts.Clock,
 		Recorder:   mgr.GetEventRecorder("momentum-recognitioncampaign"),
 		Jobs:       opts.Jobs,
+		Reader:     mgr.GetAPIReader(),
 		Exceptions: exceptions,
 		Watchdog:   opts.Watchdog,
 	}).SetupWithManager(mgr, ctrlOpts); err != nil {

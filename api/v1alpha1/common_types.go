@@ -18,6 +18,10 @@ const (
 const (
 	// ReasonRetrying is the Reconciling reason after a transient error.
 	ReasonRetrying = "Retrying"
+	// ReasonNameConflict: Ready is False because an object Momentum would
+	// create (a CronJob or Job) has its name taken by an object Momentum does
+	// not control; Momentum neither changes nor deletes it.
+	ReasonNameConflict = "NameConflict"
 )
 
 // LocalObjectReference names an object in the same namespace.

@@ -5,7 +5,9 @@ package initiative
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	batchv1 "k8s.io/api/batch/v1"
@@ -45,6 +47,10 @@ type Reconciler struct {
 	Watchdog *watchdog.Watchdog
 	// Exceptions narrows the Jobs' outbound exceptions to selected namespaces.
 	Exceptions tenancy.Exceptions
+	// Reader reads from the API server, past the cache (which holds only
+	// objects labelled as Momentum's), whether a child's name is taken.
+	// Without it, Client is used.
+	Reader client.Reader
 }
 
 // +kubebuilder:rbac:groups=culture.momentum.dev,resources=initiatives,verbs=get;list;watch
@@ -79,10 +85,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 	}
 	if err == nil {
 		d = decide(obj, gateInds, ownInds, ch, r.Exceptions.Jobs(ctx, obj.Namespace, r.Jobs), now)
-		err = r.applyReminders(ctx, obj, ch, d.reminders)
-	}
-	if err == nil {
-		err = r.createCelebrations(ctx, obj, d.celebrations)
+		err = r.applyChildren(ctx, obj, ch, &d, now)
 	}
 	if err != nil {
 		// What the children stand for is recorded only once they exist (or
@@ -180,6 +183,9 @@ func (r *Reconciler) fetchChildren(ctx context.Context, obj *v1alpha1.Initiative
 			ch.cronJobs[cjs.Items[i].Name] = &cjs.Items[i]
 		}
 	}
+	if err := r.lookupReminderNames(ctx, obj, &ch); err != nil {
+		return ch, err
+	}
 	jobs := &batchv1.JobList{}
 	if err := r.Client.List(ctx, jobs, client.InNamespace(obj.Namespace), owned); err != nil {
 		return ch, fmt.Errorf("listing Jobs of the initiative: %w", err)
@@ -188,14 +194,70 @@ func (r *Reconciler) fetchChildren(ctx context.Context, obj *v1alpha1.Initiative
 	return ch, nil
 }
 
+// lookupReminderNames reads, from the API server, each reminder CronJob
+// name that is not among the initiative's own in the cache: an object there
+// that the initiative controls (unlabelled, or not cached yet) is its own;
+// any other holds the name, and is recorded as taken.
+func (r *Reconciler) lookupReminderNames(ctx context.Context, obj *v1alpha1.Initiative, ch *children) error {
+	ch.taken = map[string]string{}
+	for _, rem := range obj.Spec.Reminders {
+		name := reminderName(obj.Name, rem.Name)
+		if ch.cronJobs[name] != nil {
+			continue
+		}
+		cj := &batchv1.CronJob{ObjectMeta: metav1.ObjectMeta{Namespace: obj.Namespace, Name: name}}
+		found, err := ssa.Lookup(ctx, r.reader(), obj, "CronJob", cj)
+		var taken *ssa.NameTaken
+		switch {
+		case errors.As(err, &taken):
+			ch.taken[name] = taken.Error()
+		case err != nil:
+			return fmt.Errorf("reading CronJob %s: %w", name, err)
+		case found:
+			ch.cronJobs[name] = cj
+		}
+	}
+	return nil
+}
+
+func (r *Reconciler) reader() client.Reader {
+	if r.Reader != nil {
+		return r.Reader
+	}
+	return r.Client
+}
+
+// applyChildren writes the reminder CronJobs and celebration Jobs decided
+// on. A celebration Job whose name is taken is not posted; that and any
+// reminder CronJob whose name is taken are reported as NameConflict.
+func (r *Reconciler) applyChildren(ctx context.Context, obj *v1alpha1.Initiative, ch children, d *decision, now time.Time) error {
+	if err := r.applyReminders(ctx, ch, d.reminders); err != nil {
+		return err
+	}
+	taken, err := r.createCelebrations(ctx, obj, d.celebrations)
+	if err != nil {
+		return err
+	}
+	if len(taken) > 0 {
+		obj.Status.Celebrations = d.celebrationsBefore // the wins are not posted: retry them
+	}
+	if taken = append(slices.Clone(d.reminders.conflicts), taken...); len(taken) > 0 {
+		nameConflicts(obj, d, taken, now)
+	}
+	return nil
+}
+
 // applyReminders writes the CronJobs that changed, with server-side apply
-// and one field owner, and removes owned CronJobs no reminder wants.
-func (r *Reconciler) applyReminders(ctx context.Context, obj *v1alpha1.Initiative, ch children, plan reminderPlan) error {
+// and one field owner, and removes the CronJobs the initiative controls
+// that no reminder wants.
+func (r *Reconciler) applyReminders(ctx context.Context, ch children, plan reminderPlan) error {
 	log := logf.FromContext(ctx)
-	owner := metav1.NewControllerRef(obj, v1alpha1.GroupVersion.WithKind("Initiative"))
 	for _, cj := range plan.apply {
-		cj.OwnerReferences = []metav1.OwnerReference{*owner}
-		if err := ssa.Apply(ctx, r.Client, cj); err != nil {
+		var uid types.UID
+		if own := ch.cronJobs[cj.Name]; own != nil {
+			uid = own.UID
+		}
+		if err := ssa.Apply(ctx, r.Client, cj, uid); err != nil {
 			return fmt.Errorf("applying CronJob %s: %w", cj.Name, err)
 		}
 		log.Info("Applied CronJob", "cronjob", cj.Name, "suspended", *cj.Spec.Suspend)
@@ -204,27 +266,37 @@ func (r *Reconciler) applyReminders(ctx context.Context, obj *v1alpha1.Initiativ
 		if plan.keep[name] {
 			continue
 		}
-		if err := r.Client.Delete(ctx, cj, client.Preconditions{UID: &cj.UID}); client.IgnoreNotFound(err) != nil {
-			return fmt.Errorf("deleting CronJob %s of a removed reminder: %w", name, err)
+		if err := ssa.Delete(ctx, r.Client, cj); err != nil {
+			return fmt.Errorf("deleting CronJob %s no reminder wants: %w", name, err)
 		}
-		log.Info("Deleted CronJob of a removed reminder", "cronjob", name)
+		log.Info("Deleted CronJob no reminder wants", "cronjob", name)
 	}
 	return nil
 }
 
 // createCelebrations creates the one-off Jobs of new quick wins. Their names
-// are deterministic: a Job that already exists was created by an earlier
-// attempt whose status write did not land, so it counts as posted.
-func (r *Reconciler) createCelebrations(ctx context.Context, obj *v1alpha1.Initiative, jobs []*batchv1.Job) error {
-	owner := metav1.NewControllerRef(obj, v1alpha1.GroupVersion.WithKind("Initiative"))
+// are deterministic: a Job the initiative controls that already exists was
+// created by an earlier attempt whose status write did not land, so it
+// counts as posted. A Job of that name it does not control is left alone and
+// returned as taken.
+func (r *Reconciler) createCelebrations(ctx context.Context, obj *v1alpha1.Initiative, jobs []*batchv1.Job) ([]string, error) {
+	var taken []string
 	for _, job := range jobs {
-		job.OwnerReferences = []metav1.OwnerReference{*owner}
-		if err := r.Client.Create(ctx, job); err != nil && !apierrors.IsAlreadyExists(err) {
-			return fmt.Errorf("creating celebration Job %s: %w", job.Name, err)
+		err := r.Client.Create(ctx, job)
+		if apierrors.IsAlreadyExists(err) {
+			_, err = ssa.Lookup(ctx, r.reader(), obj, "Job", &batchv1.Job{ObjectMeta: metav1.ObjectMeta{Namespace: job.Namespace, Name: job.Name}})
+			var t *ssa.NameTaken
+			if errors.As(err, &t) {
+				taken = append(taken, fmt.Sprintf("celebration %s: %s", job.Annotations[cronjobs.AnnotationWin], t.Error()))
+				continue
+			}
+		}
+		if err != nil {
+			return nil, fmt.Errorf("creating celebration Job %s: %w", job.Name, err)
 		}
 		logf.FromContext(ctx).Info("Created celebration Job", "job", job.Name, "win", job.Annotations[cronjobs.AnnotationWin])
 	}
-	return nil
+	return taken, nil
 }
 
 // after turns a due time into a requeue delay; zero means no time-based

@@ -15,6 +15,7 @@ import (
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
 	"github.com/momentum-dev/momentum/internal/cronjobs"
+	"github.com/momentum-dev/momentum/internal/names"
 	"github.com/momentum-dev/momentum/internal/render"
 )
 
@@ -27,8 +28,11 @@ type children struct {
 	notReady map[string]bool
 	// pending is true when a channel has not been checked yet.
 	pending bool
-	// cronJobs owned by the initiative, by name.
+	// cronJobs controlled by the initiative, by name.
 	cronJobs map[string]*batchv1.CronJob
+	// taken says, by name, why a reminder's CronJob name is held by an
+	// object the initiative does not control.
+	taken map[string]string
 	// jobs the initiative's CronJobs created.
 	jobs []batchv1.Job
 }
@@ -47,6 +51,8 @@ type reminderPlan struct {
 	unreadyChannels []string
 	// invalid says which reminder cannot be rendered or scheduled and why.
 	invalid []string
+	// conflicts says which reminder's CronJob name is taken, and by what.
+	conflicts []string
 	// failing names reminders whose newest delivery failed.
 	failing []string
 	// nextAt is the earliest next schedule time of an active reminder.
@@ -56,17 +62,20 @@ type reminderPlan struct {
 // planReminders derives each reminder's desired CronJob and status. It must
 // run after the stage decision, since messages render the new stage and
 // progress. A reminder whose template or schedule is broken keeps its last
-// good CronJob untouched.
+// good CronJob untouched, and so does one whose name is taken by an object
+// the initiative does not control. A CronJob an earlier version created
+// under an older name stands in for the reminder's until the new one is
+// applied, then it is removed.
 func planReminders(obj *v1alpha1.Initiative, ownInds []v1alpha1.LeadingIndicator, ch children, opts cronjobs.Options, now time.Time) reminderPlan {
 	plan := reminderPlan{keep: map[string]bool{}}
 	data := render.DataFor(obj, ownInds)
 	for _, rem := range obj.Spec.Reminders {
-		name := cronjobs.Name(obj.Name, rem.Name)
+		name := reminderName(obj.Name, rem.Name)
 		st := v1alpha1.ReminderStatus{Name: rem.Name, CronJobName: name}
-		existing := ch.cronJobs[name]
+		existing := currentOf(ch.cronJobs, rem.Name, name)
 		if existing != nil {
 			st.LastScheduleTime = existing.Status.LastScheduleTime
-			plan.keep[name] = true
+			plan.keep[existing.Name] = true
 		}
 		st.LastSuccessfulTime, st.LastFailureTime = deliveries(ch.jobs, rem.Name)
 		if st.LastFailureTime != nil && (st.LastSuccessfulTime == nil || st.LastSuccessfulTime.Before(st.LastFailureTime)) {
@@ -109,16 +118,25 @@ func planReminders(obj *v1alpha1.Initiative, ownInds []v1alpha1.LeadingIndicator
 			plan.statuses = append(plan.statuses, st)
 			continue
 		}
+		if why, taken := ch.taken[name]; taken {
+			plan.conflicts = append(plan.conflicts, fmt.Sprintf("reminder %s: %s", rem.Name, why))
+			st.CronJobName = ""
+			plan.statuses = append(plan.statuses, st)
+			continue
+		}
 		desired := cronjobs.CronJob(cronjobs.Delivery{
-			Name: name, Namespace: obj.Namespace,
+			Name: name, Namespace: obj.Namespace, Owner: *metav1.NewControllerRef(obj, initiativeKind),
 			Labels:   map[string]string{cronjobs.LabelInitiative: obj.Name, cronjobs.LabelReminder: rem.Name},
 			Schedule: string(rem.Schedule), TimeZone: string(rem.TimeZone), Suspend: st.Suspended,
 			ChannelType: channel.Spec.Type, SecretName: channel.Spec.SecretRef.Name,
 			Kind: "reminder", Source: rem.Name, Initiative: obj.Namespace + "/" + obj.Name,
 			Title: "Reminder: " + rem.Name, Text: text,
 		}, opts)
+		if existing != nil {
+			delete(plan.keep, existing.Name) // a stand-in under an older name is replaced
+		}
 		plan.keep[name] = true
-		if !cronjobs.Unchanged(existing, desired) {
+		if !cronjobs.Unchanged(ch.cronJobs[name], desired) {
 			plan.apply = append(plan.apply, desired)
 		}
 		plan.statuses = append(plan.statuses, st)
@@ -128,6 +146,36 @@ func planReminders(obj *v1alpha1.Initiative, ownInds []v1alpha1.LeadingIndicator
 	sort.Strings(plan.unreadyChannels)
 	plan.unreadyChannels = slices.Compact(plan.unreadyChannels)
 	return plan
+}
+
+// initiativeKind is the kind of the owner of reminder CronJobs and celebration Jobs.
+var initiativeKind = v1alpha1.GroupVersion.WithKind("Initiative")
+
+// reminderName is the name of a reminder's CronJob.
+func reminderName(initiative, reminder string) string {
+	return names.CronJob(names.Child{OwnerKind: initiativeKind.Kind, OwnerName: initiative, Role: names.RoleReminder, Key: reminder})
+}
+
+// celebrationName is the name of the Job that posts a quick win.
+func celebrationName(initiative, win string) string {
+	return names.Job(names.Child{OwnerKind: initiativeKind.Kind, OwnerName: initiative, Role: names.RoleCelebration, Key: win})
+}
+
+// currentOf finds the CronJob that delivers a reminder now, among those the
+// initiative controls: the one under today's name or, standing in for it,
+// one an earlier version created under another name and labelled with the
+// reminder.
+func currentOf(owned map[string]*batchv1.CronJob, reminder, name string) *batchv1.CronJob {
+	found := owned[name]
+	if found != nil {
+		return found
+	}
+	for n, cj := range owned {
+		if n != name && cj.Labels[cronjobs.LabelReminder] == reminder && (found == nil || n < found.Name) {
+			found = cj
+		}
+	}
+	return found
 }
 
 // deliveries reads the newest successful and failed delivery of a reminder

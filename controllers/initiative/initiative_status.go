@@ -33,6 +33,9 @@ type decision struct {
 	// celebrated their Events, emitted only once the Jobs exist.
 	celebrations []*batchv1.Job
 	celebrated   []record.Event
+	// celebrationsBefore is status.celebrations as it was, to restore when
+	// the wins cannot be posted.
+	celebrationsBefore *v1alpha1.CelebrationStatus
 }
 
 // decide writes the status fields the initiative owns (everything but the
@@ -145,6 +148,26 @@ func decide(obj *v1alpha1.Initiative, gateInds map[string]*v1alpha1.LeadingIndic
 			"In stage %s, %s; waiting on: %s", out.Stage, metCount(out.Gates), unmet(out.Gates, 3)))
 	}
 	return d
+}
+
+// nameConflictRecheck is how often a taken name is looked at again: the
+// object holding it is not Momentum's, so no event says when it is gone.
+const nameConflictRecheck = time.Minute
+
+// nameConflicts makes Ready False with NameConflict, naming each child whose
+// name is held by an object the initiative does not control, and looks
+// again in a minute. A stalled initiative keeps saying what to fix first.
+func nameConflicts(obj *v1alpha1.Initiative, d *decision, taken []string, now time.Time) {
+	d.recheckAt = earliest(d.recheckAt, now.Add(nameConflictRecheck))
+	d.celebrated = nil
+	if d.stalled != "" {
+		return
+	}
+	prev := meta.FindStatusCondition(obj.Status.Conditions, v1alpha1.ConditionReady)
+	d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonNameConflict, fmt.Sprintf(
+		"%s: Momentum never changes or deletes an object it does not control; delete or rename that object, or rename the reminder (checked again every minute)",
+		strings.Join(taken, "; ")))
+	d.events = append(d.events, warnOnce(prev, d.ready)...)
 }
 
 // warnOnce emits a Warning when Ready turns to this reason, not on every
@@ -288,10 +311,12 @@ func planCelebrations(obj *v1alpha1.Initiative, inds []v1alpha1.LeadingIndicator
 		in = append(in, celebrate.Indicator{Name: ind.Name, Health: ind.Status.Health, Value: ind.Status.Value, Target: ind.Spec.Target, Cooldown: cooldown})
 	}
 	wins, next := celebrate.Decide(obj.Name, st.Celebrations, st.History, in, now)
+	d.celebrationsBefore = st.Celebrations
 	st.Celebrations = next
 	for _, w := range wins {
 		d.celebrations = append(d.celebrations, cronjobs.Job(cronjobs.Delivery{
-			Name: cronjobs.DNSName(obj.Name, w.Key), Namespace: obj.Namespace,
+			Name:  celebrationName(obj.Name, w.Key),
+			Owner: *metav1.NewControllerRef(obj, initiativeKind), Namespace: obj.Namespace,
 			Labels:      map[string]string{cronjobs.LabelInitiative: obj.Name, cronjobs.LabelCelebration: "true"},
 			Annotations: map[string]string{cronjobs.AnnotationWin: w.Key},
 			ChannelType: channel.Spec.Type, SecretName: channel.Spec.SecretRef.Name,

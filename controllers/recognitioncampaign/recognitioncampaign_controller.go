@@ -6,6 +6,7 @@ package recognitioncampaign
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -45,6 +46,10 @@ type Reconciler struct {
 	Watchdog *watchdog.Watchdog
 	// Exceptions narrows the Jobs' outbound exceptions to selected namespaces.
 	Exceptions tenancy.Exceptions
+	// Reader reads from the API server, past the cache (which holds only
+	// objects labelled as Momentum's), whether the spotlight's name is
+	// taken. Without it, Client is used.
+	Reader client.Reader
 }
 
 // +kubebuilder:rbac:groups=culture.momentum.dev,resources=recognitioncampaigns,verbs=get;list;watch
@@ -75,7 +80,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 	in, err := r.fetch(ctx, obj)
 	if err == nil {
 		d = decide(obj, in, r.Exceptions.Jobs(ctx, obj.Namespace, r.Jobs), now)
-		err = r.apply(ctx, obj, in, d)
+		err = r.apply(ctx, in, d)
 	}
 	wrote, conflict, perr := conditions.Write(ctx, r.Client, before, obj, &obj.Status.Conditions, &obj.Status.ObservedGeneration,
 		conditions.Result{Ready: d.ready, Stalled: d.stalled, Err: err}, now)
@@ -131,6 +136,11 @@ func (r *Reconciler) fetch(ctx context.Context, obj *v1alpha1.RecognitionCampaig
 			in.stale = append(in.stale, cj)
 		}
 	}
+	if in.cronJob == nil {
+		if err := r.lookupSpotlightName(ctx, obj, &in); err != nil {
+			return in, err
+		}
+	}
 	jobs := &batchv1.JobList{}
 	if err := r.Client.List(ctx, jobs, client.InNamespace(obj.Namespace), owned); err != nil {
 		return in, fmt.Errorf("listing Jobs of the campaign: %w", err)
@@ -139,20 +149,51 @@ func (r *Reconciler) fetch(ctx context.Context, obj *v1alpha1.RecognitionCampaig
 	return in, nil
 }
 
+// lookupSpotlightName reads the spotlight CronJob's name from the API
+// server: an object there that the campaign controls (unlabelled, or not
+// cached yet) is its own; any other holds the name, and is recorded as taken.
+func (r *Reconciler) lookupSpotlightName(ctx context.Context, obj *v1alpha1.RecognitionCampaign, in *inputs) error {
+	reader := r.Reader
+	if reader == nil {
+		reader = r.Client
+	}
+	cj := &batchv1.CronJob{ObjectMeta: metav1.ObjectMeta{Namespace: obj.Namespace, Name: spotlightName(obj)}}
+	found, err := ssa.Lookup(ctx, reader, obj, "CronJob", cj)
+	var taken *ssa.NameTaken
+	switch {
+	case errors.As(err, &taken):
+		in.taken = taken.Error()
+	case err != nil:
+		return fmt.Errorf("reading CronJob %s: %w", cj.Name, err)
+	case found:
+		in.cronJob = cj
+	}
+	return nil
+}
+
 // apply writes the spotlight CronJob if it changed, with server-side apply
-// and one field owner, and removes owned CronJobs under any other name.
-func (r *Reconciler) apply(ctx context.Context, obj *v1alpha1.RecognitionCampaign, in inputs, d decision) error {
+// and one field owner, and removes the CronJobs the campaign controls under
+// any other name, but the one standing in for it (see decision.keep).
+func (r *Reconciler) apply(ctx context.Context, in inputs, d decision) error {
 	log := logf.FromContext(ctx)
 	if cj := d.apply; cj != nil {
-		cj.OwnerReferences = []metav1.OwnerReference{*metav1.NewControllerRef(obj, v1alpha1.GroupVersion.WithKind("RecognitionCampaign"))}
-		if err := ssa.Apply(ctx, r.Client, cj); err != nil {
+		var uid types.UID
+		for _, own := range append([]*batchv1.CronJob{in.cronJob}, in.stale...) {
+			if own != nil && own.Name == cj.Name {
+				uid = own.UID
+			}
+		}
+		if err := ssa.Apply(ctx, r.Client, cj, uid); err != nil {
 			return fmt.Errorf("applying CronJob %s: %w", cj.Name, err)
 		}
 		log.Info("Applied CronJob", "cronjob", cj.Name, "suspended", *cj.Spec.Suspend,
 			"nominations", cj.Spec.JobTemplate.Annotations[cronjobs.AnnotationNominations])
 	}
 	for _, cj := range in.stale {
-		if err := r.Client.Delete(ctx, cj, client.Preconditions{UID: &cj.UID}); client.IgnoreNotFound(err) != nil {
+		if cj.Name == d.keep {
+			continue
+		}
+		if err := ssa.Delete(ctx, r.Client, cj); err != nil {
 			return fmt.Errorf("deleting stale CronJob %s: %w", cj.Name, err)
 		}
 		log.Info("Deleted stale CronJob", "cronjob", cj.Name)

@@ -15,6 +15,7 @@ import (
 	"github.com/momentum-dev/momentum/api/v1alpha1"
 	"github.com/momentum-dev/momentum/internal/conditions"
 	"github.com/momentum-dev/momentum/internal/cronjobs"
+	"github.com/momentum-dev/momentum/internal/names"
 	"github.com/momentum-dev/momentum/internal/record"
 	"github.com/momentum-dev/momentum/internal/spotlight"
 )
@@ -26,8 +27,12 @@ type inputs struct {
 	channel    *v1alpha1.Channel
 	// cronJob is the owned spotlight CronJob; nil before the first apply.
 	cronJob *batchv1.CronJob
-	// stale are owned CronJobs under another name, to remove.
+	// stale are CronJobs the campaign controls under another name, to
+	// remove (an earlier version named the spotlight differently).
 	stale []*batchv1.CronJob
+	// taken says why the spotlight's name is held by an object the campaign
+	// does not control; empty when it is free or the campaign's own.
+	taken string
 	// jobs the spotlight CronJob created.
 	jobs []batchv1.Job
 }
@@ -44,10 +49,30 @@ type decision struct {
 	published []string
 	// nextAt is when the next spotlight is due; zero while none is.
 	nextAt time.Time
+	// keep names a stale CronJob that stands in for the spotlight (one an
+	// earlier version created) until the spotlight is applied under its
+	// own name.
+	keep string
 }
 
+// campaignKind is the kind of the owner of spotlight CronJobs.
+var campaignKind = v1alpha1.GroupVersion.WithKind("RecognitionCampaign")
+
+// nameConflictRecheck is how often a taken name is looked at again: the
+// object holding it is not Momentum's, so no event says when it is gone.
+const nameConflictRecheck = time.Minute
+
 func spotlightName(obj *v1alpha1.RecognitionCampaign) string {
-	return cronjobs.Name(obj.Name, "spotlight")
+	return names.CronJob(names.Child{OwnerKind: campaignKind.Kind, OwnerName: obj.Name, Role: names.RoleSpotlight})
+}
+
+// current is the CronJob that publishes the campaign's spotlights now: its
+// own, or one an earlier version created under another name.
+func current(in inputs) *batchv1.CronJob {
+	if in.cronJob != nil || len(in.stale) == 0 {
+		return in.cronJob
+	}
+	return in.stale[0]
 }
 
 // decide writes the status fields the campaign owns (everything but the
@@ -57,6 +82,10 @@ func decide(obj *v1alpha1.RecognitionCampaign, in inputs, opts cronjobs.Options,
 	st := &obj.Status
 	var d decision
 	prevReady := meta.FindStatusCondition(st.Conditions, v1alpha1.ConditionReady)
+	prior := current(in)
+	if prior != nil && prior != in.cronJob {
+		d.keep = prior.Name
+	}
 
 	// Deliveries are facts: record them even when the campaign cannot go on.
 	published, last := spotlight.Delivered(in.jobs)
@@ -77,7 +106,7 @@ func decide(obj *v1alpha1.RecognitionCampaign, in inputs, opts cronjobs.Options,
 			"Initiative %s named in spec.initiativeRef not found in namespace %s: create it or fix spec.initiativeRef (the spotlight CronJob is suspended until then)",
 			obj.Spec.InitiativeRef.Name, obj.Namespace))
 		d.events = append(d.events, warnOnce(prevReady, d.ready)...)
-		d.apply = cronjobs.Paused(in.cronJob) // its digest may be already published: it must not run again
+		d.apply = cronjobs.Paused(prior) // its digest may be already published: it must not run again
 		return d
 	}
 
@@ -100,7 +129,7 @@ func decide(obj *v1alpha1.RecognitionCampaign, in inputs, opts cronjobs.Options,
 			obj.Spec.Schedule, obj.Spec.TimeZone, err))
 		d.stalled = v1alpha1.ReasonScheduleInvalid
 		d.events = append(d.events, warnOnce(prevReady, d.ready)...)
-		d.apply = cronjobs.Paused(in.cronJob) // its digest may be already published: it must not run again
+		d.apply = cronjobs.Paused(prior) // its digest may be already published: it must not run again
 		return d
 	}
 	st.NextPublicationTime = nil
@@ -117,7 +146,7 @@ func decide(obj *v1alpha1.RecognitionCampaign, in inputs, opts cronjobs.Options,
 			"Channel %s named in spec.channel not found in namespace %s: create it or fix spec.channel",
 			obj.Spec.Channel, obj.Namespace))
 		d.events = append(d.events, warnOnce(prevReady, d.ready)...)
-		d.apply = cronjobs.Paused(in.cronJob) // its digest may be already published: it must not run again
+		d.apply = cronjobs.Paused(prior) // its digest may be already published: it must not run again
 		return d
 	}
 	if readiness := conditions.ChannelReadiness(in.channel); readiness != conditions.IsReady {
@@ -131,13 +160,22 @@ func decide(obj *v1alpha1.RecognitionCampaign, in inputs, opts cronjobs.Options,
 				obj.Spec.Channel, obj.Spec.Channel, obj.Namespace))
 			d.events = append(d.events, warnOnce(prevReady, d.ready)...)
 		}
-		d.apply = cronjobs.Paused(in.cronJob)
+		d.apply = cronjobs.Paused(prior)
 		return d
 	}
 
+	if in.taken != "" {
+		d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonNameConflict, fmt.Sprintf(
+			"The spotlight's %s: Momentum never changes or deletes an object it does not control; delete or rename that object, or rename the campaign (checked again every minute)", in.taken))
+		d.events = append(d.events, warnOnce(prevReady, d.ready)...)
+		d.nextAt = now.Add(nameConflictRecheck)
+		st.CronJobName = ""
+		return d
+	}
 	batch := spotlight.Batch(t.Pending)
+	d.keep = "" // the spotlight under its own name replaces any stand-in
 	desired := cronjobs.CronJob(cronjobs.Delivery{
-		Name: spotlightName(obj), Namespace: obj.Namespace,
+		Name: spotlightName(obj), Namespace: obj.Namespace, Owner: *metav1.NewControllerRef(obj, campaignKind),
 		Labels:      map[string]string{cronjobs.LabelCampaign: obj.Name, cronjobs.LabelInitiative: in.initiative.Name},
 		Annotations: map[string]string{cronjobs.AnnotationNominations: strings.Join(spotlight.Names(batch), ",")},
 		Schedule:    string(obj.Spec.Schedule), TimeZone: string(obj.Spec.TimeZone), Suspend: suspended,

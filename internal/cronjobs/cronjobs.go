@@ -4,11 +4,6 @@
 package cronjobs
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
-	"strings"
-
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
@@ -30,9 +25,6 @@ const (
 	LabelReminder = "culture.momentum.dev/reminder"
 	// LabelCampaign names the recognition campaign a delivery belongs to.
 	LabelCampaign = "culture.momentum.dev/campaign"
-	// AnnotationSpecHash is a hash of what Momentum applied; equal hashes
-	// mean there is nothing to write.
-	AnnotationSpecHash = "culture.momentum.dev/spec-hash"
 	// LabelCelebration marks one-off celebration Jobs.
 	LabelCelebration = "culture.momentum.dev/celebration"
 	// AnnotationWin is the key of the quick win a celebration Job posts.
@@ -56,8 +48,10 @@ type Options struct {
 
 // Delivery is one scheduled message.
 type Delivery struct {
-	// Name is the CronJob's name; Namespace its namespace.
+	// Name is the CronJob's name (see internal/names); Namespace its namespace.
 	Name, Namespace string
+	// Owner is the controller reference to the object the delivery belongs to.
+	Owner metav1.OwnerReference
 	// Labels identify the owner (initiative, reminder or campaign).
 	Labels map[string]string
 	// Annotations go on the job template (e.g. the nominations published).
@@ -87,16 +81,15 @@ const (
 	nonRootUID              = 65532
 )
 
-// CronJob returns the desired CronJob for a delivery, with the spec hash
-// annotation set. The caller adds the controller owner reference.
+// CronJob returns the desired CronJob for a delivery, controlled by its owner.
 func CronJob(d Delivery, o Options) *batchv1.CronJob {
 	labels := map[string]string{LabelManagedBy: ManagedBy}
 	for k, v := range d.Labels {
 		labels[k] = v
 	}
-	cj := &batchv1.CronJob{
+	return &batchv1.CronJob{
 		TypeMeta:   metav1.TypeMeta{APIVersion: batchAPIVersion, Kind: "CronJob"},
-		ObjectMeta: metav1.ObjectMeta{Name: d.Name, Namespace: d.Namespace, Labels: labels},
+		ObjectMeta: metav1.ObjectMeta{Name: d.Name, Namespace: d.Namespace, Labels: labels, OwnerReferences: []metav1.OwnerReference{d.Owner}},
 		Spec: batchv1.CronJobSpec{
 			Schedule:                   d.Schedule,
 			TimeZone:                   timeZone(d.TimeZone),
@@ -119,21 +112,20 @@ func CronJob(d Delivery, o Options) *batchv1.CronJob {
 			},
 		},
 	}
-	cj.Annotations = map[string]string{AnnotationSpecHash: hash(cj)}
-	return cj
 }
 
-// Job returns a one-off Job that delivers d now (a celebration). Its name is
-// the caller's deterministic one: creating it twice fails, so a win is
-// posted at most once.
+// Job returns a one-off Job that delivers d now (a celebration), controlled
+// by its owner. Its name is the caller's deterministic one: creating it
+// twice fails, so a win is posted at most once.
 func Job(d Delivery, o Options) *batchv1.Job {
 	labels := map[string]string{LabelManagedBy: ManagedBy}
 	for k, v := range d.Labels {
 		labels[k] = v
 	}
 	return &batchv1.Job{
-		TypeMeta:   metav1.TypeMeta{APIVersion: batchAPIVersion, Kind: "Job"},
-		ObjectMeta: metav1.ObjectMeta{Name: d.Name, Namespace: d.Namespace, Labels: labels, Annotations: d.Annotations},
+		TypeMeta: metav1.TypeMeta{APIVersion: batchAPIVersion, Kind: "Job"},
+		ObjectMeta: metav1.ObjectMeta{Name: d.Name, Namespace: d.Namespace, Labels: labels, Annotations: d.Annotations,
+			OwnerReferences: []metav1.OwnerReference{d.Owner}},
 		Spec: batchv1.JobSpec{
 			BackoffLimit:            ptr.To[int32](backoffLimit),
 			ActiveDeadlineSeconds:   ptr.To[int64](activeDeadlineSeconds),
@@ -201,63 +193,6 @@ func PodSpec(d Delivery, o Options) corev1.PodSpec {
 			}},
 		}},
 	}
-}
-
-// Name joins parts into a CronJob name of at most 52 characters (the
-// CronJob limit, so that its Jobs' names fit); longer names are cut and
-// given a hash of the whole so that they stay unique and deterministic.
-func Name(parts ...string) string {
-	const limit = 52
-	name := strings.Join(parts, "-")
-	if len(name) <= limit {
-		return name
-	}
-	sum := sha256.Sum256([]byte(name))
-	return strings.TrimRight(name[:limit-9], "-.") + "-" + hex.EncodeToString(sum[:])[:8]
-}
-
-// Paused returns existing with its schedule suspended, to apply when the
-// desired CronJob cannot be built: a CronJob whose digest is stale must not
-// run again. It is nil when existing is absent or already suspended.
-func Paused(existing *batchv1.CronJob) *batchv1.CronJob {
-	if existing == nil || ptr.Deref(existing.Spec.Suspend, false) {
-		return nil
-	}
-	cj := &batchv1.CronJob{
-		TypeMeta:   metav1.TypeMeta{APIVersion: batchAPIVersion, Kind: "CronJob"},
-		ObjectMeta: metav1.ObjectMeta{Name: existing.Name, Namespace: existing.Namespace, Labels: existing.Labels},
-		Spec:       *existing.Spec.DeepCopy(),
-	}
-	cj.Spec.Suspend = ptr.To(true)
-	cj.Annotations = map[string]string{AnnotationSpecHash: hash(cj)}
-	return cj
-}
-
-// DNSName is Name for parts that may hold upper-case letters (stage names):
-// it lower-cases them and, when that changed anything, adds a hash of the
-// original so that names differing only in case stay distinct.
-func DNSName(parts ...string) string {
-	joined := strings.Join(parts, "-")
-	lower := strings.ToLower(joined)
-	if lower == joined {
-		return Name(parts...)
-	}
-	sum := sha256.Sum256([]byte(joined))
-	return Name(strings.TrimRight(lower[:min(len(lower), 43)], "-."), hex.EncodeToString(sum[:])[:8])
-}
-
-// Unchanged reports whether existing already carries what desired would apply.
-func Unchanged(existing, desired *batchv1.CronJob) bool {
-	return existing != nil && existing.Annotations[AnnotationSpecHash] == desired.Annotations[AnnotationSpecHash]
-}
-
-func hash(cj *batchv1.CronJob) string {
-	data, _ := json.Marshal(struct {
-		Labels map[string]string
-		Spec   batchv1.CronJobSpec
-	}{cj.Labels, cj.Spec})
-	sum := sha256.Sum256(data)
-	return hex.EncodeToString(sum[:])[:16]
 }
 
 func timeZone(tz string) *string {

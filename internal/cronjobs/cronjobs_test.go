@@ -4,8 +4,12 @@ import (
 	"strings"
 	"testing"
 
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/pod-security-admission/api"
 	"k8s.io/pod-security-admission/policy"
+	"k8s.io/utils/ptr"
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
 )
@@ -13,6 +17,7 @@ import (
 func delivery() Delivery {
 	return Delivery{
 		Name: "customer-first-weekly-why", Namespace: "culture",
+		Owner:    metav1.OwnerReference{APIVersion: "culture.momentum.dev/v1alpha1", Kind: "Initiative", Name: "customer-first", UID: "u1", Controller: ptr.To(true)},
 		Labels:   map[string]string{LabelInitiative: "customer-first", LabelReminder: "weekly-why"},
 		Schedule: "0 9 * * MON", TimeZone: "Europe/Berlin",
 		ChannelType: v1alpha1.ChannelSlack, SecretName: "all-hands-webhook",
@@ -68,7 +73,7 @@ func TestCronJobSettings(t *testing.T) {
 		"secret mounted read-only":    s.JobTemplate.Spec.Template.Spec.Containers[0].VolumeMounts[0].ReadOnly,
 		"runs notify":                 s.JobTemplate.Spec.Template.Spec.Containers[0].Args[0] == "notify",
 		"policy passed to the job":    strings.Contains(strings.Join(s.JobTemplate.Spec.Template.Spec.Containers[0].Args, " "), "--allow-http-host=hooks.internal"),
-		"hash annotation":             cj.Annotations[AnnotationSpecHash] != "",
+		"controlled by its owner":     cj.OwnerReferences[0].Name == "customer-first" && *cj.OwnerReferences[0].Controller,
 		"secret value not in the pod": !strings.Contains(cj.String(), "https://"),
 	}
 	for name, ok := range checks {
@@ -78,65 +83,46 @@ func TestCronJobSettings(t *testing.T) {
 	}
 }
 
-func TestHashChangesOnlyWithContent(t *testing.T) {
-	a, b := CronJob(delivery(), Options{Image: "x"}), CronJob(delivery(), Options{Image: "x"})
-	if !Unchanged(a, b) {
-		t.Error("the same delivery hashed differently")
-	}
-	d := delivery()
-	d.Suspend = true
-	if Unchanged(a, CronJob(d, Options{Image: "x"})) {
-		t.Error("suspending did not change the hash")
-	}
-	d = delivery()
-	d.Text = "Why we do this, now at 40%"
-	if Unchanged(a, CronJob(d, Options{Image: "x"})) {
-		t.Error("a new message did not change the hash")
-	}
-	if Unchanged(nil, a) {
+func TestUnchangedNeedsAnExistingCronJob(t *testing.T) {
+	if Unchanged(nil, CronJob(delivery(), Options{Image: "x"})) {
 		t.Error("a missing CronJob counts as unchanged")
+	}
+	if Paused(nil) != nil {
+		t.Error("a missing CronJob was paused")
 	}
 }
 
-func TestName(t *testing.T) {
+// What an apply request carries is compared, not how Go spells it.
+func TestSameContent(t *testing.T) {
+	base := func() *batchv1.CronJob { return CronJob(delivery(), Options{Image: "x"}) }
 	tests := map[string]struct {
-		parts []string
-		want  string
+		// change is made to a copy of the desired CronJob.
+		change func(*batchv1.CronJob)
+		same   bool
 	}{
-		"short":                  {[]string{"customer-first", "weekly-why"}, "customer-first-weekly-why"},
-		"long is cut and hashed": {[]string{strings.Repeat("a", 40), strings.Repeat("b", 30)}, ""},
+		"identical":           {change: func(*batchv1.CronJob) {}, same: true},
+		"server-set metadata": {change: func(c *batchv1.CronJob) { c.UID, c.ResourceVersion, c.Generation = "u", "7", 3 }, same: true},
+		"status":              {change: func(c *batchv1.CronJob) { c.Status.Active = []corev1.ObjectReference{{Name: "j"}} }, same: true},
+		"empty annotations":   {change: func(c *batchv1.CronJob) { c.Annotations = map[string]string{} }, same: true},
+		"suspended":           {change: func(c *batchv1.CronJob) { c.Spec.Suspend = ptr.To(true) }, same: false},
+		"an argument added": {change: func(c *batchv1.CronJob) {
+			a := &c.Spec.JobTemplate.Spec.Template.Spec.Containers[0].Args
+			*a = append(*a, "--allow-cidr=0.0.0.0/0")
+		}, same: false},
+		"a label changed":        {change: func(c *batchv1.CronJob) { c.Labels[LabelReminder] = "other" }, same: false},
+		"the owner changed":      {change: func(c *batchv1.CronJob) { c.OwnerReferences[0].UID = "u2" }, same: false},
+		"a field Momentum lacks": {change: func(c *batchv1.CronJob) { c.Spec.JobTemplate.Spec.Template.Spec.HostNetwork = true }, same: false},
+		"another message": {change: func(c *batchv1.CronJob) {
+			c.Spec.JobTemplate.Spec.Template.Spec.Containers[0].Env[4].Value = "now at 40%"
+		}, same: false},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			got := Name(tc.parts...)
-			if len(got) > 52 {
-				t.Fatalf("Name = %q (%d chars), want at most 52", got, len(got))
-			}
-			if tc.want != "" && got != tc.want {
-				t.Errorf("Name = %q, want %q", got, tc.want)
-			}
-			if got != Name(tc.parts...) {
-				t.Error("Name is not deterministic")
+			got := base()
+			tc.change(got)
+			if sameContent(got, base()) != tc.same {
+				t.Errorf("sameContent = %v, want %v", !tc.same, tc.same)
 			}
 		})
-	}
-	if Name(strings.Repeat("a", 60), "x") == Name(strings.Repeat("a", 60), "y") {
-		t.Error("different long names collided")
-	}
-}
-
-func TestDNSName(t *testing.T) {
-	a, b := DNSName("customer-first", "stage-Initiation"), DNSName("customer-first", "stage-initiation")
-	if a == b {
-		t.Errorf("names differing in case collided: %s", a)
-	}
-	if strings.ToLower(a) != a || len(a) > 52 {
-		t.Errorf("DNSName = %q: want lower case, at most 52 characters", a)
-	}
-	if b != "customer-first-stage-initiation" {
-		t.Errorf("an already valid name changed: %s", b)
-	}
-	if long := DNSName(strings.Repeat("A", 80)); len(long) > 52 || long != strings.ToLower(long) {
-		t.Errorf("DNSName(long) = %q", long)
 	}
 }
