@@ -57,14 +57,14 @@ func maxData() Data {
 }
 
 // measure runs render once and reports the bytes it allocated and the time it took.
-func measure(render func() (string, error)) (out string, err error, alloc uint64, elapsed time.Duration) {
+func measure(render func() (string, error)) (out string, alloc uint64, elapsed time.Duration, err error) {
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
 	start := time.Now()
 	out, err = render()
 	elapsed = time.Since(start)
 	runtime.ReadMemStats(&after)
-	return out, err, after.TotalAlloc - before.TotalAlloc, elapsed
+	return out, after.TotalAlloc - before.TotalAlloc, elapsed, err
 }
 
 func TestBounds(t *testing.T) {
@@ -110,7 +110,7 @@ func TestBounds(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			g := NewWithT(t)
-			out, err, alloc, elapsed := measure(func() (string, error) { return Message(tc.tmpl, data) })
+			out, alloc, elapsed, err := measure(func() (string, error) { return Message(tc.tmpl, data) })
 			if tc.wantErr == "" {
 				g.Expect(err).NotTo(HaveOccurred())
 				g.Expect(len(out)).To(BeNumerically("<=", MaxBytes))

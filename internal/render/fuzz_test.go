@@ -25,7 +25,7 @@ func FuzzRender(f *testing.F) {
 		if len(tmpl) > maxTemplate {
 			return // the API server refuses longer messages
 		}
-		out, err, alloc, elapsed := measure(func() (string, error) { return Message(tmpl, data) })
+		out, alloc, elapsed, err := measure(func() (string, error) { return Message(tmpl, data) })
 		if alloc > maxAlloc {
 			t.Errorf("rendering allocated %d bytes, more than %d", alloc, maxAlloc)
 		}
