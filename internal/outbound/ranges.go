@@ -15,23 +15,29 @@ import "net/netip"
 // whatever IPv4 address a relay decodes, local-use NAT64 (64:ff9b:1::/48)
 // embeds at a position only its operator knows, and IPv4-compatible
 // (::/96) and IPv4-translated (::ffff:0:0:0/96) addresses are deprecated.
+// Reasons shared by several ranges.
+const (
+	reasonPrivate       = "private"
+	reasonDocumentation = "documentation"
+)
+
 var blockedRanges = []struct {
 	prefix netip.Prefix
 	reason string
 }{
 	{netip.MustParsePrefix("0.0.0.0/8"), "unspecified"},
-	{netip.MustParsePrefix("10.0.0.0/8"), "private"},
+	{netip.MustParsePrefix("10.0.0.0/8"), reasonPrivate},
 	{netip.MustParsePrefix("100.64.0.0/10"), "carrier-grade NAT"},
 	{netip.MustParsePrefix("127.0.0.0/8"), "loopback"},
 	{netip.MustParsePrefix("169.254.0.0/16"), "link-local"},
-	{netip.MustParsePrefix("172.16.0.0/12"), "private"},
+	{netip.MustParsePrefix("172.16.0.0/12"), reasonPrivate},
 	{netip.MustParsePrefix("192.0.0.0/24"), "IETF protocol assignments"},
-	{netip.MustParsePrefix("192.0.2.0/24"), "documentation"},
+	{netip.MustParsePrefix("192.0.2.0/24"), reasonDocumentation},
 	{netip.MustParsePrefix("192.88.99.0/24"), "6to4 relay"},
-	{netip.MustParsePrefix("192.168.0.0/16"), "private"},
+	{netip.MustParsePrefix("192.168.0.0/16"), reasonPrivate},
 	{netip.MustParsePrefix("198.18.0.0/15"), "benchmarking"},
-	{netip.MustParsePrefix("198.51.100.0/24"), "documentation"},
-	{netip.MustParsePrefix("203.0.113.0/24"), "documentation"},
+	{netip.MustParsePrefix("198.51.100.0/24"), reasonDocumentation},
+	{netip.MustParsePrefix("203.0.113.0/24"), reasonDocumentation},
 	{netip.MustParsePrefix("224.0.0.0/4"), "multicast"},
 	{netip.MustParsePrefix("255.255.255.255/32"), "broadcast"},
 	{netip.MustParsePrefix("240.0.0.0/4"), "reserved"},
@@ -46,11 +52,11 @@ var blockedRanges = []struct {
 	{netip.MustParsePrefix("2001:2::/48"), "benchmarking"},
 	{netip.MustParsePrefix("2001:10::/28"), "ORCHID"},
 	{netip.MustParsePrefix("2001:20::/28"), "ORCHID"},
-	{netip.MustParsePrefix("2001:db8::/32"), "documentation"},
+	{netip.MustParsePrefix("2001:db8::/32"), reasonDocumentation},
 	{netip.MustParsePrefix("2002::/16"), "6to4"},
-	{netip.MustParsePrefix("3fff::/20"), "documentation"},
+	{netip.MustParsePrefix("3fff::/20"), reasonDocumentation},
 	{netip.MustParsePrefix("5f00::/16"), "segment routing"},
-	{netip.MustParsePrefix("fc00::/7"), "private"},
+	{netip.MustParsePrefix("fc00::/7"), reasonPrivate},
 	{netip.MustParsePrefix("fe80::/10"), "link-local"},
 	{netip.MustParsePrefix("fec0::/10"), "site-local"},
 	{netip.MustParsePrefix("ff00::/8"), "multicast"},
