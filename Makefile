@@ -6,6 +6,8 @@ IMG ?= momentum-manager:dev
 K8S_VERSION ?= 1.37.2
 # Number of initiatives `make bench` creates (each with two indicators).
 BENCH_N ?= 300
+# How long `make fuzz` runs each fuzz target.
+FUZZTIME ?= 10s
 
 SHELL = /usr/bin/env bash -o pipefail
 .SHELLFLAGS = -ec
@@ -55,6 +57,16 @@ lint: $(GOLANGCI_LINT) ## Run golangci-lint.
 .PHONY: test
 test: manifests generate fmt vet envtest prometheus ## Run unit tests and envtest integration tests against a real kube-apiserver, etcd and Prometheus.
 	KUBEBUILDER_ASSETS=$(ENVTEST_DIR) PROMETHEUS_BINARY=$(PROMETHEUS) go test ./... -coverprofile cover.out
+
+# package:target of every fuzz target; their corpora live in <package>/testdata/fuzz/<target>.
+FUZZ_TARGETS = ./internal/render:FuzzRender ./internal/outbound:FuzzAddressPolicy ./api/v1alpha1:FuzzDecimal
+
+.PHONY: fuzz
+fuzz: ## Run each fuzz target for FUZZTIME (plain `go test` runs their committed corpora).
+	@for t in $(FUZZ_TARGETS); do \
+		echo "go test $${t%%:*} -run '^$$' -fuzz '^$${t##*:}$$' -fuzztime $(FUZZTIME)"; \
+		go test $${t%%:*} -run '^$$' -fuzz "^$${t##*:}\$$" -fuzztime $(FUZZTIME) || exit 1; \
+	done
 
 .PHONY: bench
 bench: envtest ## Benchmark BENCH_N initiatives to Ready against the raw-client floor; prints the ratio and peak RSS.

@@ -17,9 +17,25 @@ import (
 // +kubebuilder:validation:Type=number
 type Decimal string
 
-// NewDecimal formats f in its shortest exact decimal form.
+// Bounds of a Decimal's text. Numbers the API server stores are re-encoded
+// from a float64 (at most 24 characters, exponents within ±324) or an int64
+// (20 characters), so these never refuse one; they stop a number such as
+// 0e99999999, which big.Rat would expand to 10^99999999, from costing
+// memory and time.
+const (
+	// MaxDecimalLength bounds the characters of a Decimal.
+	MaxDecimalLength = 64
+	// MaxDecimalExponent bounds the absolute value of a Decimal's exponent.
+	MaxDecimalExponent = 400
+)
+
+// NewDecimal formats f in its shortest exact decimal form: plain digits,
+// or with an exponent when those would be longer than MaxDecimalLength.
 func NewDecimal(f float64) Decimal {
-	return Decimal(strconv.FormatFloat(f, 'f', -1, 64))
+	if s := strconv.FormatFloat(f, 'f', -1, 64); len(s) <= MaxDecimalLength {
+		return Decimal(s)
+	}
+	return Decimal(strconv.FormatFloat(f, 'g', -1, 64))
 }
 
 // Float64 returns the value as a float64, for trend arithmetic and metrics.
@@ -29,8 +45,12 @@ func (d Decimal) Float64() float64 {
 }
 
 // Rat returns the exact value; comparisons against targets use it so that a
-// value equal to its target is never judged off by a rounding error.
+// value equal to its target is never judged off by a rounding error. A value
+// that does not Validate is 0.
 func (d Decimal) Rat() *big.Rat {
+	if d.Validate() != nil {
+		return new(big.Rat)
+	}
 	r, ok := new(big.Rat).SetString(string(d))
 	if !ok {
 		return new(big.Rat)
@@ -42,11 +62,24 @@ func (d Decimal) Rat() *big.Rat {
 func (d Decimal) String() string { return string(d) }
 
 // Validate reports whether d is a finite number in JSON's grammar (so that
-// it marshals as written: "+5", ".5" or hex would not).
+// it marshals as written: "+5", ".5" or hex would not), of at most
+// MaxDecimalLength characters and an exponent of at most MaxDecimalExponent.
 func (d Decimal) Validate() error {
-	f, err := strconv.ParseFloat(string(d), 64)
-	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) || !jsonNumber.MatchString(string(d)) {
-		return fmt.Errorf("%q is not a finite decimal number", string(d))
+	s := string(d)
+	if len(s) > MaxDecimalLength {
+		return fmt.Errorf("a number of %d characters is longer than %d", len(s), MaxDecimalLength)
+	}
+	m := jsonNumber.FindStringSubmatch(s)
+	if m == nil {
+		return fmt.Errorf("%q is not a finite decimal number", s)
+	}
+	if m[3] != "" {
+		if exp, err := strconv.Atoi(m[3][1:]); err != nil || exp > MaxDecimalExponent || exp < -MaxDecimalExponent {
+			return fmt.Errorf("%q has an exponent beyond ±%d", s, MaxDecimalExponent)
+		}
+	}
+	if f, err := strconv.ParseFloat(s, 64); err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+		return fmt.Errorf("%q is not a finite decimal number", s)
 	}
 	return nil
 }

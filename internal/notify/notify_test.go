@@ -119,11 +119,11 @@ func TestSendPayloads(t *testing.T) {
 	}{
 		"slack with title": {
 			typ: v1alpha1.ChannelSlack, msg: msg,
-			want: map[string]any{"text": "*Reminder: weekly-why*\n" + msg.Text},
+			want: map[string]any{"text": "*Reminder: weekly-why*\nWhy does this initiative matter? &lt;https://example.com|Read&gt; &amp; reply"},
 		},
 		"slack without title": {
 			typ: v1alpha1.ChannelSlack, msg: untitled,
-			want: map[string]any{"text": msg.Text},
+			want: map[string]any{"text": "Why does this initiative matter? &lt;https://example.com|Read&gt; &amp; reply"},
 		},
 		"msteams with title": {
 			typ: v1alpha1.ChannelMSTeams, msg: msg,

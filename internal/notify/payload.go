@@ -66,7 +66,10 @@ type webhookPayload struct {
 
 // Payload renders m as the JSON body the service behind t expects: a Slack
 // incoming webhook, a Teams Workflows Adaptive Card, or Momentum's own
-// generic webhook schema.
+// generic webhook schema. Title and text come from users (templates,
+// nominations), so for Slack and Teams they are escaped: they show as
+// written, never as mentions that notify a channel or links whose label
+// hides their address. The generic webhook carries them as they are.
 func Payload(t v1alpha1.ChannelType, m Message) ([]byte, error) {
 	if m.Text == "" {
 		return nil, errors.New("message text is empty")
@@ -74,17 +77,17 @@ func Payload(t v1alpha1.ChannelType, m Message) ([]byte, error) {
 	var v any
 	switch t {
 	case v1alpha1.ChannelSlack:
-		text := m.Text
+		text := slackText(m.Text)
 		if m.Title != "" {
-			text = "*" + m.Title + "*\n" + m.Text
+			text = "*" + slackText(m.Title) + "*\n" + text
 		}
 		v = slackPayload{Text: text}
 	case v1alpha1.ChannelMSTeams:
 		body := make([]teamsTextBlock, 0, 2)
 		if m.Title != "" {
-			body = append(body, teamsTextBlock{Type: "TextBlock", Text: m.Title, Weight: "Bolder", Size: "Medium", Wrap: true})
+			body = append(body, teamsTextBlock{Type: "TextBlock", Text: teamsText(m.Title), Weight: "Bolder", Size: "Medium", Wrap: true})
 		}
-		body = append(body, teamsTextBlock{Type: "TextBlock", Text: m.Text, Wrap: true})
+		body = append(body, teamsTextBlock{Type: "TextBlock", Text: teamsText(m.Text), Wrap: true})
 		v = teamsPayload{
 			Type: "message",
 			Attachments: []teamsAttachment{{
@@ -104,7 +107,7 @@ func Payload(t v1alpha1.ChannelType, m Message) ([]byte, error) {
 	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
-	// The text is final; keep <, > and & as written (Slack links use <url|label>).
+	// The text is escaped for its target above; JSON needs no HTML escaping.
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
 		return nil, fmt.Errorf("encoding %s payload: %w", t, err)

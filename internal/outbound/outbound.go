@@ -135,61 +135,6 @@ func (p Policy) httpAllowed(u *url.URL) bool {
 	return false
 }
 
-var (
-	cgnat       = netip.MustParsePrefix("100.64.0.0/10")
-	thisNetwork = netip.MustParsePrefix("0.0.0.0/8")
-	reserved4   = netip.MustParsePrefix("240.0.0.0/4")
-	broadcast   = netip.MustParseAddr("255.255.255.255")
-	siteLocal6  = netip.MustParsePrefix("fec0::/10")
-	nat64       = netip.MustParsePrefix("64:ff9b::/96")
-)
-
-// blocked returns why a destination is refused, or "" if it may be reached.
-func (p Policy) blocked(a netip.Addr) string {
-	a = a.WithZone("")
-	u := a.Unmap()
-	for _, allowed := range p.AllowCIDRs {
-		if allowed.Contains(a) || allowed.Contains(u) {
-			return ""
-		}
-	}
-	if reason := blockedRange(u); reason != "" {
-		return reason
-	}
-	// NAT64 addresses reach the embedded IPv4 address.
-	if nat64.Contains(u) {
-		b := u.As16()
-		return p.blocked(netip.AddrFrom4([4]byte{b[12], b[13], b[14], b[15]}))
-	}
-	return ""
-}
-
-func blockedRange(a netip.Addr) string {
-	switch {
-	case !a.IsValid():
-		return "invalid"
-	case a.IsUnspecified(), thisNetwork.Contains(a):
-		return "unspecified"
-	case a.IsLoopback():
-		return "loopback"
-	case a.IsLinkLocalUnicast():
-		return "link-local"
-	case a.IsMulticast():
-		return "multicast"
-	case a.IsPrivate():
-		return "private"
-	case cgnat.Contains(a):
-		return "carrier-grade NAT"
-	case a == broadcast:
-		return "broadcast"
-	case reserved4.Contains(a):
-		return "reserved"
-	case siteLocal6.Contains(a):
-		return "site-local"
-	}
-	return ""
-}
-
 // control runs just before connect(2) on the resolved address, so whatever
 // DNS answered, a blocked IP is never connected to.
 func (p Policy) control(_, address string, _ syscall.RawConn) error {

@@ -8,13 +8,10 @@ import (
 	"fmt"
 	"sort"
 	"text/template"
-	"text/template/parse"
+	"time"
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
 )
-
-// MaxBytes bounds a rendered message (it travels in the CronJob's pod template).
-const MaxBytes = 8192
 
 // Data is what a template sees.
 type Data struct {
@@ -39,7 +36,8 @@ type Indicator struct {
 }
 
 // DataFor builds the template data of an initiative and its indicators, in a
-// stable order so that the same state always renders the same text.
+// stable order so that the same state always renders the same text. A
+// template sees the first MaxIndicators indicators by name.
 func DataFor(it *v1alpha1.Initiative, indicators []v1alpha1.LeadingIndicator) Data {
 	d := Data{
 		Name: it.Name, Namespace: it.Namespace, Why: it.Spec.Why, Stage: it.Status.Stage,
@@ -63,15 +61,34 @@ func DataFor(it *v1alpha1.Initiative, indicators []v1alpha1.LeadingIndicator) Da
 		d.Indicators = append(d.Indicators, v)
 	}
 	sort.Slice(d.Indicators, func(i, j int) bool { return d.Indicators[i].Name < d.Indicators[j].Name })
+	// The static step bound counts on these sizes: the API bounds the spec's
+	// lists, nothing bounds how many indicators a namespace holds.
+	d.CoreValues, d.Sponsors = trim(d.CoreValues, "CoreValues"), trim(d.Sponsors, "Sponsors")
+	d.Behaviors, d.Indicators = trim(d.Behaviors, "Behaviors"), trim(d.Indicators, "Indicators")
 	return d
+}
+
+// trim keeps the first listSizes[name] items of a list.
+func trim[T any](items []T, name string) []T {
+	if n := listSizes[name]; len(items) > n {
+		return items[:n]
+	}
+	return items
 }
 
 // Message renders tmpl over data. Unknown fields are errors, not blanks.
 // Anyone who may edit an Initiative writes templates that run inside the
-// manager, so a template may only range over the data's lists (not over
-// numbers, which could loop for hours) and may not define or call templates
-// (recursion); its output stops at MaxBytes.
+// manager, so a template beyond the bounds (bounds.go) is an error naming
+// the bound, before anything runs: it may only call functions whose results
+// are no larger than their arguments, range only over the data's lists,
+// nest at most MaxRangeDepth ranges and MaxNesting blocks, take at most
+// MaxSteps in the worst case, and not define or call templates (recursion).
+// Its output stops at MaxBytes and its time at Timeout.
 func Message(tmpl string, data Data) (string, error) {
+	return message(tmpl, data, time.Now)
+}
+
+func message(tmpl string, data Data, now func() time.Time) (string, error) {
 	t, err := template.New("message").Option("missingkey=error").Parse(tmpl)
 	if err != nil {
 		return "", err
@@ -79,82 +96,42 @@ func Message(tmpl string, data Data) (string, error) {
 	if len(t.Templates()) > 1 {
 		return "", fmt.Errorf("template: define and block are not allowed")
 	}
-	if err := check(t.Root); err != nil {
+	if err := checkBounds(tmpl, t.Root); err != nil {
 		return "", err
 	}
-	var buf limitedBuffer
+	buf := budgetWriter{now: now, deadline: now().Add(Timeout)}
 	if err := t.Execute(&buf, data); err != nil {
-		if buf.over {
-			return "", fmt.Errorf("rendered message is more than %d bytes", MaxBytes)
+		if buf.err != nil {
+			return "", buf.err
 		}
 		return "", err
 	}
 	return buf.String(), nil
 }
 
-// check rejects the constructs that could make rendering unbounded.
-func check(n parse.Node) error {
-	switch n := n.(type) {
-	case *parse.ListNode:
-		if n == nil {
-			return nil
-		}
-		for _, c := range n.Nodes {
-			if err := check(c); err != nil {
-				return err
-			}
-		}
-	case *parse.TemplateNode:
-		return fmt.Errorf("template: {{template %q}} is not allowed", n.Name)
-	case *parse.RangeNode:
-		if !rangesOverField(n.Pipe) {
-			return fmt.Errorf("template: range may only go over a list field such as .Indicators or .Behaviors, not %s", n.Pipe)
-		}
-		return checkBranch(&n.BranchNode)
-	case *parse.IfNode:
-		return checkBranch(&n.BranchNode)
-	case *parse.WithNode:
-		return checkBranch(&n.BranchNode)
-	}
-	return nil
-}
+var (
+	errTooLong = fmt.Errorf("template: rendered message is more than %d bytes", MaxBytes)
+	errTimeout = fmt.Errorf("template: rendering took longer than %s", Timeout)
+)
 
-func checkBranch(b *parse.BranchNode) error {
-	if err := check(b.List); err != nil {
-		return err
-	}
-	if b.ElseList != nil {
-		return check(b.ElseList)
-	}
-	return nil
-}
-
-// rangesOverField reports whether a range pipeline is a single field of the
-// data (.Indicators, $.Behaviors), the only lists a template can see.
-func rangesOverField(p *parse.PipeNode) bool {
-	if p == nil || len(p.Cmds) != 1 || len(p.Cmds[0].Args) != 1 {
-		return false
-	}
-	switch a := p.Cmds[0].Args[0].(type) {
-	case *parse.FieldNode:
-		return true
-	case *parse.VariableNode:
-		return len(a.Ident) > 1 // $.Field, not a bare variable
-	}
-	return false
-}
-
-// limitedBuffer stops the template with an error once MaxBytes are written,
-// so a runaway template cannot exhaust the manager's memory.
-type limitedBuffer struct {
+// budgetWriter stops the template with an error once MaxBytes are written
+// or its deadline passed, so a runaway template cannot exhaust the
+// manager's memory or hold a worker.
+type budgetWriter struct {
 	bytes.Buffer
-	over bool
+	now      func() time.Time
+	deadline time.Time
+	err      error
 }
 
-func (b *limitedBuffer) Write(p []byte) (int, error) {
-	if b.Len()+len(p) > MaxBytes {
-		b.over = true
-		return 0, fmt.Errorf("output limit reached")
+func (b *budgetWriter) Write(p []byte) (int, error) {
+	switch {
+	case b.Len()+len(p) > MaxBytes:
+		b.err = errTooLong
+	case b.now().After(b.deadline):
+		b.err = errTimeout
+	default:
+		return b.Buffer.Write(p)
 	}
-	return b.Buffer.Write(p)
+	return 0, b.err
 }

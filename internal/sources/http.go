@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 
 	"k8s.io/client-go/util/jsonpath"
@@ -113,10 +114,15 @@ func selectNumber(jp *jsonpath.JSONPath, path string, data any) (v1alpha1.Decima
 		return "", newError(ClassBadResponse, fmt.Sprintf("jsonPath %s selected %s, not a number", path, jsonKind(found[0])))
 	}
 	d := v1alpha1.Decimal(n.String())
-	if err := d.Validate(); err != nil {
-		return "", newError(ClassBadResponse, fmt.Sprintf("jsonPath %s selected a number that is not a finite decimal", path))
+	if d.Validate() == nil {
+		return d, nil
 	}
-	return d, nil
+	// Longer than a Decimal may be, or beyond its exponent: keep the nearest
+	// float64, which always fits.
+	if f, err := n.Float64(); err == nil && !math.IsInf(f, 0) && !math.IsNaN(f) {
+		return v1alpha1.NewDecimal(f), nil
+	}
+	return "", newError(ClassBadResponse, fmt.Sprintf("jsonPath %s selected a number that is not a finite decimal", path))
 }
 
 // jsonKind names the JSON type of a decoded value without showing it.

@@ -15,7 +15,8 @@ import (
 	"github.com/momentum-dev/momentum/internal/outbound"
 )
 
-const surveyJSON = `{"data":{"nps":66.5,"label":"x","big":12345678901234567890.125,"nothing":null,"text":"42"},` +
+const surveyJSON = `{"data":{"nps":66.5,"label":"x","big":12345678901234567890.125,"nothing":null,"text":"42",` +
+	`"long":66.00000000000000000000000000000000000000000000000000000000000000001,"tiny":0e99999999,"huge":1e400},` +
 	`"results":[{"score":4.3},{"score":-1e2}],"items":[{"name":"csat","value":4.1},{"name":"nps","value":31}]}`
 
 // surveyServer answers like a survey platform. /auth requires the header
@@ -79,6 +80,9 @@ func TestHTTP(t *testing.T) {
 		{name: "array index", path: "/", jsonPath: "{.results[0].score}", want: "4.3"},
 		{name: "exponent kept verbatim", path: "/", jsonPath: "{.results[1].score}", want: "-1e2"},
 		{name: "beyond float64 precision kept exactly", path: "/", jsonPath: "{.data.big}", want: "12345678901234567890.125"},
+		{name: "longer than a Decimal: the nearest float64", path: "/", jsonPath: "{.data.long}", want: "66"},
+		{name: "beyond the exponent bound: the nearest float64", path: "/", jsonPath: "{.data.tiny}", want: "0"},
+		{name: "beyond float64", path: "/", jsonPath: "{.data.huge}", wantClass: ClassBadResponse, wantErr: "not a finite decimal"},
 		{name: "filter selecting one", path: "/", jsonPath: `{.items[?(@.name=="nps")].value}`, want: "31"},
 		{name: "trailing text is a second value", path: "/", jsonPath: "{.data.nps}}", wantClass: ClassBadResponse, wantErr: "selected 2 values"},
 		{name: "string is not a number", path: "/", jsonPath: "{.data.label}", wantClass: ClassBadResponse, wantErr: "jsonPath {.data.label} selected a string, not a number"},
