@@ -2,6 +2,7 @@ package controllers_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
+	"github.com/momentum-dev/momentum/internal/celebrate"
 	"github.com/momentum-dev/momentum/internal/cronjobs"
 )
 
@@ -103,4 +105,32 @@ func TestQuickWinsAreCelebratedExactlyOnce(t *testing.T) {
 		g.Expect(eventsFor(g, ns, "customer-first", v1alpha1.EventReasonCelebrated)).NotTo(BeEmpty())
 	}).WithTimeout(timeout).Should(Succeed())
 	g.Expect(celebrationJobs(g, ns)).To(HaveLen(3))
+}
+
+// TestManyIndicatorsCannotFreezeAnInitiative: anyone who may create
+// indicators could once push status.celebrations past its schema bound,
+// after which the API server rejected every status write of the initiative.
+func TestManyIndicatorsCannotFreezeAnInitiative(t *testing.T) {
+	g := NewWithT(t)
+	ns := namespace(t)
+	startManager(t, ns, clocktesting.NewFakeClock(t0))
+	create(t, newSecret(ns, "all-hands-webhook", slackAddress), newChannel(ns, "all-hands", "all-hands-webhook"))
+	it := newInitiative(ns, "customer-first")
+	it.Spec.Celebrations = &v1alpha1.Celebrations{Channel: "all-hands"}
+	create(t, it)
+	g.Eventually(func(g Gomega) {
+		g.Expect(getInitiative(g, ns, "customer-first").Status.Celebrations).NotTo(BeNil())
+	}).WithTimeout(timeout).Should(Succeed())
+
+	const n = celebrate.MaxIndicators + 1
+	for i := range n {
+		create(t, newIndicator(ns, fmt.Sprintf("ind-%03d", i), "customer-first", "75", sample(1, "80")))
+	}
+	g.Eventually(func(g Gomega) {
+		in := getInitiative(g, ns, "customer-first")
+		g.Expect(in.Status.Indicators).To(HaveField("Total", BeNumerically("==", n)), "status still moves")
+		g.Expect(in.Status.Celebrations.Indicators).To(HaveLen(celebrate.MaxIndicators))
+		g.Expect(condition(in.Status.Conditions, v1alpha1.ConditionReconciling)).To(BeNil())
+	}).WithTimeout(2 * timeout).Should(Succeed())
+	g.Expect(celebrationJobs(g, ns)).To(HaveLen(celebrate.MaxIndicators), "every tracked win posted once")
 }

@@ -2,6 +2,7 @@ package conditions
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
+	"github.com/momentum-dev/momentum/internal/bound"
 )
 
 func TestFinish(t *testing.T) {
@@ -76,5 +78,15 @@ func TestSetMovesTransitionTimeOnlyOnStatusChange(t *testing.T) {
 	Set(&conds, "Ready", metav1.ConditionTrue, "C", "c", 2, t0.Add(2*time.Hour))
 	if got := conds[0].LastTransitionTime.Time; !got.Equal(t0.Add(2 * time.Hour)) {
 		t.Errorf("status change left lastTransitionTime at %v", got)
+	}
+}
+
+// A condition message longer than the API server accepts (32 KiB) is cut
+// and marked: the status write that carries it still succeeds.
+func TestSetCutsLongMessages(t *testing.T) {
+	var conds []metav1.Condition
+	Set(&conds, v1alpha1.ConditionReady, metav1.ConditionFalse, "TemplateInvalid", strings.Repeat("x", 40000), 1, time.Now())
+	if got := len(conds[0].Message); got > bound.ConditionMessage || !strings.HasSuffix(conds[0].Message, bound.Marker) {
+		t.Fatalf("message of %d bytes, want at most %d ending in %s", got, bound.ConditionMessage, bound.Marker)
 	}
 }
