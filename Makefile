@@ -52,7 +52,7 @@ vet: ## Run go vet.
 
 .PHONY: lint
 lint: $(GOLANGCI_LINT) ## Run golangci-lint.
-	$(GOLANGCI_LINT) run ./...
+	$(GOLANGCI_LINT) run --allow-parallel-runners ./...
 
 .PHONY: test
 test: manifests generate fmt vet envtest prometheus ## Run unit tests and envtest integration tests against a real kube-apiserver, etcd and Prometheus.
