@@ -63,6 +63,9 @@ func Setup(ctx context.Context, mgr manager.Manager, opts Options) error {
 	if err := index.Register(ctx, mgr.GetFieldIndexer()); err != nil {
 		return fmt.Errorf("registering cache indexes: %w", err)
 	}
+	if err := index.RegisterSuccess(ctx, mgr.GetFieldIndexer()); err != nil {
+		return fmt.Errorf("registering cache indexes: %w", err)
+	}
 	ctrlOpts := controller.Options{MaxConcurrentReconciles: opts.MaxConcurrentReconciles}
 	if err := (&initiative.Reconciler{
 		Client:   mgr.GetClient(),
@@ -97,6 +100,9 @@ func Setup(ctx context.Context, mgr manager.Manager, opts Options) error {
 		Jobs:     opts.Jobs,
 	}).SetupWithManager(mgr, ctrlOpts); err != nil {
 		return fmt.Errorf("setting up the RecognitionCampaign controller: %w", err)
+	}
+	if err := setupSuccess(mgr, opts, ctrlOpts); err != nil {
+		return err
 	}
 	if err := metrics.Register(mgr); err != nil {
 		return fmt.Errorf("registering Momentum's metrics: %w", err)
