@@ -7,6 +7,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 
 	"github.com/momentum-dev/momentum/controllers/commitment"
+	"github.com/momentum-dev/momentum/controllers/cultureassessment"
 )
 
 // setupSuccess registers the reconcilers of the Success Index and culture
@@ -18,6 +19,13 @@ func setupSuccess(mgr manager.Manager, opts Options, ctrlOpts controller.Options
 		Recorder: mgr.GetEventRecorder("momentum-commitment"),
 	}).SetupWithManager(mgr, ctrlOpts); err != nil {
 		return fmt.Errorf("setting up the Commitment controller: %w", err)
+	}
+	if err := (&cultureassessment.Reconciler{
+		Client:   mgr.GetClient(),
+		Clock:    opts.Clock,
+		Recorder: mgr.GetEventRecorder("momentum-cultureassessment"),
+	}).SetupWithManager(mgr, ctrlOpts); err != nil {
+		return fmt.Errorf("setting up the CultureAssessment controller: %w", err)
 	}
 	return nil
 }

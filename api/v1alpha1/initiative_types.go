@@ -9,6 +9,7 @@ import (
 var DefaultStages = []string{"Initiation", "Implementation", "Embedding", "Reinforcement"}
 
 // InitiativeSpec is a culture-change program as kept in Git.
+// +kubebuilder:validation:XValidation:rule="!has(self.reviewReminder) || !has(self.reminders) || !self.reminders.exists(r, r.name == 'review-digest')",message="spec.reminders[].name review-digest is taken by spec.reviewReminder's CronJob",fieldPath=".reminders"
 // +kubebuilder:validation:XValidation:rule="!has(self.approvals) || self.approvals.all(a, has(self.stages) ? self.stages.exists(s, s.name == a.stage) : a.stage in ['Initiation', 'Implementation', 'Embedding', 'Reinforcement'])",message="spec.approvals[].stage must name a stage declared in spec.stages (or one of Initiation, Implementation, Embedding, Reinforcement when spec.stages is omitted)",fieldPath=".approvals"
 type InitiativeSpec struct {
 	// why is the vision statement everyone is reminded of: why the
@@ -854,10 +855,7 @@ const (
 	EventReasonStageAdvanced = "StageAdvanced"
 
 	// ReasonQuietHoursConflict: a reminder's schedule fires in quiet hours.
-	ReasonQuietHoursConflict = "QuietHoursConflict"
-	// ReasonFrozen: Ready, a freeze holds stage advancement.
-	ReasonFrozen = "Frozen"
-)
+	ReasonQuietHoursConflict = "QuietHoursConflict")
 
 // Initiative is a customer-centric culture-change program: its why, its
 // sponsors and council, the behaviors it asks for and the stages it goes through.

@@ -69,11 +69,19 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 		ch, err = r.fetchChildren(ctx, obj)
 	}
 	if err == nil {
+		ch.success, err = r.fetchSuccess(ctx, obj)
+	}
+	if err == nil {
 		d = decide(obj, gateInds, ownInds, ch, r.Jobs, now)
 		err = r.applyReminders(ctx, obj, ch, d.reminders)
 	}
 	if err == nil {
 		err = r.createCelebrations(ctx, obj, d.celebrations)
+	}
+	if err == nil {
+		var wait time.Time
+		wait, err = r.releaseHeld(ctx, obj, ch.jobs, now)
+		d.recheckAt = earliest(d.recheckAt, wait)
 	}
 	if err != nil {
 		// What the children stand for is recorded only once they exist (or
@@ -135,7 +143,8 @@ func (r *Reconciler) fetchChildren(ctx context.Context, obj *v1alpha1.Initiative
 	// Nothing scheduled now or before: no lookups. status.reminders is only
 	// cleared by a reconcile whose deletions all succeeded (a failed one
 	// restores it), so no owned CronJob can be left behind by skipping.
-	if len(obj.Spec.Reminders) == 0 && obj.Status.Reminders == nil && obj.Spec.Celebrations == nil {
+	if len(obj.Spec.Reminders) == 0 && obj.Status.Reminders == nil && obj.Spec.Celebrations == nil &&
+		obj.Spec.ReviewReminder == nil && obj.Status.ReviewReminder == nil {
 		return ch, nil
 	}
 	names := make([]string, 0, len(obj.Spec.Reminders)+1)
@@ -144,6 +153,9 @@ func (r *Reconciler) fetchChildren(ctx context.Context, obj *v1alpha1.Initiative
 	}
 	if obj.Spec.Celebrations != nil {
 		names = append(names, obj.Spec.Celebrations.Channel)
+	}
+	if obj.Spec.ReviewReminder != nil {
+		names = append(names, obj.Spec.ReviewReminder.Channel)
 	}
 	for _, name := range names {
 		c := &v1alpha1.Channel{}
@@ -239,6 +251,8 @@ func (r *Reconciler) SetupWithManager(mgr manager.Manager, opts ctrl.Options) er
 		Watches(&batchv1.Job{}, handler.EnqueueRequestsFromMapFunc(initiativeOfJob)).
 		Watches(&v1alpha1.Channel{}, handler.EnqueueRequestsFromMapFunc(r.initiativesUsing)).
 		Watches(&v1alpha1.LeadingIndicator{}, handler.EnqueueRequestsFromMapFunc(r.initiativesOf)).
+		Watches(&v1alpha1.Commitment{}, handler.EnqueueRequestsFromMapFunc(initiativeOfSuccess)).
+		Watches(&v1alpha1.CultureAssessment{}, handler.EnqueueRequestsFromMapFunc(initiativeOfSuccess)).
 		WithOptions(opts).
 		Named("initiative").
 		Complete(r)

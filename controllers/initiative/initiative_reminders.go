@@ -31,6 +31,8 @@ type children struct {
 	cronJobs map[string]*batchv1.CronJob
 	// jobs the initiative's CronJobs created.
 	jobs []batchv1.Job
+	// success holds the initiative's Commitments and CultureAssessments.
+	success success
 }
 
 // reminderPlan is what planReminders decides.

@@ -40,7 +40,7 @@ type decision struct {
 // returns the decision. It reads no API and no clock: all inputs are given.
 func decide(obj *v1alpha1.Initiative, gateInds map[string]*v1alpha1.LeadingIndicator, ownInds []v1alpha1.LeadingIndicator, ch children, opts cronjobs.Options, now time.Time) decision {
 	st := &obj.Status
-	in := stages.Input{Spec: obj.Spec, Status: *st, Indicators: map[string]stages.Indicator{}, Now: now}
+	in := stages.Input{Spec: obj.Spec, Status: *st, Indicators: map[string]stages.Indicator{}, Now: now, Freeze: freezeOf(obj, now)}
 	for name, ind := range gateInds {
 		in.Indicators[name] = stages.Indicator{Health: ind.Status.Health, Freshness: ind.Status.Freshness, Value: ind.Status.Value, Target: ind.Spec.Target, History: ind.Status.History}
 	}
@@ -89,12 +89,17 @@ func decide(obj *v1alpha1.Initiative, gateInds map[string]*v1alpha1.LeadingIndic
 	conditions.Set(&st.Conditions, v1alpha1.ConditionMomentumAtRisk, riskStatus, risk.Reason, risk.Message, obj.Generation, now)
 
 	d.reminders = planReminders(obj, ownInds, ch, opts, now)
+	var digestAt time.Time
+	st.ReviewReminder, digestAt = planReviewDigest(obj, ch, opts, now, &d.reminders)
+	holidayEnds := holdOnHolidays(obj, ch, &d.reminders, now)
 	missingCelebrationChannel := planCelebrations(obj, ownInds, ch, opts, now, &d)
 	if missingCelebrationChannel != "" {
 		d.reminders.missingChannels = append(d.reminders.missingChannels, missingCelebrationChannel)
 	}
+	quietEnds := holdCelebrations(obj, d.celebrations, now)
+	successAt := applySuccess(obj, ch.success, now)
 	st.Reminders = d.reminders.statuses
-	if len(obj.Spec.Reminders) > 0 {
+	if len(obj.Spec.Reminders) > 0 || obj.Spec.ReviewReminder != nil {
 		status, reason, msg := deliveryCondition(d.reminders.failing)
 		conditions.Set(&st.Conditions, v1alpha1.ConditionDeliveryFailing, status, reason, msg, obj.Generation, now)
 	} else {
@@ -102,6 +107,7 @@ func decide(obj *v1alpha1.Initiative, gateInds map[string]*v1alpha1.LeadingIndic
 	}
 
 	d.recheckAt = earliest(earliest(out.RecheckAt, risk.RecheckAt), d.reminders.nextAt)
+	d.recheckAt = earliest(earliest(d.recheckAt, digestAt), earliest(holidayEnds, earliest(quietEnds, successAt)))
 	if out.Entered != nil && out.Ready && !out.Final && !suspended(obj) {
 		d.recheckAt = now // the next stage's gates are met too: take it in its own step
 	}
@@ -133,6 +139,11 @@ func decide(obj *v1alpha1.Initiative, gateInds map[string]*v1alpha1.LeadingIndic
 		d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonChannelNotReady, fmt.Sprintf(
 			"Channel %s is not Ready, so nothing is scheduled to it: see `kubectl describe channel %s -n %s`",
 			strings.Join(names, ", "), names[0], obj.Namespace))
+		d.events = append(d.events, warnOnce(prevReady, d.ready)...)
+	case len(quietConflicts(obj, now)) > 0:
+		d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonQuietHoursConflict, fmt.Sprintf(
+			"%s, in quiet hours: move the schedule into spec.quietHours.allow or widen the allowed hours (it still runs as scheduled)",
+			strings.Join(quietConflicts(obj, now), "; ")))
 		d.events = append(d.events, warnOnce(prevReady, d.ready)...)
 	case suspended(obj):
 		d.ready = conditions.Ready(metav1.ConditionTrue, v1alpha1.ReasonSuspended, fmt.Sprintf(

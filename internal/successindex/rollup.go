@@ -131,3 +131,12 @@ func mean(values []int64) int64 {
 	n := int64(len(values))
 	return (2*sum + n) / (2 * n)
 }
+
+// Of turns Commitment objects into roll-up inputs.
+func Of(items []v1alpha1.Commitment) []Commitment {
+	out := make([]Commitment, 0, len(items))
+	for _, c := range items {
+		out = append(out, Commitment{Spec: c.Spec, Created: c.CreationTimestamp.Time})
+	}
+	return out
+}
