@@ -139,7 +139,9 @@ func TestCommitmentReferencesStallAndHeal(t *testing.T) {
 		g.Expect(ready.Message).To(ContainSubstring("Behavior close-the-loop named in spec.actions[].behavior is not a behavior of Initiative customer-first"))
 	}).WithTimeout(timeout).Should(Succeed())
 
-	update(t, it, func(o *v1alpha1.Initiative) { o.Spec.Behaviors = append(o.Spec.Behaviors, v1alpha1.Behavior{Name: "close-the-loop"}) })
+	update(t, it, func(o *v1alpha1.Initiative) {
+		o.Spec.Behaviors = append(o.Spec.Behaviors, v1alpha1.Behavior{Name: "close-the-loop"})
+	})
 	g.Eventually(func(g Gomega) {
 		got := getCommitment(g, ns, "dana")
 		g.Expect(condition(got.Status.Conditions, v1alpha1.ConditionReady).Status).To(Equal(metav1.ConditionTrue))
@@ -155,11 +157,11 @@ func TestAPIServerRejectsBadCommitments(t *testing.T) {
 		mutate func(c *v1alpha1.Commitment)
 		want   string
 	}{
-		"no actions": {func(c *v1alpha1.Commitment) { c.Spec.Actions = nil }, "spec.actions: Required value"},
-		"unknown horizon": {func(c *v1alpha1.Commitment) { c.Spec.Actions[0].Horizon = "12m" }, `spec.actions[0].horizon: Unsupported value: "12m"`},
-		"impossible due date": {func(c *v1alpha1.Commitment) { c.Spec.Actions[0].Due = "2026-02-30" }, "spec.actions[0].due: Invalid value"},
+		"no actions":                 {func(c *v1alpha1.Commitment) { c.Spec.Actions = nil }, "spec.actions: Required value"},
+		"unknown horizon":            {func(c *v1alpha1.Commitment) { c.Spec.Actions[0].Horizon = "12m" }, `spec.actions[0].horizon: Unsupported value: "12m"`},
+		"impossible due date":        {func(c *v1alpha1.Commitment) { c.Spec.Actions[0].Due = "2026-02-30" }, "spec.actions[0].due: Invalid value"},
 		"due date in another format": {func(c *v1alpha1.Commitment) { c.Spec.Actions[0].Due = "31/12/2026" }, "spec.actions[0].due: Invalid value"},
-		"unknown action status": {func(c *v1alpha1.Commitment) { c.Spec.Actions[0].Status = "Blocked" }, `spec.actions[0].status: Unsupported value: "Blocked"`},
+		"unknown action status":      {func(c *v1alpha1.Commitment) { c.Spec.Actions[0].Status = "Blocked" }, `spec.actions[0].status: Unsupported value: "Blocked"`},
 		"bad quarter": {func(c *v1alpha1.Commitment) {
 			c.Spec.Reviews = []v1alpha1.CommitmentReview{reviewOf("2026-Q5", "2026-11-01", rated("coach-team", v1alpha1.OutcomeDone, 0))}
 		}, "spec.reviews[0].quarter: Invalid value"},
@@ -187,7 +189,7 @@ func TestAPIServerRejectsBadCommitments(t *testing.T) {
 			c.Spec.Reviews = []v1alpha1.CommitmentReview{r, r}
 		}, "spec.reviews[1]: Duplicate value"},
 		"owner name over its bound": {func(c *v1alpha1.Commitment) { c.Spec.Owner.Name = strings.Repeat("x", 129) }, "spec.owner.name: Too long: may not be more than 128 bytes"},
-		"bad email": {func(c *v1alpha1.Commitment) { c.Spec.Owner.Email = "dana" }, "spec.owner.email: Invalid value: \"dana\""},
+		"bad email":                 {func(c *v1alpha1.Commitment) { c.Spec.Owner.Email = "dana" }, "spec.owner.email: Invalid value: \"dana\""},
 		"too many actions": {func(c *v1alpha1.Commitment) {
 			for i := range 21 {
 				c.Spec.Actions = append(c.Spec.Actions, v1alpha1.CommitmentAction{Name: "a" + strings.Repeat("b", i), Horizon: v1alpha1.HorizonBeyond})

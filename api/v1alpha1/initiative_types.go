@@ -855,7 +855,8 @@ const (
 	EventReasonStageAdvanced = "StageAdvanced"
 
 	// ReasonQuietHoursConflict: a reminder's schedule fires in quiet hours.
-	ReasonQuietHoursConflict = "QuietHoursConflict")
+	ReasonQuietHoursConflict = "QuietHoursConflict"
+)
 
 // Initiative is a customer-centric culture-change program: its why, its
 // sponsors and council, the behaviors it asks for and the stages it goes through.

@@ -91,13 +91,13 @@ func TestEvaluate(t *testing.T) {
 	tests := map[string]struct {
 		reviews     []v1alpha1.CommitmentReview
 		now         time.Time
-		wantIndex   *int32             // latest index
-		wantTrend   v1alpha1.Trend     // trend over quarters
-		wantDue     time.Time          // next review due
-		wantOverdue bool               // review overdue
-		wantActions []string           // overdue actions
-		wantRecheck time.Time          // next time-based change
-		wantQuarter string             // latest quarter
+		wantIndex   *int32              // latest index
+		wantTrend   v1alpha1.Trend      // trend over quarters
+		wantDue     time.Time           // next review due
+		wantOverdue bool                // review overdue
+		wantActions []string            // overdue actions
+		wantRecheck time.Time           // next time-based change
+		wantQuarter string              // latest quarter
 		wantConf    v1alpha1.Confidence // latest confidence
 	}{
 		"not reviewed yet, within the grace quarter": {
