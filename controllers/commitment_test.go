@@ -167,13 +167,13 @@ func TestAPIServerRejectsBadCommitments(t *testing.T) {
 		}, "spec.reviews[0].quarter: Invalid value"},
 		"review before its quarter": {func(c *v1alpha1.Commitment) {
 			c.Spec.Reviews = []v1alpha1.CommitmentReview{reviewOf("2026-Q4", "2026-09-30", rated("coach-team", v1alpha1.OutcomeDone, 0))}
-		}, "spec.reviews[0].date: Invalid value: \"string\": date must not be before the start of the reviewed quarter"},
+		}, "spec.reviews[0].date: Invalid value: date must not be before the start of the reviewed quarter"},
 		"rating out of range": {func(c *v1alpha1.Commitment) {
 			c.Spec.Reviews = []v1alpha1.CommitmentReview{reviewOf("2026-Q4", "2026-11-01", rated("coach-team", v1alpha1.OutcomeDone, 6))}
 		}, "spec.reviews[0].outcomes[0].rating: Invalid value: 6"},
 		"outcome for an unknown action": {func(c *v1alpha1.Commitment) {
 			c.Spec.Reviews = []v1alpha1.CommitmentReview{reviewOf("2026-Q4", "2026-11-01", rated("fly-to-mars", v1alpha1.OutcomeDone, 0))}
-		}, "spec.reviews: Invalid value: \"array\": every spec.reviews[].outcomes[].action must name an action in spec.actions"},
+		}, "spec.reviews: Invalid value: every spec.reviews[].outcomes[].action must name an action in spec.actions"},
 		"no narrative": {func(c *v1alpha1.Commitment) {
 			r := reviewOf("2026-Q4", "2026-11-01", rated("coach-team", v1alpha1.OutcomeDone, 0))
 			r.Narrative = ""

@@ -54,7 +54,9 @@ func planReviewDigest(obj *v1alpha1.Initiative, ch children, opts cronjobs.Optio
 		return st, opensAt
 	}
 	if !st.Suspended {
-		st.NextScheduleTime = ptr.To(metav1.NewTime(sched.Next(now)))
+		next := sched.Next(now)
+		st.NextScheduleTime = ptr.To(metav1.NewTime(next))
+		plan.nextAt = earliest(plan.nextAt, next)
 	}
 	text := "No Success Index review is due."
 	if len(lines) > 0 {
