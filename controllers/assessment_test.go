@@ -77,7 +77,7 @@ func TestCultureAssessmentGatesAndNamesTheWeakestDiscipline(t *testing.T) {
 		g.Expect(ci.HiddenSegments).To(Equal(int32(1)), "legal has fewer respondents than the floor")
 		g.Expect(condition(got.Status.Conditions, v1alpha1.ConditionReady).Message).To(Equal(
 			"2 rounds, latest 2026-10-01: customer-insight is the weakest discipline: 3.1 < target 3.5"))
-		g.Expect(got.Status.Summary + strings.Join(got.Status.Weakest, "")).NotTo(ContainSubstring("Nobody tells us"), "themes stay in Git")
+		g.Expect(got.Status.Summary+strings.Join(got.Status.Weakest, "")).NotTo(ContainSubstring("Nobody tells us"), "themes stay in Git")
 
 		ini := getInitiative(g, ns, "customer-first")
 		g.Expect(ini.Status.Funnel).NotTo(BeNil())
@@ -112,7 +112,7 @@ func TestAPIServerRejectsBadAssessments(t *testing.T) {
 		"duplicate discipline": {func(a *v1alpha1.CultureAssessment) {
 			a.Spec.Disciplines = append(a.Spec.Disciplines, a.Spec.Disciplines[0])
 		}, "spec.disciplines[2]: Duplicate value"},
-		"impossible round date": {func(a *v1alpha1.CultureAssessment) { round(a).Date = "2026-13-01" }, "spec.rounds[1].date: Invalid value"},
+		"impossible round date":     {func(a *v1alpha1.CultureAssessment) { round(a).Date = "2026-13-01" }, "spec.rounds[1].date: Invalid value"},
 		"leap day in a common year": {func(a *v1alpha1.CultureAssessment) { round(a).Date = "2027-02-29" }, "spec.rounds[1].date: Invalid value"},
 		"negative respondents":      {func(a *v1alpha1.CultureAssessment) { round(a).Respondents = -1 }, "spec.rounds[1].respondents: Invalid value: -1"},
 		"score for an unknown discipline": {func(a *v1alpha1.CultureAssessment) {
