@@ -868,6 +868,8 @@ const (
 // +kubebuilder:printcolumn:name="Progress",type=integer,JSONPath=`.status.progress`
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
 // +kubebuilder:printcolumn:name="Status",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].message`
+// +kubebuilder:printcolumn:name="Success Index",type=integer,JSONPath=`.status.commitments.meanIndex`,priority=1
+// +kubebuilder:printcolumn:name="Weakest Discipline",type=string,JSONPath=`.status.funnel.weakestDiscipline`,priority=1
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 type Initiative struct {
 	metav1.TypeMeta `json:",inline"`
