@@ -9,11 +9,13 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	clocktesting "k8s.io/utils/clock/testing"
+	"k8s.io/client-go/tools/events"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
 	"github.com/momentum-dev/momentum/controllers/initiative"
+	"github.com/momentum-dev/momentum/controllers/recognitioncampaign"
 	"github.com/momentum-dev/momentum/internal/cronjobs"
 )
 
@@ -152,4 +154,38 @@ func TestFreezeHoldsAdvancement(t *testing.T) {
 	_, err = r.Reconcile(context.Background(), requestFor(it))
 	g.Expect(err).NotTo(HaveOccurred())
 	g.Expect(getInitiative(g, ns, "customer-first").Status.Stage).To(Equal("Implementation"))
+}
+
+// A campaign follows its initiative's quiet hours: a spotlight fired in
+// them is reported, and on a holiday the spotlight is held for the day.
+func TestSpotlightFollowsTheInitiativesQuietHours(t *testing.T) {
+	g := NewWithT(t)
+	ns := namespace(t)
+	clk := clocktesting.NewFakeClock(t0)
+	create(t, newSecret(ns, "all-hands-webhook", slackAddress), newChannel(ns, "all-hands", "all-hands-webhook"))
+	markChannelReady(t, ns, "all-hands")
+	it := newInitiative(ns, "customer-first")
+	it.Spec.QuietHours = officeHours()
+	c := newCampaign(ns)
+	c.Spec.Schedule = "0 20 * * FRI"
+	create(t, it, c)
+	r := &recognitioncampaign.Reconciler{Client: k8s, Clock: clk, Recorder: events.NewFakeRecorder(100), Jobs: testJobs}
+	_, err := r.Reconcile(context.Background(), requestFor(c))
+	g.Expect(err).NotTo(HaveOccurred())
+	ready := condition(getCampaign(g, ns).Status.Conditions, v1alpha1.ConditionReady)
+	g.Expect(ready.Reason).To(Equal(v1alpha1.ReasonQuietHoursConflict))
+	g.Expect(ready.Message).To(HavePrefix("The spotlight fires at Fri 20:00 Europe/Berlin, in the quiet hours of Initiative customer-first"))
+
+	update(t, c, func(o *v1alpha1.RecognitionCampaign) { o.Spec.Schedule = "0 16 * * FRI" })
+	christmas := time.Date(2026, 12, 25, 8, 0, 0, 0, time.UTC)
+	clk.SetTime(christmas)
+	res, err := r.Reconcile(context.Background(), requestFor(c))
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(condition(getCampaign(g, ns).Status.Conditions, v1alpha1.ConditionReady).Status).To(Equal(metav1.ConditionTrue))
+	g.Expect(*getSpotlight(g, ns).Spec.Suspend).To(BeTrue(), "held on the holiday")
+	g.Expect(res.RequeueAfter).To(BeNumerically("<=", 15*time.Hour), "called again by the end of the holiday at the latest")
+	clk.SetTime(christmas.Add(15 * time.Hour))
+	_, err = r.Reconcile(context.Background(), requestFor(c))
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(*getSpotlight(g, ns).Spec.Suspend).To(BeFalse())
 }

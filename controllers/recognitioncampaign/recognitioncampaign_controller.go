@@ -65,6 +65,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 	in, err := r.fetch(ctx, obj)
 	if err == nil {
 		d = decide(obj, in, r.Jobs, now)
+		followQuietHours(obj, in, &d, now)
 		err = r.apply(ctx, obj, in, d)
 	}
 	wrote, conflict, perr := conditions.Write(ctx, r.Client, before, obj, &obj.Status.Conditions, &obj.Status.ObservedGeneration,
