@@ -29,13 +29,12 @@ func planReviewDigest(obj *v1alpha1.Initiative, ch children, opts cronjobs.Optio
 		plan.keep[name] = true
 	}
 	st.LastSuccessfulTime, st.LastFailureTime = deliveries(ch.jobs, digestName)
+	if st.LastFailureTime != nil && (st.LastSuccessfulTime == nil || st.LastSuccessfulTime.Before(st.LastFailureTime)) {
+		plan.failing = append(plan.failing, digestName)
+	}
 	lines, opensAt := reviewsDue(ch.success.owners, now)
 	st.Suspended = ptr.Deref(obj.Spec.Suspend, false) || len(lines) == 0
-	spec := string(rr.Schedule)
-	if rr.TimeZone != "" {
-		spec = "CRON_TZ=" + string(rr.TimeZone) + " " + spec
-	}
-	sched, err := cron.ParseStandard(spec)
+	sched, err := cron.ParseStandard(cronSpec(v1alpha1.Reminder{Schedule: rr.Schedule, TimeZone: rr.TimeZone}))
 	if err != nil {
 		plan.invalid = append(plan.invalid, fmt.Sprintf("spec.reviewReminder: schedule %q: %v", rr.Schedule, err))
 		return st, opensAt
@@ -58,24 +57,17 @@ func planReviewDigest(obj *v1alpha1.Initiative, ch children, opts cronjobs.Optio
 		st.NextScheduleTime = ptr.To(metav1.NewTime(next))
 		plan.nextAt = earliest(plan.nextAt, next)
 	}
-	text := "No Success Index review is due."
-	if len(lines) > 0 {
-		text = digestText(obj, lines)
-	}
 	desired := cronjobs.CronJob(cronjobs.Delivery{
 		Name: name, Namespace: obj.Namespace,
 		Labels:   map[string]string{cronjobs.LabelInitiative: obj.Name, cronjobs.LabelReminder: digestName},
 		Schedule: string(rr.Schedule), TimeZone: string(rr.TimeZone), Suspend: st.Suspended,
 		ChannelType: channel.Spec.Type, SecretName: channel.Spec.SecretRef.Name,
 		Kind: "reminder", Source: digestName, Initiative: obj.Namespace + "/" + obj.Name,
-		Title: "Success Index reviews due", Text: text,
+		Title: "Success Index reviews due", Text: digestText(obj, lines),
 	}, opts)
 	plan.keep[name] = true
 	if !cronjobs.Unchanged(existing, desired) {
 		plan.apply = append(plan.apply, desired)
-	}
-	if st.LastFailureTime != nil && (st.LastSuccessfulTime == nil || st.LastSuccessfulTime.Before(st.LastFailureTime)) {
-		plan.failing = append(plan.failing, digestName)
 	}
 	return st, opensAt
 }

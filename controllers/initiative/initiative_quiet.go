@@ -24,6 +24,18 @@ import (
 // in quiet hours; the controller resumes it at the next allowed moment.
 const AnnotationHeld = "culture.momentum.dev/held-for-quiet-hours"
 
+// planSuccessAndCalendar adds to the decision what the Success Index and
+// the quiet hours ask for: the review digest, holiday holds, held quick wins
+// and the commitments roll-up. It returns when any of it next changes.
+func planSuccessAndCalendar(obj *v1alpha1.Initiative, ch children, opts cronjobs.Options, now time.Time, d *decision) time.Time {
+	var digestAt time.Time
+	obj.Status.ReviewReminder, digestAt = planReviewDigest(obj, ch, opts, now, &d.reminders)
+	holidayEnds := holdOnHolidays(obj, ch, &d.reminders, now)
+	quietEnds := holdCelebrations(obj, d.celebrations, now)
+	successAt := applySuccess(obj, ch.success, now)
+	return earliest(earliest(digestAt, holidayEnds), earliest(quietEnds, successAt))
+}
+
 // calendar parses spec.quietHours; a calendar the manager cannot read (the
 // API server validated it) counts as none, so nothing is held forever.
 func calendar(obj *v1alpha1.Initiative) *quiethours.Calendar {

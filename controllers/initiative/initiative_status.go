@@ -89,15 +89,11 @@ func decide(obj *v1alpha1.Initiative, gateInds map[string]*v1alpha1.LeadingIndic
 	conditions.Set(&st.Conditions, v1alpha1.ConditionMomentumAtRisk, riskStatus, risk.Reason, risk.Message, obj.Generation, now)
 
 	d.reminders = planReminders(obj, ownInds, ch, opts, now)
-	var digestAt time.Time
-	st.ReviewReminder, digestAt = planReviewDigest(obj, ch, opts, now, &d.reminders)
-	holidayEnds := holdOnHolidays(obj, ch, &d.reminders, now)
 	missingCelebrationChannel := planCelebrations(obj, ownInds, ch, opts, now, &d)
 	if missingCelebrationChannel != "" {
 		d.reminders.missingChannels = append(d.reminders.missingChannels, missingCelebrationChannel)
 	}
-	quietEnds := holdCelebrations(obj, d.celebrations, now)
-	successAt := applySuccess(obj, ch.success, now)
+	calendarAt := planSuccessAndCalendar(obj, ch, opts, now, &d)
 	st.Reminders = d.reminders.statuses
 	if len(obj.Spec.Reminders) > 0 || obj.Spec.ReviewReminder != nil {
 		status, reason, msg := deliveryCondition(d.reminders.failing)
@@ -106,12 +102,12 @@ func decide(obj *v1alpha1.Initiative, gateInds map[string]*v1alpha1.LeadingIndic
 		meta.RemoveStatusCondition(&st.Conditions, v1alpha1.ConditionDeliveryFailing)
 	}
 
-	d.recheckAt = earliest(earliest(out.RecheckAt, risk.RecheckAt), d.reminders.nextAt)
-	d.recheckAt = earliest(earliest(d.recheckAt, digestAt), earliest(holidayEnds, earliest(quietEnds, successAt)))
+	d.recheckAt = earliest(earliest(out.RecheckAt, risk.RecheckAt), earliest(d.reminders.nextAt, calendarAt))
 	if out.Entered != nil && out.Ready && !out.Final && !suspended(obj) {
 		d.recheckAt = now // the next stage's gates are met too: take it in its own step
 	}
 
+	conflicts := quietConflicts(obj, now)
 	switch {
 	case len(d.reminders.invalid) > 0:
 		d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonTemplateInvalid, fmt.Sprintf(
@@ -140,10 +136,10 @@ func decide(obj *v1alpha1.Initiative, gateInds map[string]*v1alpha1.LeadingIndic
 			"Channel %s is not Ready, so nothing is scheduled to it: see `kubectl describe channel %s -n %s`",
 			strings.Join(names, ", "), names[0], obj.Namespace))
 		d.events = append(d.events, warnOnce(prevReady, d.ready)...)
-	case len(quietConflicts(obj, now)) > 0:
+	case len(conflicts) > 0:
 		d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonQuietHoursConflict, fmt.Sprintf(
 			"%s, in quiet hours: move the schedule into spec.quietHours.allow or widen the allowed hours (it still runs as scheduled)",
-			strings.Join(quietConflicts(obj, now), "; ")))
+			strings.Join(conflicts, "; ")))
 		d.events = append(d.events, warnOnce(prevReady, d.ready)...)
 	case suspended(obj):
 		d.ready = conditions.Ready(metav1.ConditionTrue, v1alpha1.ReasonSuspended, fmt.Sprintf(

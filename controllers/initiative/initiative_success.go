@@ -123,6 +123,9 @@ func reviewsDue(owners []v1alpha1.Commitment, now time.Time) ([]string, time.Tim
 
 // digestText renders the digest message.
 func digestText(obj *v1alpha1.Initiative, lines []string) string {
+	if len(lines) == 0 {
+		return "No Success Index review is due."
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "Success Index reviews due for %s — owners and reviewers, please meet and record the review in Git:\n", obj.Name)
 	shown := lines[:min(len(lines), maxDigestEntries)]

@@ -17,8 +17,12 @@ import (
 	"github.com/momentum-dev/momentum/api/v1alpha1"
 )
 
-// MaxWeakest is how many weakest disciplines status names.
-const MaxWeakest = 3
+// MaxWeakest is how many weakest disciplines status names, and
+// MaxDisciplines how many disciplines status holds (spec's bound too).
+const (
+	MaxWeakest     = 3
+	MaxDisciplines = 16
+)
 
 // Evaluate computes the status fields of an assessment (everything but
 // conditions) with the given confidentiality floor.
@@ -39,7 +43,7 @@ func Evaluate(spec v1alpha1.CultureAssessmentSpec, floor int) v1alpha1.CultureAs
 		return st
 	}
 	st.BaselineRound, st.LatestRound = string(shown[0].Date), string(shown[len(shown)-1].Date)
-	for _, d := range spec.Disciplines {
+	for _, d := range spec.Disciplines[:min(len(spec.Disciplines), MaxDisciplines)] {
 		st.Disciplines = append(st.Disciplines, discipline(d, shown, floor))
 	}
 	st.Weakest, st.Summary = weakest(st.Disciplines)
