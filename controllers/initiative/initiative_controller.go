@@ -73,6 +73,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 	}
 	if err == nil {
 		d = decide(obj, gateInds, ownInds, ch, r.Jobs, now)
+		flagQuietHoursConflicts(obj, &d, now)
 		err = r.applyReminders(ctx, obj, ch, d.reminders)
 	}
 	if err == nil {

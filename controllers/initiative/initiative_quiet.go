@@ -3,16 +3,19 @@ package initiative
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/robfig/cron/v3"
 	batchv1 "k8s.io/api/batch/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	logf "sigs.k8s.io/controller-runtime/pkg/log"
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
+	"github.com/momentum-dev/momentum/internal/conditions"
 	"github.com/momentum-dev/momentum/internal/cronjobs"
 	"github.com/momentum-dev/momentum/internal/quiethours"
 	"github.com/momentum-dev/momentum/internal/stages"
@@ -23,6 +26,9 @@ import (
 // AnnotationHeld marks a celebration Job created suspended because it fell
 // in quiet hours; the controller resumes it at the next allowed moment.
 const AnnotationHeld = "culture.momentum.dev/held-for-quiet-hours"
+
+// held is AnnotationHeld's value.
+const held = "true"
 
 // planSuccessAndCalendar adds to the decision what the Success Index and
 // the quiet hours ask for: the review digest, holiday holds, held quick wins
@@ -66,7 +72,7 @@ func holdCelebrations(obj *v1alpha1.Initiative, jobs []*batchv1.Job, now time.Ti
 	}
 	for _, j := range jobs {
 		j.Spec.Suspend = ptr.To(true)
-		j.Annotations[AnnotationHeld] = "true"
+		j.Annotations[AnnotationHeld] = held
 	}
 	return next
 }
@@ -80,7 +86,7 @@ func (r *Reconciler) releaseHeld(ctx context.Context, obj *v1alpha1.Initiative, 
 	var wait time.Time
 	for i := range jobs {
 		j := &jobs[i]
-		if j.Annotations[AnnotationHeld] != "true" || !ptr.Deref(j.Spec.Suspend, false) || !metav1.IsControlledBy(j, obj) {
+		if j.Annotations[AnnotationHeld] != held || !ptr.Deref(j.Spec.Suspend, false) || !metav1.IsControlledBy(j, obj) {
 			continue
 		}
 		if !allowed {
@@ -125,6 +131,23 @@ func quietConflicts(obj *v1alpha1.Initiative, now time.Time) []string {
 		check("spec.reviewReminder", rr.Schedule, rr.TimeZone)
 	}
 	return out
+}
+
+// flagQuietHoursConflicts turns a passing Ready into QuietHoursConflict
+// when a reminder or the review digest fires in quiet hours; a Ready that
+// already reports a fault keeps it.
+func flagQuietHoursConflicts(obj *v1alpha1.Initiative, d *decision, now time.Time) {
+	if d.ready.Status != metav1.ConditionTrue {
+		return
+	}
+	conflicts := quietConflicts(obj, now)
+	if len(conflicts) == 0 {
+		return
+	}
+	d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonQuietHoursConflict, fmt.Sprintf(
+		"%s, in quiet hours: move the schedule into spec.quietHours.allow or widen the allowed hours (it still runs as scheduled)",
+		strings.Join(conflicts, "; ")))
+	d.events = append(d.events, warnOnce(meta.FindStatusCondition(obj.Status.Conditions, v1alpha1.ConditionReady), d.ready)...)
 }
 
 // holdOnHolidays suspends every scheduled delivery of the initiative for

@@ -107,7 +107,6 @@ func decide(obj *v1alpha1.Initiative, gateInds map[string]*v1alpha1.LeadingIndic
 		d.recheckAt = now // the next stage's gates are met too: take it in its own step
 	}
 
-	conflicts := quietConflicts(obj, now)
 	switch {
 	case len(d.reminders.invalid) > 0:
 		d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonTemplateInvalid, fmt.Sprintf(
@@ -135,11 +134,6 @@ func decide(obj *v1alpha1.Initiative, gateInds map[string]*v1alpha1.LeadingIndic
 		d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonChannelNotReady, fmt.Sprintf(
 			"Channel %s is not Ready, so nothing is scheduled to it: see `kubectl describe channel %s -n %s`",
 			strings.Join(names, ", "), names[0], obj.Namespace))
-		d.events = append(d.events, warnOnce(prevReady, d.ready)...)
-	case len(conflicts) > 0:
-		d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonQuietHoursConflict, fmt.Sprintf(
-			"%s, in quiet hours: move the schedule into spec.quietHours.allow or widen the allowed hours (it still runs as scheduled)",
-			strings.Join(conflicts, "; ")))
 		d.events = append(d.events, warnOnce(prevReady, d.ready)...)
 	case suspended(obj):
 		d.ready = conditions.Ready(metav1.ConditionTrue, v1alpha1.ReasonSuspended, fmt.Sprintf(

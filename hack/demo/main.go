@@ -136,10 +136,8 @@ func run(ctx context.Context, managerBin, workDir string, once, playbook bool, o
 		`jsonpath={range .status.gates[*]}{.met}{"\t"}{.kind}{"\t"}{.message}{"\n"}{end}`); err != nil {
 		return err
 	}
-	if playbook {
-		if err := showPlaybook(kubectl, out); err != nil {
-			return fmt.Errorf("the playbook (see %s): %w", mgrLog.Name(), err)
-		}
+	if err := showPlaybook(kubectl, out, playbook); err != nil {
+		return fmt.Errorf("the playbook (see %s): %w", mgrLog.Name(), err)
 	}
 	if once {
 		fmt.Fprintln(out, "\nStopping (--once).")
@@ -174,9 +172,12 @@ spec:
       interval: 15s
 `
 
-// showPlaybook applies config/samples/playbook, waits for it to be Ready and
+// showPlaybook, when asked to, applies config/samples/playbook, waits for it to be Ready and
 // shows it: the stages, the Success Index and the culture assessment.
-func showPlaybook(kubectl func(args ...string) error, out *os.File) error {
+func showPlaybook(kubectl func(args ...string) error, out *os.File, playbook bool) error {
+	if !playbook {
+		return nil
+	}
 	fmt.Fprintln(out, "\nApplying config/samples/playbook...")
 	if err := kubectl("apply", "--server-side", "-k", filepath.Join(testenv.RepoRoot(), "config", "samples", "playbook")); err != nil {
 		return err
