@@ -89,14 +89,17 @@ func TestPlaybookConvergesReady(t *testing.T) {
 		}
 	}).WithTimeout(timeout).Should(Succeed())
 
-	it := getInitiative(g, ns, "customer-culture")
-	g.Expect(it.Status.Stage).To(Equal("Initiation"))
-	g.Expect(it.Status.Commitments.Count).To(Equal(int32(5)))
-	g.Expect(it.Status.Commitments.MeanIndex).NotTo(BeNil(), "five reviewed commitments reach the floor")
-	g.Expect(*it.Status.Commitments.Participation).To(Equal(int32(88)), "7 of 8: Lena Vogel owns no commitment yet")
-	g.Expect(it.Status.Funnel.WeakestDiscipline).To(HavePrefix("measurement-and-rewards is the weakest discipline"))
-	g.Expect(it.Status.Funnel.WeakestLink).NotTo(BeEmpty())
-	g.Expect(it.Status.Stages).To(HaveLen(4))
-	g.Expect(getIndicator(g, ns, "success-index").Status.Value).NotTo(BeNil())
-	g.Expect(getIndicator(g, ns, "culture-customer-insight").Status.Value).To(HaveValue(Equal(v1alpha1.Decimal("3.1"))))
+	// Roll-ups follow their sources' status: wait for them too.
+	g.Eventually(func(g Gomega) {
+		it := getInitiative(g, ns, "customer-culture")
+		g.Expect(it.Status.Stage).To(Equal("Initiation"))
+		g.Expect(it.Status.Commitments.Count).To(Equal(int32(5)))
+		g.Expect(it.Status.Commitments.MeanIndex).NotTo(BeNil(), "five reviewed commitments reach the floor")
+		g.Expect(*it.Status.Commitments.Participation).To(Equal(int32(88)), "7 of 8: Lena Vogel owns no commitment yet")
+		g.Expect(it.Status.Funnel.WeakestDiscipline).To(HavePrefix("measurement-and-rewards is the weakest discipline"))
+		g.Expect(it.Status.Funnel.WeakestLink).NotTo(BeEmpty())
+		g.Expect(it.Status.Stages).To(HaveLen(4))
+		g.Expect(getIndicator(g, ns, "success-index").Status.Value).NotTo(BeNil())
+		g.Expect(getIndicator(g, ns, "culture-customer-insight").Status.Value).To(HaveValue(Equal(v1alpha1.Decimal("3.1"))))
+	}).WithTimeout(timeout).Should(Succeed())
 }
