@@ -338,7 +338,7 @@ const (
 // +kubebuilder:printcolumn:name="Index",type=integer,JSONPath=`.status.index`
 // +kubebuilder:printcolumn:name="Quarter",type=string,JSONPath=`.status.quarter`
 // +kubebuilder:printcolumn:name="Trend",type=string,JSONPath=`.status.trend`
-// +kubebuilder:printcolumn:name="Review Due",type=date,JSONPath=`.status.nextReviewDue`
+// +kubebuilder:printcolumn:name="Review Due",type=string,JSONPath=`.status.nextReviewDue`
 // +kubebuilder:printcolumn:name="Overdue",type=string,JSONPath=`.status.conditions[?(@.type=="ReviewOverdue")].status`
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`,priority=1
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`

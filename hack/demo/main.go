@@ -192,5 +192,5 @@ func showPlaybook(kubectl func(args ...string) error, out *os.File, playbook boo
 	}
 	fmt.Fprintln(out)
 	return kubectl("get", "initiative", "customer-culture", "-n", "playbook", "-o",
-		`jsonpath=Success Index: {.status.commitments.meanIndex} (participation {.status.commitments.participation}%, {.status.commitments.overdueReviews} reviews overdue){"\n"}{.status.funnel.weakestLink}{"\n"}{.status.funnel.weakestDiscipline}{"\n"}`)
+		`jsonpath=Success Index: {.status.commitments.meanIndex} (participation {.status.commitments.participation}%, {.status.commitments.reviewsOnTime}% of reviews on time){"\n"}{.status.funnel.weakestLink}{"\n"}{.status.funnel.weakestDiscipline}{"\n"}`)
 }
