@@ -4,6 +4,8 @@
 IMG ?= momentum-manager:dev
 # Kubernetes version of the control plane built from source for tests and the demo.
 K8S_VERSION ?= 1.37.2
+# Extra flags of `make demo`, e.g. DEMO_FLAGS=--playbook to apply config/samples/playbook too.
+DEMO_FLAGS ?=
 # Number of initiatives `make bench` creates (each with two indicators).
 BENCH_N ?= 300
 # How long `make fuzz` runs each fuzz target.
@@ -92,7 +94,7 @@ run: manifests generate fmt vet ## Run the manager against the cluster of the cu
 
 .PHONY: demo
 demo: envtest build ## Start a local control plane, install the CRDs, run the manager, apply config/samples and show the program.
-	go run ./hack/demo --manager $(LOCALBIN)/manager
+	go run ./hack/demo --manager $(LOCALBIN)/manager $(DEMO_FLAGS)
 
 .PHONY: docker-build
 docker-build: ## Build the manager image (needs a container engine).

@@ -48,6 +48,9 @@ func richObjects(ns string) map[string]client.Object {
 	return map[string]client.Object{
 		"initiative": it, "indicator": li, "live": live,
 		"channel": newChannel(ns, "rich", "all-hands-webhook"), "campaign": newCampaign(ns),
+		"commitment": newCommitment(ns, "rich", "rich", "Dana Lee",
+			reviewOf("2026-Q3", "2026-09-30", rated("call-detractors", v1alpha1.OutcomeOnTrack, 4))),
+		"assessment": newAssessment(ns, "rich", "rich"),
 	}
 }
 
@@ -225,6 +228,10 @@ func kindOf(o client.Object) string {
 		return "LeadingIndicator"
 	case *v1alpha1.Channel:
 		return "Channel"
+	case *v1alpha1.Commitment:
+		return "Commitment"
+	case *v1alpha1.CultureAssessment:
+		return "CultureAssessment"
 	}
 	return "RecognitionCampaign"
 }

@@ -107,6 +107,9 @@ func Setup(ctx context.Context, mgr manager.Manager, opts Options) error {
 	if err := index.Register(ctx, mgr.GetFieldIndexer()); err != nil {
 		return fmt.Errorf("registering cache indexes: %w", err)
 	}
+	if err := index.RegisterSuccess(ctx, mgr.GetFieldIndexer()); err != nil {
+		return fmt.Errorf("registering cache indexes: %w", err)
+	}
 	ctrlOpts := controller.Options{MaxConcurrentReconciles: opts.MaxConcurrentReconciles}
 	exceptions := tenancy.Exceptions{Selector: opts.AllowNamespaceSelector, Namespaces: mgr.GetClient()}
 	if err := (&initiative.Reconciler{
@@ -158,6 +161,9 @@ func Setup(ctx context.Context, mgr manager.Manager, opts Options) error {
 		Watchdog:   opts.Watchdog,
 	}).SetupWithManager(mgr, ctrlOpts); err != nil {
 		return fmt.Errorf("setting up the RecognitionCampaign controller: %w", err)
+	}
+	if err := setupSuccess(mgr, opts, ctrlOpts); err != nil {
+		return err
 	}
 	if err := metrics.Register(mgr); err != nil {
 		return fmt.Errorf("registering Momentum's metrics: %w", err)

@@ -106,3 +106,21 @@ func (in *RecognitionCampaign) UnmarshalJSON(data []byte) error {
 		return &in.Status
 	})
 }
+
+// UnmarshalJSON decodes a Commitment; see AnnotationDecodeError.
+func (in *Commitment) UnmarshalJSON(data []byte) error {
+	type plain Commitment
+	return decodeOrMark(data, (*plain)(in), &in.ObjectMeta, func(t metav1.TypeMeta, m metav1.ObjectMeta) any {
+		*in = Commitment{TypeMeta: t, ObjectMeta: m}
+		return &in.Status
+	})
+}
+
+// UnmarshalJSON decodes a CultureAssessment; see AnnotationDecodeError.
+func (in *CultureAssessment) UnmarshalJSON(data []byte) error {
+	type plain CultureAssessment
+	return decodeOrMark(data, (*plain)(in), &in.ObjectMeta, func(t metav1.TypeMeta, m metav1.ObjectMeta) any {
+		*in = CultureAssessment{TypeMeta: t, ObjectMeta: m}
+		return &in.Status
+	})
+}

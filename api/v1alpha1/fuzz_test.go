@@ -26,7 +26,7 @@ func FuzzJSONRoundTrip(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, obj := range []interface {
 			metav1.Object
-		}{&Initiative{}, &LeadingIndicator{}, &Channel{}, &RecognitionCampaign{}} {
+		}{&Initiative{}, &LeadingIndicator{}, &Channel{}, &RecognitionCampaign{}, &Commitment{}, &CultureAssessment{}} {
 			if err := kjson.UnmarshalCaseSensitivePreserveInts(data, obj); err != nil {
 				var head struct {
 					Metadata metav1.ObjectMeta `json:"metadata"`
@@ -65,6 +65,10 @@ func newLike(obj any) metav1.Object {
 		return &LeadingIndicator{}
 	case *Channel:
 		return &Channel{}
+	case *Commitment:
+		return &Commitment{}
+	case *CultureAssessment:
+		return &CultureAssessment{}
 	}
 	return &RecognitionCampaign{}
 }

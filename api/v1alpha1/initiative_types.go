@@ -9,6 +9,7 @@ import (
 var DefaultStages = []string{"Initiation", "Implementation", "Embedding", "Reinforcement"}
 
 // InitiativeSpec is a culture-change program as kept in Git.
+// +kubebuilder:validation:XValidation:rule="!has(self.reviewReminder) || !has(self.reminders) || !self.reminders.exists(r, r.name == 'review-digest')",message="spec.reminders[].name review-digest is taken by spec.reviewReminder's CronJob",fieldPath=".reminders"
 // +kubebuilder:validation:XValidation:rule="!has(self.approvals) || self.approvals.all(a, has(self.stages) ? self.stages.exists(s, s.name == a.stage) : a.stage in ['Initiation', 'Implementation', 'Embedding', 'Reinforcement'])",message="spec.approvals[].stage must name a stage declared in spec.stages (or one of Initiation, Implementation, Embedding, Reinforcement when spec.stages is omitted)",fieldPath=".approvals"
 type InitiativeSpec struct {
 	// why is the vision statement everyone is reminded of: why the
@@ -94,6 +95,49 @@ type InitiativeSpec struct {
 	// +listMapKey=name
 	// +kubebuilder:validation:MaxItems=10
 	Reminders []Reminder `json:"reminders,omitempty"`
+
+	// teams take part in the program; participation counts the share of
+	// sponsors, council members and teams that own a Commitment.
+	// +optional
+	// +listType=set
+	// +kubebuilder:validation:MaxItems=50
+	// +kubebuilder:validation:items:MinLength=1
+	// +kubebuilder:validation:items:MaxLength=64
+	Teams []string `json:"teams,omitempty"`
+
+	// confidentialityFloor is the fewest commitments (or survey respondents
+	// of a segment) an aggregate is shown for. Defaults to 5.
+	// +optional
+	// +kubebuilder:validation:Minimum=3
+	// +kubebuilder:validation:Maximum=100
+	ConfidentialityFloor *int32 `json:"confidentialityFloor,omitempty"`
+
+	// quietHours say when people may be messaged, and when stages are frozen.
+	// +optional
+	QuietHours *QuietHours `json:"quietHours,omitempty"`
+
+	// reviewReminder sends owners and reviewers a digest of the Commitments
+	// whose quarterly review is due.
+	// +optional
+	ReviewReminder *ReviewReminder `json:"reviewReminder,omitempty"`
+}
+
+// ReviewReminder schedules the digest of Success Index reviews due.
+type ReviewReminder struct {
+	// channel names a Channel in the same namespace.
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	// +kubebuilder:validation:Pattern=`^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$`
+	Channel string `json:"channel"`
+
+	// schedule in cron format, e.g. "0 9 * * MON".
+	// +required
+	Schedule CronSchedule `json:"schedule"`
+
+	// timeZone is the IANA time zone of the schedule. Defaults to UTC.
+	// +optional
+	TimeZone TimeZone `json:"timeZone,omitempty"`
 }
 
 // Celebrations configures quick-win posts.
@@ -460,9 +504,57 @@ type InitiativeStatus struct {
 	// +optional
 	// +kubebuilder:validation:Minimum=0
 	HistoryTrimmed int32 `json:"historyTrimmed,omitempty"`
+
+	// commitments rolls up the initiative's Commitments (the Success Index).
+	// +optional
+	Commitments *CommitmentRollup `json:"commitments,omitempty"`
+
+	// reviewReminder reports the review digest's CronJob and deliveries.
+	// +optional
+	ReviewReminder *ReminderStatus `json:"reviewReminder,omitempty"`
 }
 
-// MaxHistory bounds status.history (its MaxItems above).
+// CommitmentRollup summarises the Commitments of an initiative. Aggregates
+// of scores are shown only over at least confidentialityFloor commitments.
+type CommitmentRollup struct {
+	// count of Commitments of the initiative.
+	Count int32 `json:"count"`
+
+	// participation is the percent of sponsors, council members and teams
+	// that own a Commitment.
+	// +optional
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=100
+	Participation *int32 `json:"participation,omitempty"`
+
+	// meanIndex is the mean latest Success Index of the reviewed commitments.
+	// +optional
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=100
+	MeanIndex *int32 `json:"meanIndex,omitempty"`
+
+	// trend of the mean index over the newest four quarters.
+	// +optional
+	Trend Trend `json:"trend,omitempty"`
+
+	// reviewsOnTime is the percent of commitments whose review is not overdue.
+	// +optional
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=100
+	ReviewsOnTime *int32 `json:"reviewsOnTime,omitempty"`
+
+	// overdueReviews counts commitments whose review is overdue.
+	// +optional
+	OverdueReviews int32 `json:"overdueReviews,omitempty"`
+
+	// hidden says why score aggregates are not shown, e.g. fewer
+	// commitments than the confidentiality floor.
+	// +optional
+	// +kubebuilder:validation:MaxLength=256
+	Hidden string `json:"hidden,omitempty"`
+}
+
+// MaxHistory bounds status.history (InitiativeStatus.History's MaxItems).
 const MaxHistory = 64
 
 // FunnelLevelName is a level of the awareness → understanding → belief → action funnel.
@@ -490,6 +582,13 @@ type Funnel struct {
 	// +optional
 	// +kubebuilder:validation:MaxLength=512
 	WeakestLink string `json:"weakestLink,omitempty"`
+
+	// weakestDiscipline names the weakest discipline of the initiative's
+	// CultureAssessments, e.g. "customer-insight is the weakest discipline:
+	// 2.9 < target 3.5 (assessment culture-pulse)".
+	// +optional
+	// +kubebuilder:validation:MaxLength=512
+	WeakestDiscipline string `json:"weakestDiscipline,omitempty"`
 }
 
 // FunnelLevel is one level of the funnel, judged by its weakest indicator.
@@ -587,7 +686,7 @@ type ReminderStatus struct {
 }
 
 // GateKind is the kind of an exit criterion.
-// +kubebuilder:validation:Enum=MinDuration;Action;Indicator;Approval
+// +kubebuilder:validation:Enum=MinDuration;Action;Indicator;Approval;Freeze
 type GateKind string
 
 const (
@@ -599,6 +698,8 @@ const (
 	GateIndicator GateKind = "Indicator"
 	// GateApproval is met when spec.approvals approves the stage.
 	GateApproval GateKind = "Approval"
+	// GateFreeze is unmet while a freeze of spec.quietHours holds advancement.
+	GateFreeze GateKind = "Freeze"
 )
 
 // GateStatus is the evaluation of one exit criterion.
@@ -769,6 +870,9 @@ const (
 	// EventReasonStageAdvanced is the Event reason when the initiative moves
 	// to its next stage.
 	EventReasonStageAdvanced = "StageAdvanced"
+
+	// ReasonQuietHoursConflict: a reminder's schedule fires in quiet hours.
+	ReasonQuietHoursConflict = "QuietHoursConflict"
 )
 
 // Initiative is a customer-centric culture-change program: its why, its
@@ -781,6 +885,8 @@ const (
 // +kubebuilder:printcolumn:name="Progress",type=integer,JSONPath=`.status.progress`
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
 // +kubebuilder:printcolumn:name="Status",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].message`
+// +kubebuilder:printcolumn:name="Success Index",type=integer,JSONPath=`.status.commitments.meanIndex`,priority=1
+// +kubebuilder:printcolumn:name="Weakest Discipline",type=string,JSONPath=`.status.funnel.weakestDiscipline`,priority=1
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 type Initiative struct {
 	metav1.TypeMeta `json:",inline"`

@@ -17,7 +17,7 @@ const (
 
 // IndicatorSource measures an indicator from a live system. Exactly one
 // member is set. Indicators without a source use spec.samples from Git.
-// +kubebuilder:validation:XValidation:rule="(has(self.http) ? 1 : 0) + (has(self.prometheus) ? 1 : 0) + (has(self.recognition) ? 1 : 0) == 1",message="spec.source must set exactly one of http, prometheus or recognition"
+// +kubebuilder:validation:XValidation:rule="(has(self.http) ? 1 : 0) + (has(self.prometheus) ? 1 : 0) + (has(self.recognition) ? 1 : 0) + (has(self.commitments) ? 1 : 0) + (has(self.assessment) ? 1 : 0) == 1",message="spec.source must set exactly one of http, prometheus, recognition, commitments or assessment"
 type IndicatorSource struct {
 	// http reads one number from a JSON API, such as a survey platform or a
 	// customer-feedback tool.
@@ -32,6 +32,15 @@ type IndicatorSource struct {
 	// initiative.
 	// +optional
 	Recognition *RecognitionSource `json:"recognition,omitempty"`
+
+	// commitments derives the value from the Success Index of the
+	// initiative's Commitments.
+	// +optional
+	Commitments *CommitmentsSource `json:"commitments,omitempty"`
+
+	// assessment derives the value from a CultureAssessment of the initiative.
+	// +optional
+	Assessment *AssessmentSource `json:"assessment,omitempty"`
 }
 
 // HTTPSource reads one number from a JSON response.
@@ -133,4 +142,55 @@ type RecognitionSource struct {
 	// measure is what to derive.
 	// +required
 	Measure RecognitionMeasure `json:"measure"`
+}
+
+// CommitmentsMeasure is what a commitments source derives.
+// +kubebuilder:validation:Enum=MeanIndex;Participation;ReviewsOnTime
+type CommitmentsMeasure string
+
+const (
+	// MeasureMeanIndex is the mean latest Success Index (0-100).
+	MeasureMeanIndex CommitmentsMeasure = "MeanIndex"
+	// MeasureParticipation is the percent of sponsors, council members and
+	// teams that own a Commitment.
+	MeasureParticipation CommitmentsMeasure = "Participation"
+	// MeasureReviewsOnTime is the percent of Commitments reviewed on time.
+	MeasureReviewsOnTime CommitmentsMeasure = "ReviewsOnTime"
+)
+
+// CommitmentsSource derives a value from the initiative's Commitments.
+type CommitmentsSource struct {
+	// measure is what to derive.
+	// +required
+	Measure CommitmentsMeasure `json:"measure"`
+}
+
+// AssessmentMeasure is what an assessment source derives.
+// +kubebuilder:validation:Enum=Score;Breadth;Depth
+type AssessmentMeasure string
+
+const (
+	// MeasureScore is the discipline's latest score.
+	MeasureScore AssessmentMeasure = "Score"
+	// MeasureBreadth is the percent of segments at or above target.
+	MeasureBreadth AssessmentMeasure = "Breadth"
+	// MeasureDepth is the spread between the best and worst segment.
+	MeasureDepth AssessmentMeasure = "Depth"
+)
+
+// AssessmentSource derives a value from a CultureAssessment.
+type AssessmentSource struct {
+	// assessmentRef names a CultureAssessment in the same namespace.
+	// +required
+	AssessmentRef LocalObjectReference `json:"assessmentRef"`
+
+	// discipline names a discipline of the assessment.
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=63
+	Discipline string `json:"discipline"`
+
+	// measure is what to derive.
+	// +required
+	Measure AssessmentMeasure `json:"measure"`
 }

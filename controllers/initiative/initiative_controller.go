@@ -84,8 +84,17 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 		ch, err = r.fetchChildren(ctx, obj)
 	}
 	if err == nil {
+		ch.success, err = r.fetchSuccess(ctx, obj)
+	}
+	if err == nil {
 		d = decide(obj, gateInds, ownInds, ch, r.Exceptions.Jobs(ctx, obj.Namespace, r.Jobs), now)
+		flagQuietHoursConflicts(obj, &d, now)
 		err = r.applyChildren(ctx, obj, ch, &d, now)
+	}
+	if err == nil {
+		var wait time.Time
+		wait, err = r.releaseHeld(ctx, obj, ch.jobs, now)
+		d.recheckAt = earliest(d.recheckAt, wait)
 	}
 	if err != nil {
 		// What the children stand for is recorded only once they exist (or
@@ -147,7 +156,8 @@ func (r *Reconciler) fetchChildren(ctx context.Context, obj *v1alpha1.Initiative
 	// Nothing scheduled now or before: no lookups. status.reminders is only
 	// cleared by a reconcile whose deletions all succeeded (a failed one
 	// restores it), so no owned CronJob can be left behind by skipping.
-	if len(obj.Spec.Reminders) == 0 && obj.Status.Reminders == nil && obj.Spec.Celebrations == nil {
+	if len(obj.Spec.Reminders) == 0 && obj.Status.Reminders == nil && obj.Spec.Celebrations == nil &&
+		obj.Spec.ReviewReminder == nil && obj.Status.ReviewReminder == nil {
 		return ch, nil
 	}
 	names := make([]string, 0, len(obj.Spec.Reminders)+1)
@@ -156,6 +166,9 @@ func (r *Reconciler) fetchChildren(ctx context.Context, obj *v1alpha1.Initiative
 	}
 	if obj.Spec.Celebrations != nil {
 		names = append(names, obj.Spec.Celebrations.Channel)
+	}
+	if obj.Spec.ReviewReminder != nil {
+		names = append(names, obj.Spec.ReviewReminder.Channel)
 	}
 	for _, name := range names {
 		c := &v1alpha1.Channel{}
@@ -197,11 +210,23 @@ func (r *Reconciler) fetchChildren(ctx context.Context, obj *v1alpha1.Initiative
 // lookupReminderNames reads, from the API server, each reminder CronJob
 // name that is not among the initiative's own in the cache: an object there
 // that the initiative controls (unlabelled, or not cached yet) is its own;
+// childCronJobNames are the names of the CronJobs the initiative's spec asks
+// for: one per reminder, and the review digest's.
+func childCronJobNames(obj *v1alpha1.Initiative) []string {
+	var out []string
+	for _, rem := range obj.Spec.Reminders {
+		out = append(out, reminderName(obj.Name, rem.Name))
+	}
+	if obj.Spec.ReviewReminder != nil {
+		out = append(out, reminderName(obj.Name, digestName))
+	}
+	return out
+}
+
 // any other holds the name, and is recorded as taken.
 func (r *Reconciler) lookupReminderNames(ctx context.Context, obj *v1alpha1.Initiative, ch *children) error {
 	ch.taken = map[string]string{}
-	for _, rem := range obj.Spec.Reminders {
-		name := reminderName(obj.Name, rem.Name)
+	for _, name := range childCronJobNames(obj) {
 		if ch.cronJobs[name] != nil {
 			continue
 		}
@@ -321,6 +346,8 @@ func (r *Reconciler) SetupWithManager(mgr manager.Manager, opts ctrl.Options) er
 		Watches(&batchv1.Job{}, handler.EnqueueRequestsFromMapFunc(initiativeOfJob)).
 		Watches(&v1alpha1.Channel{}, handler.EnqueueRequestsFromMapFunc(r.initiativesUsing)).
 		Watches(&v1alpha1.LeadingIndicator{}, handler.EnqueueRequestsFromMapFunc(r.initiativesOf)).
+		Watches(&v1alpha1.Commitment{}, handler.EnqueueRequestsFromMapFunc(initiativeOfSuccess)).
+		Watches(&v1alpha1.CultureAssessment{}, handler.EnqueueRequestsFromMapFunc(initiativeOfSuccess)).
 		WithOptions(opts).
 		Named("initiative").
 		Complete(r.Watchdog.Wrap("initiative", r))

@@ -35,6 +35,8 @@ type children struct {
 	taken map[string]string
 	// jobs the initiative's CronJobs created.
 	jobs []batchv1.Job
+	// success holds the initiative's Commitments and CultureAssessments.
+	success success
 }
 
 // reminderPlan is what planReminders decides.

@@ -43,7 +43,7 @@ type decision struct {
 // returns the decision. It reads no API and no clock: all inputs are given.
 func decide(obj *v1alpha1.Initiative, gateInds map[string]*v1alpha1.LeadingIndicator, ownInds []v1alpha1.LeadingIndicator, ch children, opts cronjobs.Options, now time.Time) decision {
 	st := &obj.Status
-	in := stages.Input{Spec: obj.Spec, Status: *st, Indicators: map[string]stages.Indicator{}, Now: now}
+	in := stages.Input{Spec: obj.Spec, Status: *st, Indicators: map[string]stages.Indicator{}, Now: now, Freeze: freezeOf(obj, now)}
 	for name, ind := range gateInds {
 		in.Indicators[name] = stages.Indicator{Health: ind.Status.Health, Freshness: ind.Status.Freshness, Value: ind.Status.Value, Target: ind.Spec.Target, History: ind.Status.History}
 	}
@@ -97,15 +97,16 @@ func decide(obj *v1alpha1.Initiative, gateInds map[string]*v1alpha1.LeadingIndic
 	if missingCelebrationChannel != "" {
 		d.reminders.missingChannels = append(d.reminders.missingChannels, missingCelebrationChannel)
 	}
+	calendarAt := planSuccessAndCalendar(obj, ch, opts, now, &d)
 	st.Reminders = d.reminders.statuses
-	if len(obj.Spec.Reminders) > 0 {
+	if len(obj.Spec.Reminders) > 0 || obj.Spec.ReviewReminder != nil {
 		status, reason, msg := deliveryCondition(d.reminders.failing)
 		conditions.Set(&st.Conditions, v1alpha1.ConditionDeliveryFailing, status, reason, msg, obj.Generation, now)
 	} else {
 		meta.RemoveStatusCondition(&st.Conditions, v1alpha1.ConditionDeliveryFailing)
 	}
 
-	d.recheckAt = earliest(earliest(out.RecheckAt, risk.RecheckAt), d.reminders.nextAt)
+	d.recheckAt = earliest(earliest(out.RecheckAt, risk.RecheckAt), earliest(d.reminders.nextAt, calendarAt))
 	if out.Entered != nil && out.Ready && !out.Final && !suspended(obj) {
 		d.recheckAt = now // the next stage's gates are met too: take it in its own step
 	}

@@ -60,6 +60,7 @@ const secretRecheck = time.Minute
 // +kubebuilder:rbac:groups=culture.momentum.dev,resources=leadingindicators/status,verbs=get;patch
 // +kubebuilder:rbac:groups=culture.momentum.dev,resources=initiatives,verbs=get;list;watch
 // +kubebuilder:rbac:groups=culture.momentum.dev,resources=recognitioncampaigns,verbs=get;list;watch
+// +kubebuilder:rbac:groups=culture.momentum.dev,resources=commitments;cultureassessments,verbs=get;list;watch
 // +kubebuilder:rbac:groups="",resources=secrets,verbs=get
 // +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
 
@@ -189,7 +190,9 @@ func (r *Reconciler) SetupWithManager(mgr manager.Manager, opts controller.Optio
 	b := builder.ControllerManagedBy(mgr).
 		For(&v1alpha1.LeadingIndicator{}, builder.WithPredicates(predicate.Or(predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}))).
 		Watches(&v1alpha1.Initiative{}, handler.EnqueueRequestsFromMapFunc(r.indicatorsOf), builder.WithPredicates(predicate.GenerationChangedPredicate{})).
-		Watches(&v1alpha1.RecognitionCampaign{}, handler.EnqueueRequestsFromMapFunc(r.indicatorsMeasuring))
+		Watches(&v1alpha1.RecognitionCampaign{}, handler.EnqueueRequestsFromMapFunc(r.indicatorsMeasuring)).
+		Watches(&v1alpha1.Commitment{}, handler.EnqueueRequestsFromMapFunc(r.indicatorsOfCommitment)).
+		Watches(&v1alpha1.CultureAssessment{}, handler.EnqueueRequestsFromMapFunc(r.indicatorsOfAssessment))
 	if r.Runner != nil {
 		b = b.WatchesRawSource(r.Runner.Source())
 	}

@@ -88,6 +88,8 @@ func (r *Reconciler) measure(ctx context.Context, obj *v1alpha1.LeadingIndicator
 			return "", fmt.Errorf("reading RecognitionCampaign %s: %w", src.Recognition.CampaignRef.Name, err)
 		}
 		return sources.Recognition(c, src.Recognition.Measure, now)
+	case src.Commitments != nil, src.Assessment != nil:
+		return r.measureSuccess(ctx, obj, now)
 	}
 	return "", fmt.Errorf("spec.source sets no source")
 }
@@ -96,7 +98,7 @@ func (r *Reconciler) measure(ctx context.Context, obj *v1alpha1.LeadingIndicator
 // from the cache without any request, now yields a value other than the
 // newest recorded one: the campaign changed, so measure now.
 func (r *Reconciler) recognitionChanged(ctx context.Context, obj *v1alpha1.LeadingIndicator, now time.Time) bool {
-	if obj.Spec.Source.Recognition == nil {
+	if src := obj.Spec.Source; src.Recognition == nil && src.Commitments == nil && src.Assessment == nil {
 		return false
 	}
 	v, err := r.measure(ctx, obj, now)

@@ -80,6 +80,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 	in, err := r.fetch(ctx, obj)
 	if err == nil {
 		d = decide(obj, in, r.Exceptions.Jobs(ctx, obj.Namespace, r.Jobs), now)
+		followQuietHours(obj, in, &d, now)
 		err = r.apply(ctx, in, d)
 	}
 	wrote, conflict, perr := conditions.Write(ctx, r.Client, before, obj, &obj.Status.Conditions, &obj.Status.ObservedGeneration,

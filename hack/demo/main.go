@@ -25,11 +25,12 @@ func main() {
 	manager := flag.String("manager", filepath.Join("bin", "manager"), "Path of the manager binary.")
 	workDir := flag.String("dir", ".demo", "Directory for the kubeconfig and logs.")
 	once := flag.Bool("once", false, "Stop after showing the program instead of waiting for Ctrl-C.")
+	playbook := flag.Bool("playbook", false, "Also apply config/samples/playbook: the whole method as one program, in namespace playbook.")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, *manager, *workDir, *once, os.Stdout); err != nil {
+	if err := run(ctx, *manager, *workDir, *once, *playbook, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "demo:", err)
 		os.Exit(1)
 	}
@@ -37,7 +38,7 @@ func main() {
 
 // run starts everything, applies the samples, prints the program and, unless
 // once is set, waits for ctx to end; then it stops everything it started.
-func run(ctx context.Context, managerBin, workDir string, once bool, out *os.File) (err error) {
+func run(ctx context.Context, managerBin, workDir string, once, playbook bool, out *os.File) (err error) {
 	if err := os.MkdirAll(workDir, 0o755); err != nil {
 		return err
 	}
@@ -135,6 +136,9 @@ func run(ctx context.Context, managerBin, workDir string, once bool, out *os.Fil
 		`jsonpath={range .status.gates[*]}{.met}{"\t"}{.kind}{"\t"}{.message}{"\n"}{end}`); err != nil {
 		return err
 	}
+	if err := showPlaybook(kubectl, out, playbook); err != nil {
+		return fmt.Errorf("the playbook (see %s): %w", mgrLog.Name(), err)
+	}
 	if once {
 		fmt.Fprintln(out, "\nStopping (--once).")
 		return nil
@@ -167,3 +171,26 @@ spec:
       jsonPath: "{.data.nps}"
       interval: 30s
 `
+
+// showPlaybook, when asked to, applies config/samples/playbook, waits for it to be Ready and
+// shows it: the stages, the Success Index and the culture assessment.
+func showPlaybook(kubectl func(args ...string) error, out *os.File, playbook bool) error {
+	if !playbook {
+		return nil
+	}
+	fmt.Fprintln(out, "\nApplying config/samples/playbook...")
+	if err := kubectl("apply", "--server-side", "-k", filepath.Join(testenv.RepoRoot(), "config", "samples", "playbook")); err != nil {
+		return err
+	}
+	if err := kubectl("wait", "-n", "playbook", "--for=condition=Ready", "--timeout=60s",
+		"initiatives,leadingindicators,channels,recognitioncampaigns,commitments,cultureassessments", "--all"); err != nil {
+		return err
+	}
+	fmt.Fprintln(out)
+	if err := kubectl("get", "momentum", "-n", "playbook"); err != nil {
+		return err
+	}
+	fmt.Fprintln(out)
+	return kubectl("get", "initiative", "customer-culture", "-n", "playbook", "-o",
+		`jsonpath=Success Index: {.status.commitments.meanIndex} (participation {.status.commitments.participation}%, {.status.commitments.reviewsOnTime}% of reviews on time){"\n"}{.status.funnel.weakestLink}{"\n"}{.status.funnel.weakestDiscipline}{"\n"}`)
+}

@@ -27,7 +27,7 @@ func TestDemoShowsTheSampleProgram(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	runErr := run(ctx, manager, filepath.Join(dir, "demo"), true, out)
+	runErr := run(ctx, manager, filepath.Join(dir, "demo"), true, true, out)
 	_ = out.Close()
 	printed, _ := os.ReadFile(outPath)
 	if runErr != nil {
@@ -48,6 +48,11 @@ func TestDemoShowsTheSampleProgram(t *testing.T) {
 		"channel.culture.momentum.dev/all-hands",
 		"customer-first-weekly-why",
 		"recognitioncampaign.culture.momentum.dev/customer-heroes",
+		// The playbook (--playbook).
+		"commitment.culture.momentum.dev/dana-lee",
+		"cultureassessment.culture.momentum.dev/culture-assessment",
+		"initiative.culture.momentum.dev/customer-culture",
+		"measurement-and-rewards is the weakest discipline: 2.8 < target 3.5 (assessment culture-assessment)",
 	} {
 		if !strings.Contains(string(printed), want) {
 			t.Errorf("demo output lacks %q:\n%s", want, printed)

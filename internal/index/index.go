@@ -58,6 +58,9 @@ func Register(ctx context.Context, indexer client.FieldIndexer) error {
 		if spec.Celebrations != nil {
 			names = append(names, spec.Celebrations.Channel)
 		}
+		if spec.ReviewReminder != nil {
+			names = append(names, spec.ReviewReminder.Channel)
+		}
 		return names
 	}); err != nil {
 		return err

@@ -129,7 +129,7 @@ var descs = []*prometheus.Desc{
 
 // Names lists the exported metric names, for checks of dashboards and rules.
 func Names() []string {
-	return []string{
+	return append([]string{
 		"momentum_indicator_value", "momentum_indicator_target", "momentum_indicator_health", "momentum_indicator_trend",
 		"momentum_indicator_stale", "momentum_indicator_source_failures", "momentum_indicator_measured_timestamp_seconds",
 		"momentum_initiative_progress", "momentum_initiative_stage", "momentum_initiative_stage_index",
@@ -138,7 +138,7 @@ func Names() []string {
 		"momentum_delivery_last_success_timestamp_seconds", "momentum_delivery_last_failure_timestamp_seconds", "momentum_delivery_failing",
 		"momentum_campaign_nominations", "momentum_campaign_leadership_share",
 		"momentum_metrics_list_failed",
-	}
+	}, successNames...)
 }
 
 var (
@@ -204,6 +204,7 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 		func(l *v1alpha1.InitiativeList) []v1alpha1.Initiative { return l.Items })
 	for i := range initiatives {
 		collectInitiative(ch, &initiatives[i])
+		collectSuccess(ch, &initiatives[i])
 	}
 	indicators := list(ctx, c, ch, readers, "LeadingIndicator", func() *v1alpha1.LeadingIndicatorList { return &v1alpha1.LeadingIndicatorList{} },
 		func(l *v1alpha1.LeadingIndicatorList) []v1alpha1.LeadingIndicator { return l.Items })
@@ -214,6 +215,11 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 		func(l *v1alpha1.RecognitionCampaignList) []v1alpha1.RecognitionCampaign { return l.Items })
 	for i := range campaigns {
 		collectCampaign(ch, &campaigns[i])
+	}
+	assessments := list(ctx, c, ch, readers, "CultureAssessment", func() *v1alpha1.CultureAssessmentList { return &v1alpha1.CultureAssessmentList{} },
+		func(l *v1alpha1.CultureAssessmentList) []v1alpha1.CultureAssessment { return l.Items })
+	for i := range assessments {
+		collectAssessment(ch, &assessments[i])
 	}
 	// The cache holds the Jobs labelled as Momentum's, which anyone who may
 	// create Jobs can forge: only those an initiative controls are exported.

@@ -29,6 +29,7 @@ type fakeReader struct {
 	indicators  []v1alpha1.LeadingIndicator
 	campaigns   []v1alpha1.RecognitionCampaign
 	jobs        []batchv1.Job
+	assessments []v1alpha1.CultureAssessment
 	err         error
 	deepCopies  *int
 }
@@ -54,6 +55,8 @@ func (r fakeReader) List(_ context.Context, list client.ObjectList, opts ...clie
 		l.Items = r.campaigns
 	case *batchv1.JobList:
 		l.Items = r.jobs
+	case *v1alpha1.CultureAssessmentList:
+		l.Items = r.assessments
 	default:
 		return fmt.Errorf("unexpected list %T", list)
 	}
@@ -240,6 +243,7 @@ momentum_campaign_nominations{campaign="kudos",initiative="customer-first",names
 momentum_campaign_leadership_share{campaign="kudos",initiative="customer-first",namespace="culture"} 25
 # HELP momentum_metrics_list_failed 1 when listing objects of kind from the cache failed during this scrape (their metrics are missing), else 0.
 # TYPE momentum_metrics_list_failed gauge
+momentum_metrics_list_failed{kind="CultureAssessment"} 0
 momentum_metrics_list_failed{kind="Initiative"} 0
 momentum_metrics_list_failed{kind="Job"} 0
 momentum_metrics_list_failed{kind="LeadingIndicator"} 0
@@ -311,6 +315,7 @@ func TestCollectSources(t *testing.T) {
 	want := `
 # HELP momentum_metrics_list_failed 1 when listing objects of kind from the cache failed during this scrape (their metrics are missing), else 0.
 # TYPE momentum_metrics_list_failed gauge
+momentum_metrics_list_failed{kind="CultureAssessment"} 1
 momentum_metrics_list_failed{kind="Initiative"} 1
 momentum_metrics_list_failed{kind="Job"} 1
 momentum_metrics_list_failed{kind="LeadingIndicator"} 1

@@ -38,6 +38,16 @@ type Input struct {
 	Indicators map[string]Indicator
 	// Now is the time of the decision.
 	Now time.Time
+	// Freeze, when set, holds advancement: every stage's dry run shows it
+	// as an unmet gate until it ends.
+	Freeze *Freeze
+}
+
+// Freeze is a freeze window in force.
+type Freeze struct {
+	// Name of the freeze and the moment it ends.
+	Name  string
+	Until time.Time
 }
 
 // Outcome is the decision: the status fields it owns and what happened.
@@ -301,6 +311,13 @@ func Evaluate(stage v1alpha1.Stage, final bool, enteredAt time.Time, baselines m
 			g.Message = fmt.Sprintf("stage %s awaits approval: add {stage: %s, approvedBy: <name>} to spec.approvals", stage.Name, stage.Name)
 		}
 		gates = append(gates, g)
+	}
+	if in.Freeze != nil && !final {
+		gates = append(gates, v1alpha1.GateStatus{Kind: v1alpha1.GateFreeze, Name: in.Freeze.Name, Message: fmt.Sprintf(
+			"freeze %s holds stage advancement until %s", in.Freeze.Name, in.Freeze.Until.UTC().Format(time.RFC3339))})
+		if recheck.IsZero() || in.Freeze.Until.Before(recheck) {
+			recheck = in.Freeze.Until
+		}
 	}
 	allMet = true
 	for _, g := range gates {

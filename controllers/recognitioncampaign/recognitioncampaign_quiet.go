@@ -1,0 +1,53 @@
+package recognitioncampaign
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/robfig/cron/v3"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/momentum-dev/momentum/api/v1alpha1"
+	"github.com/momentum-dev/momentum/internal/conditions"
+	"github.com/momentum-dev/momentum/internal/cronjobs"
+	"github.com/momentum-dev/momentum/internal/quiethours"
+)
+
+// followQuietHours applies the initiative's quiet hours to the spotlight: a
+// schedule that fires outside the allowed windows is reported
+// (QuietHoursConflict), and on a holiday the CronJob is suspended for the
+// day. A spotlight marks its nominations published only when its Job
+// completes, so a held one goes out with the next: exactly once still holds.
+func followQuietHours(obj *v1alpha1.RecognitionCampaign, in inputs, d *decision, now time.Time) {
+	if in.initiative == nil {
+		return
+	}
+	cal, err := quiethours.New(in.initiative.Spec.QuietHours)
+	if err != nil || cal == nil {
+		return
+	}
+	if until, ok := quiethours.HolidayUntil(cal, now); ok {
+		current := d.apply
+		if current == nil {
+			current = in.cronJob
+		}
+		d.apply = cronjobs.Paused(current)
+		if d.nextAt.IsZero() || until.Before(d.nextAt) {
+			d.nextAt = until
+		}
+	}
+	if d.ready.Status != metav1.ConditionTrue {
+		return
+	}
+	sched, err := cron.ParseStandard(cronSpec(obj.Spec))
+	if err != nil {
+		return
+	}
+	if at, bad := quiethours.Conflict(cal, sched, now); bad {
+		d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonQuietHoursConflict, fmt.Sprintf(
+			"The spotlight fires at %s, in the quiet hours of Initiative %s: move spec.schedule into its spec.quietHours.allow (it still runs as scheduled)",
+			at, in.initiative.Name))
+		d.events = append(d.events, warnOnce(meta.FindStatusCondition(obj.Status.Conditions, v1alpha1.ConditionReady), d.ready)...)
+	}
+}
