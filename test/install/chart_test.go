@@ -178,8 +178,10 @@ func TestChartValues(t *testing.T) {
 			},
 		},
 		"leader election off": {
-			vals:  map[string]any{"leaderElection": map[string]any{"enabled": false}},
-			check: func(g Gomega, objs []*unstructured.Unstructured) { g.Expect(args(g, objs)).NotTo(ContainElement("--leader-elect")) },
+			vals: map[string]any{"leaderElection": map[string]any{"enabled": false}},
+			check: func(g Gomega, objs []*unstructured.Unstructured) {
+				g.Expect(args(g, objs)).NotTo(ContainElement("--leader-elect"))
+			},
 		},
 		"two replicas without leader election": {
 			vals: map[string]any{"replicas": 2, "leaderElection": map[string]any{"enabled": false}},

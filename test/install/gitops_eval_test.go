@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fluxcd/cli-utils/pkg/kstatus/polling/engine"
 	fluxkustomize "github.com/fluxcd/pkg/apis/kustomize"
 	fluxcel "github.com/fluxcd/pkg/runtime/cel"
 	lua "github.com/yuin/gopher-lua"
@@ -76,9 +77,9 @@ func argoScripts(t *testing.T) map[string]string {
 	return scripts
 }
 
-// fluxEvaluators are Flux's own status evaluators for the shipped
-// Kustomization's healthCheckExprs, by kind.
-func fluxEvaluators(t *testing.T) map[string]*fluxcel.StatusEvaluator {
+// fluxReader is Flux's own status reader (the one kustomize-controller
+// builds from spec.healthCheckExprs) for the shipped Kustomization.
+func fluxReader(t *testing.T) engine.StatusReader {
 	t.Helper()
 	var ks struct {
 		Spec struct {
@@ -86,15 +87,14 @@ func fluxEvaluators(t *testing.T) map[string]*fluxcel.StatusEvaluator {
 		} `json:"spec"`
 	}
 	readYAMLFile(t, filepath.Join(root(), "config", "flux", "kustomization.yaml"), &ks)
-	out := map[string]*fluxcel.StatusEvaluator{}
-	for _, hc := range ks.Spec.HealthCheckExprs {
-		e, err := fluxcel.NewStatusEvaluator(&hc.HealthCheckExpressions)
-		if err != nil {
-			t.Fatalf("healthCheckExprs for %s: %v", hc.Kind, err)
-		}
-		out[hc.Kind] = e
+	if len(ks.Spec.HealthCheckExprs) != 4 {
+		t.Fatalf("want healthCheckExprs for 4 kinds, got %d", len(ks.Spec.HealthCheckExprs))
 	}
-	return out
+	newReader, err := fluxcel.NewStatusReader(ks.Spec.HealthCheckExprs)
+	if err != nil {
+		t.Fatalf("healthCheckExprs: %v", err)
+	}
+	return newReader(nil)
 }
 
 func readYAMLFile(t *testing.T, path string, into any) {
@@ -157,9 +157,10 @@ func toLua(L *lua.LState, v any) lua.LValue {
 	panic("unexpected JSON value")
 }
 
-// fluxHealth evaluates healthCheckExprs with Flux's own evaluator (RFC 0009).
-func fluxHealth(e *fluxcel.StatusEvaluator, obj *unstructured.Unstructured) (string, error) {
-	res, err := e.Evaluate(context.Background(), obj)
+// fluxHealth is the kstatus status Flux computes for obj: its expressions
+// in RFC 0009's order, an evaluation error as Unknown (Flux polls again).
+func fluxHealth(r engine.StatusReader, obj *unstructured.Unstructured) (string, error) {
+	res, err := r.ReadStatusForObject(context.Background(), nil, obj)
 	if err != nil {
 		return "", err
 	}

@@ -75,20 +75,20 @@ stringData: {address: "http://hooks.slack.example/services/T0/B0/xyz"}
 ---
 {kind: Initiative, metadata: {name: lost-stage}, spec: {stages: [{name: Listen}, {name: Act}]}}
 ---
-{kind: LeadingIndicator, metadata: {name: measured}, spec: {initiativeRef: {name: in-progress}, category: Awareness, target: {value: "75", direction: AtLeast},
-  samples: [{at: "2026-11-10T00:00:00Z", value: "80"}]}}
+{kind: LeadingIndicator, metadata: {name: measured}, spec: {initiativeRef: {name: in-progress}, category: Awareness, target: {value: 75, direction: AtLeast},
+  samples: [{at: "2026-11-10T00:00:00Z", value: 80}]}}
 ---
-{kind: LeadingIndicator, metadata: {name: off-target}, spec: {initiativeRef: {name: at-risk}, category: Awareness, target: {value: "75", direction: AtLeast},
-  samples: [{at: "2026-11-10T00:00:00Z", value: "20"}]}}
+{kind: LeadingIndicator, metadata: {name: off-target}, spec: {initiativeRef: {name: at-risk}, category: Awareness, target: {value: 75, direction: AtLeast},
+  samples: [{at: "2026-11-10T00:00:00Z", value: 20}]}}
 ---
-{kind: LeadingIndicator, metadata: {name: orphan}, spec: {initiativeRef: {name: absent}, category: Awareness, target: {value: "75", direction: AtLeast}}}
+{kind: LeadingIndicator, metadata: {name: orphan}, spec: {initiativeRef: {name: absent}, category: Awareness, target: {value: 75, direction: AtLeast}}}
 ---
-{kind: LeadingIndicator, metadata: {name: no-behavior}, spec: {initiativeRef: {name: in-progress}, category: BehaviorAdoption, behavior: nope, target: {value: "75", direction: AtLeast}}}
+{kind: LeadingIndicator, metadata: {name: no-behavior}, spec: {initiativeRef: {name: in-progress}, category: BehaviorAdoption, behavior: nope, target: {value: 75, direction: AtLeast}}}
 ---
-{kind: LeadingIndicator, metadata: {name: unreachable}, spec: {initiativeRef: {name: in-progress}, category: Awareness, target: {value: "75", direction: AtLeast},
+{kind: LeadingIndicator, metadata: {name: unreachable}, spec: {initiativeRef: {name: in-progress}, category: Awareness, target: {value: 75, direction: AtLeast},
   failureLimit: 1, source: {http: {url: "https://127.0.0.1:9/nps", jsonPath: "{.nps}"}}}}
 ---
-{kind: LeadingIndicator, metadata: {name: unparsable}, spec: {initiativeRef: {name: in-progress}, category: Awareness, target: {value: "75", direction: AtLeast},
+{kind: LeadingIndicator, metadata: {name: unparsable}, spec: {initiativeRef: {name: in-progress}, category: Awareness, target: {value: 75, direction: AtLeast},
   source: {prometheus: {address: "https://prometheus.example.com", query: "sum(rate(nps[5m]"}}}}
 ---
 {kind: RecognitionCampaign, metadata: {name: spotlight}, spec: {initiativeRef: {name: in-progress}, schedule: "0 16 * * FRI", channel: all-hands, behaviors: [close-the-loop]}}
@@ -160,7 +160,7 @@ func TestGitOpsHealthOfRealObjects(t *testing.T) {
 	failDelivery(t, ns, "failing-delivery", "weekly-why")
 	loseStage(t, ns, "lost-stage")
 
-	argo, flux := argoScripts(t), fluxEvaluators(t)
+	argo, flux := argoScripts(t), fluxReader(t)
 	for _, s := range states {
 		t.Run(s.kind+"/"+s.name, func(t *testing.T) {
 			g := NewWithT(t)
@@ -177,7 +177,7 @@ func TestGitOpsHealthOfRealObjects(t *testing.T) {
 			g.Expect(status).To(Equal(s.argo))
 			g.Expect(message).To(ContainSubstring(s.argoSays))
 			g.Expect(message).NotTo(BeEmpty())
-			g.Expect(fluxHealth(flux[s.kind], obj)).To(Equal(s.flux))
+			g.Expect(fluxHealth(flux, obj)).To(Equal(s.flux))
 		})
 	}
 }
@@ -257,7 +257,8 @@ func loseStage(t *testing.T, ns, name string) {
 	g := NewWithT(t)
 	g.Eventually(func(g Gomega) {
 		obj := get(g, ns, "Initiative", name)
-		g.Expect(unstructured.NestedString(obj.Object, "status", "stage")).To(Equal("Listen"))
+		stage, _, _ := unstructured.NestedString(obj.Object, "status", "stage")
+		g.Expect(stage).To(Equal("Listen"))
 		g.Expect(unstructured.SetNestedSlice(obj.Object, []any{map[string]any{"name": "Act"}, map[string]any{"name": "Reflect"}}, "spec", "stages")).To(Succeed())
 		g.Expect(k8s.Update(context.Background(), obj)).To(Succeed())
 	}).WithTimeout(30 * time.Second).Should(Succeed())
@@ -276,7 +277,7 @@ func TestGitOpsHealthOfPassingStates(t *testing.T) {
 			createIn(t, ns, o)
 		}
 	}
-	argo, flux := argoScripts(t), fluxEvaluators(t)
+	argo, flux := argoScripts(t), fluxReader(t)
 	ready := func(status, reason string) map[string]any {
 		return map[string]any{"type": "Ready", "status": status, "reason": reason, "message": "a message naming the object", "lastTransitionTime": "2026-11-15T09:00:00Z"}
 	}
@@ -309,17 +310,19 @@ func TestGitOpsHealthOfPassingStates(t *testing.T) {
 			g.Expect(err).NotTo(HaveOccurred())
 			g.Expect(status).To(Equal(tc.argo))
 			g.Expect(message).NotTo(BeEmpty())
-			g.Expect(fluxHealth(flux[tc.kind], obj)).To(Equal(tc.flux))
+			g.Expect(fluxHealth(flux, obj)).To(Equal(tc.flux))
 		})
 	}
 
-	// Before the manager's first status write: Progressing and InProgress.
+	// Before the manager's first status write: Progressing for Argo CD. Flux
+	// cannot evaluate an expression on an object without status (no CRD's
+	// can): it reads Unknown and polls again, as for InProgress.
 	for _, kind := range []string{"Initiative", "LeadingIndicator", "Channel", "RecognitionCampaign"} {
 		obj := get(g, ns, kind, map[string]string{"Initiative": "in-progress", "LeadingIndicator": "measured", "Channel": "all-hands", "RecognitionCampaign": "spotlight"}[kind])
 		status, _, err := argoHealth(argo[kind], obj)
 		g.Expect(err).NotTo(HaveOccurred())
 		g.Expect(status).To(Equal("Progressing"), kind)
-		g.Expect(fluxHealth(flux[kind], obj)).To(Equal("InProgress"), kind)
+		g.Expect(fluxHealth(flux, obj)).To(Equal("Unknown"), kind)
 	}
 }
 
@@ -338,7 +341,7 @@ func TestEveryDocumentedReasonHasAHealth(t *testing.T) {
 	g.Expect(kinds).To(HaveLen(4))
 	rows := regexp.MustCompile("(?m)^\\| Ready \\| (?:True|False|Unknown) \\| `(\\w+)`")
 	documented := rows.FindAllStringSubmatch(string(doc), -1)
-	g.Expect(len(documented)).To(BeNumerically(">", 20))
+	g.Expect(len(documented)).To(BeNumerically(">=", 20))
 	var missing []string
 	for _, m := range documented {
 		if !covered[m[1]] {
