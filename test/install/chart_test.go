@@ -148,7 +148,7 @@ func TestChartValues(t *testing.T) {
 				sm := find(objs, "ServiceMonitor", "momentum-controller-manager-metrics-monitor")
 				g.Expect(sm).NotTo(BeNil())
 				g.Expect(sm.GetLabels()).To(HaveKeyWithValue("release", "kube-prometheus"))
-				g.Expect(unstructured.NestedSlice(sm.Object, "spec", "endpoints")).To(ContainElement(HaveKeyWithValue("interval", "30s")))
+				g.Expect(must(unstructured.NestedSlice(sm.Object, "spec", "endpoints"))).To(ContainElement(HaveKeyWithValue("interval", "30s")))
 			},
 		},
 		"metrics off: no Service, the endpoint disabled": {

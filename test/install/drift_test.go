@@ -38,8 +38,12 @@ func TestChartMatchesInstaller(t *testing.T) {
 			if want.GetKind() == "Deployment" || want.GetKind() == "Service" {
 				break // compared below: the chart selects by release too
 			}
-			w, _, _ := unstructured.NestedFieldNoCopy(want.Object, field...)
+			w, found, _ := unstructured.NestedFieldNoCopy(want.Object, field...)
 			gv, _, _ := unstructured.NestedFieldNoCopy(got.Object, field...)
+			if !found {
+				g.Expect(gv).To(BeNil(), "%s %v", what, field)
+				continue
+			}
 			g.Expect(gv).To(Equal(w), "%s %v", what, field)
 		}
 		for k, v := range want.GetLabels() {
@@ -63,7 +67,7 @@ func TestChartMatchesInstaller(t *testing.T) {
 
 	wantSvc := find(installer, "Service", "momentum-controller-manager-metrics-service")
 	gotSvc := find(chart, "Service", "momentum-controller-manager-metrics-service")
-	g.Expect(unstructured.NestedSlice(gotSvc.Object, "spec", "ports")).To(Equal(must(unstructured.NestedSlice(wantSvc.Object, "spec", "ports"))))
+	g.Expect(must(unstructured.NestedSlice(gotSvc.Object, "spec", "ports"))).To(Equal(must(unstructured.NestedSlice(wantSvc.Object, "spec", "ports"))))
 }
 
 func podSpec(g Gomega, deploy *unstructured.Unstructured) map[string]any {
