@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"strings"
+
 	// The zone database, compiled in: schedules name IANA time zones and the
 	// image has no /usr/share/zoneinfo.
 	_ "time/tzdata"
