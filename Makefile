@@ -1,7 +1,10 @@
 # Momentum — culture-change programs as Kubernetes resources.
 
-# Image of the manager for `make deploy` and `make docker-build`.
+# Image of the manager for `make deploy`, `make image`, `make build-installer` and `make docker-build`.
 IMG ?= momentum-manager:dev
+# Version and Git commit stamped on the image's OCI labels.
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+REVISION ?= $(shell git rev-parse HEAD 2>/dev/null)
 # Kubernetes version of the control plane built from source for tests and the demo.
 K8S_VERSION ?= 1.37.2
 # Extra flags of `make demo`, e.g. DEMO_FLAGS=--playbook to apply config/samples/playbook too.
@@ -36,9 +39,10 @@ help: ## Show this help.
 ##@ Development
 
 .PHONY: manifests
-manifests: $(CONTROLLER_GEN) ## Generate CRDs and RBAC from the API and controller markers.
+manifests: $(CONTROLLER_GEN) ## Generate CRDs and RBAC from markers, and the chart's CRDs/RBAC and the GitOps health snippets from config/.
 	$(CONTROLLER_GEN) rbac:roleName=manager-role crd paths="./..." output:crd:artifacts:config=config/crd/bases
 	go run ./hack/crdtimes config/crd/bases
+	go run ./hack/manifestgen --root $(CURDIR)
 
 .PHONY: generate
 generate: $(CONTROLLER_GEN) ## Generate DeepCopy methods of the API types.
@@ -53,12 +57,16 @@ vet: ## Run go vet.
 	go vet ./...
 
 .PHONY: lint
-lint: $(GOLANGCI_LINT) ## Run golangci-lint.
+lint: $(GOLANGCI_LINT) ## Run golangci-lint (on the manager's module and the hack/image and test/install modules).
 	$(GOLANGCI_LINT) run --allow-parallel-runners ./...
+	cd hack/image && $(GOLANGCI_LINT) run --allow-parallel-runners ./...
+	cd test/install && $(GOLANGCI_LINT) run --allow-parallel-runners ./...
 
 .PHONY: test
-test: manifests generate fmt vet envtest prometheus ## Run unit tests and envtest integration tests against a real kube-apiserver, etcd and Prometheus.
+test: manifests generate fmt vet envtest prometheus $(KUSTOMIZE) ## Run unit tests and envtest integration tests against a real kube-apiserver, etcd and Prometheus; the image, installer, chart and GitOps health tests.
 	KUBEBUILDER_ASSETS=$(ENVTEST_DIR) PROMETHEUS_BINARY=$(PROMETHEUS) go test ./... -coverprofile cover.out
+	cd hack/image && go vet ./... && go test ./...
+	cd test/install && go vet ./... && KUBEBUILDER_ASSETS=$(ENVTEST_DIR) KUSTOMIZE=$(KUSTOMIZE) go test ./... -timeout 20m
 
 # package:target of every fuzz target; their corpora live in <package>/testdata/fuzz/<target>.
 FUZZ_TARGETS = ./internal/render:FuzzRender ./internal/outbound:FuzzAddressPolicy ./api/v1alpha1:FuzzDecimal ./api/v1alpha1:FuzzJSONRoundTrip
@@ -77,8 +85,10 @@ bench: envtest ## Benchmark BENCH_N initiatives to Ready against the raw-client 
 .PHONY: verify
 verify: manifests generate fmt ## Fail when generated files, go.mod or formatting are stale.
 	go mod tidy -diff
-	@if [ -n "$$(git status --porcelain -- api config controllers internal cmd)" ]; then \
-		git status --porcelain -- api config controllers internal cmd; \
+	cd hack/image && go mod tidy -diff
+	cd test/install && go mod tidy -diff
+	@if [ -n "$$(git status --porcelain -- api config controllers internal cmd charts)" ]; then \
+		git status --porcelain -- api config controllers internal cmd charts; \
 		echo "Generated files or formatting are stale: run 'make manifests generate fmt' and commit the result."; exit 1; \
 	fi
 
@@ -96,9 +106,17 @@ run: manifests generate fmt vet ## Run the manager against the cluster of the cu
 demo: envtest build ## Start a local control plane, install the CRDs, run the manager, apply config/samples and show the program.
 	go run ./hack/demo --manager $(LOCALBIN)/manager $(DEMO_FLAGS)
 
+.PHONY: image
+image: ## Build the manager image without a container engine into dist/momentum-manager.tar (`docker load`, `crane push`).
+	cd hack/image && go run . --root $(CURDIR) --out $(CURDIR)/dist/momentum-manager.tar --tag $(IMG) --version $(VERSION) --revision "$(REVISION)"
+
+.PHONY: build-installer
+build-installer: manifests $(KUSTOMIZE) ## Write dist/install.yaml: CRDs, RBAC and the manager with image IMG.
+	hack/build-installer.sh $(IMG) $(CURDIR)/dist/install.yaml $(KUSTOMIZE)
+
 .PHONY: docker-build
-docker-build: ## Build the manager image (needs a container engine).
-	docker build -t $(IMG) .
+docker-build: ## Build the same image as `make image` with a container engine.
+	docker build --build-arg VERSION=$(VERSION) -t $(IMG) .
 
 ##@ Deployment
 

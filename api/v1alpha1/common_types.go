@@ -2,7 +2,10 @@ package v1alpha1
 
 // Condition types shared by every Momentum kind. Ready is always present after
 // the first reconcile; Reconciling and Stalled are present only while True, as
-// kstatus (and so Flux and Argo CD health checks) expects.
+// kstatus expects. Argo CD does not read kstatus: it shows health only through
+// the Lua checks in config/argocd; Flux reads kstatus, which takes Ready=False
+// for InProgress, so config/flux's healthCheckExprs fail on the reasons that
+// need a person.
 const (
 	// ConditionReady says whether the object is fully reconciled.
 	ConditionReady = "Ready"

@@ -7,6 +7,13 @@ import (
 	"os"
 	"strings"
 
+	// The zone database, compiled in: schedules name IANA time zones and the
+	// image has no /usr/share/zoneinfo.
+	_ "time/tzdata"
+
+	// Mozilla's CA roots, compiled in and used only when the system has none
+	// (the image is built FROM scratch), so https webhooks and sources work.
+	_ "golang.org/x/crypto/x509roots/fallback"
 	"k8s.io/apimachinery/pkg/runtime"
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
