@@ -22,7 +22,7 @@ func Why(p Program) []string {
 		out = append(out, "Momentum is at risk: "+sentence(r))
 	}
 	if f := it.Status.Funnel; f != nil && weakestLevel(f) != "" {
-		out = append(out, "In the awareness → understanding → belief → action funnel, "+sentence(f.WeakestLink))
+		out = append(out, "In the funnel (awareness, understanding, belief, action), "+sentence(f.WeakestLink))
 	}
 	out = append(out, deliveries(p)...)
 	if len(out) == 0 {
@@ -87,7 +87,7 @@ func nothing(it *v1alpha1.Initiative) string {
 // sentence ends s with a full stop.
 func sentence(s string) string {
 	s = strings.TrimSpace(s)
-	if s == "" || strings.HasSuffix(s, ".") || strings.HasSuffix(s, "?") || strings.HasSuffix(s, ")") && strings.Count(s, "(") == 0 {
+	if s == "" || strings.HasSuffix(s, ".") || strings.HasSuffix(s, "?") || strings.HasSuffix(s, "!") {
 		return s
 	}
 	return s + "."
