@@ -5,9 +5,11 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
+	"os/signal"
 	"time"
 
 	"k8s.io/cli-runtime/pkg/genericiooptions"
@@ -15,7 +17,10 @@ import (
 
 func main() {
 	streams := genericiooptions.IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}
-	os.Exit(run(newApp(streams, time.Now), os.Args[1:]))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, newApp(streams, time.Now), os.Args[1:])
+	stop()
+	os.Exit(code)
 }
 
 // exitError carries a process exit code other than 1.
@@ -33,10 +38,10 @@ func (e *exitError) Error() string {
 
 // run executes the command line and returns the exit code: 0 on success, 1
 // on failure (an error, a problem found, a wait that failed or timed out).
-func run(a *app, args []string) int {
+func run(ctx context.Context, a *app, args []string) int {
 	cmd := newRoot(a)
 	cmd.SetArgs(args)
-	err := cmd.Execute()
+	err := cmd.ExecuteContext(ctx)
 	if err == nil {
 		return 0
 	}
