@@ -19,6 +19,9 @@ import (
 	"github.com/momentum-dev/momentum/internal/plugin/view"
 )
 
+// version is stamped by `make plugin-dist` (-X main.version=...).
+var version = "dev"
+
 // scheme knows Momentum's kinds, all the plugin reads.
 var scheme = runtime.NewScheme()
 
@@ -40,6 +43,7 @@ func newRoot(a *app) *cobra.Command {
 	root := &cobra.Command{
 		Use:           "kubectl-momentum",
 		Short:         "Read, wait for, lint and approve Momentum culture-change programs",
+		Version:       version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Annotations:   map[string]string{cobra.CommandDisplayNameAnnotation: "kubectl momentum"},
