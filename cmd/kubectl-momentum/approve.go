@@ -38,8 +38,8 @@ sync unless the same change is committed.`,
 			if err != nil {
 				return err
 			}
-			if f := cmd.Flag("namespace"); file != "" && (f == nil || !f.Changed) {
-				ns = "" // without -n, match the initiative in the file by name alone
+			if f := cmd.Flag("namespace"); !live && (f == nil || !f.Changed) {
+				ns = "" // offline without -n: match by name alone, print no namespace
 			}
 			ap := approve.Approval{Namespace: ns, Initiative: args[0], Stage: args[1], By: by}
 			switch {
