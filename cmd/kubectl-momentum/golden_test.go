@@ -35,20 +35,33 @@ func settled(g Gomega, ns string) {
 }
 
 // The status, why and list screens of config/samples as the real manager
-// leaves them, read 16 days after the program started (the manager's clock
-// stays at t0: nothing happened since), colour off.
+// leaves them 16 days after the program started, colour off: the program is
+// applied with the manager's clock at t0, then the manager restarts with its
+// clock 16 days later and reconciles everything again.
 func TestGoldenScreens(t *testing.T) {
 	g := NewWithT(t)
 	ns := namespace(t, "culture")
-	startManager(t, ns)
+	stop := startManager(t, ns)
 	applySamples(t, ns)
 	g.Eventually(func(g Gomega) { settled(g, ns) }).WithTimeout(60 * time.Second).WithPolling(200 * time.Millisecond).Should(Succeed())
+	stop()
 
 	now := t0.Add(16 * 24 * time.Hour)
+	startManagerAt(t, ns, now)
+	g.Eventually(func(g Gomega) {
+		settled(g, ns)
+		it := &v1alpha1.Initiative{}
+		g.Expect(k8s.Get(context.Background(), client.ObjectKey{Namespace: ns, Name: "customer-first"}, it)).To(Succeed())
+		g.Expect(it.Status.Reminders).To(ContainElement(SatisfyAll(
+			HaveField("Name", "weekly-why"),
+			HaveField("NextScheduleTime.Time", BeTemporally(">", now)), // recomputed by the restarted manager
+		)))
+	}).WithTimeout(60 * time.Second).WithPolling(200 * time.Millisecond).Should(Succeed())
+
 	screens := map[string][]string{
 		"status.golden": {"status", "customer-first", "-n", ns},
 		"why.golden":    {"why", "customer-first", "-n", ns},
-		"list.golden":   {"list", "-A"}, // the first test of the package: culture is the only namespace with initiatives yet
+		"list.golden":   {"list", "-n", ns},
 	}
 	for name, args := range screens {
 		t.Run(name, func(t *testing.T) {
@@ -65,4 +78,21 @@ func TestGoldenScreens(t *testing.T) {
 			golden(g, name, render())
 		})
 	}
+}
+
+// list -A shows every namespace's initiatives with a NAMESPACE column.
+func TestListAllNamespaces(t *testing.T) {
+	g := NewWithT(t)
+	a, b := namespace(t, ""), namespace(t, "")
+	for _, ns := range []string{a, b} {
+		g.Expect(k8s.Create(context.Background(), twoStages(ns))).To(Succeed())
+	}
+	r := plugin(context.Background(), t0, "list", "-A")
+	g.Expect(r.code).To(Equal(0), r.errOut)
+	g.Expect(r.out).To(HavePrefix("NAMESPACE  "))
+	g.Expect(r.out).To(MatchRegexp(`(?m)^` + a + `\s+program\s+-\s+\[----------\]\s+0%\s+Unknown`))
+	g.Expect(r.out).To(MatchRegexp(`(?m)^` + b + `\s+program\s`))
+	r = plugin(context.Background(), t0, "list", "-n", a)
+	g.Expect(r.out).To(HavePrefix("NAME  "))
+	g.Expect(r.out).NotTo(ContainSubstring(b))
 }

@@ -95,8 +95,14 @@ func namespace(t *testing.T, name string) string {
 	return name
 }
 
-// startManager runs the real Momentum manager for ns with a fake clock at t0.
-func startManager(t *testing.T, ns string) {
+// startManager runs the real Momentum manager for ns with a fake clock at
+// t0, until the returned function stops it (or the test ends).
+func startManager(t *testing.T, ns string) (stop func()) {
+	t.Helper()
+	return startManagerAt(t, ns, t0)
+}
+
+func startManagerAt(t *testing.T, ns string, start time.Time) (stop func()) {
 	t.Helper()
 	opts := manager.Options{
 		Scheme:                 testenv.Scheme,
@@ -111,18 +117,23 @@ func startManager(t *testing.T, ns string) {
 		t.Fatalf("creating manager: %v", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	err = controllers.Setup(ctx, mgr, controllers.Options{Clock: clocktesting.NewFakeClock(t0), MaxConcurrentReconciles: 2, Jobs: cronjobs.Options{Image: "momentum-manager:test"}})
+	err = controllers.Setup(ctx, mgr, controllers.Options{Clock: clocktesting.NewFakeClock(start), MaxConcurrentReconciles: 2, Jobs: cronjobs.Options{Image: "momentum-manager:test"}})
 	if err != nil {
 		t.Fatalf("setting up controllers: %v", err)
 	}
 	done := make(chan error, 1)
 	go func() { done <- mgr.Start(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("manager stopped with error: %v", err)
-		}
-	})
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("manager stopped with error: %v", err)
+			}
+		})
+	}
+	t.Cleanup(stop)
+	return stop
 }
 
 // applySamples creates every object of config/samples in ns.
