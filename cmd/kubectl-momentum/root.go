@@ -59,11 +59,15 @@ func newRoot(a *app) *cobra.Command {
 
 // style is colour and Unicode only on a terminal, unless disabled.
 func (a *app) style(w io.Writer) view.Style {
-	if a.noColor || os.Getenv("NO_COLOR") != "" {
-		return view.Style{}
-	}
 	f, ok := w.(*os.File)
-	return view.Style{Fancy: ok && term.IsTerminal(int(f.Fd()))}
+	tty := ok && term.IsTerminal(int(f.Fd()))
+	return view.Style{Fancy: fancy(a.noColor, os.Getenv("NO_COLOR"), tty)}
+}
+
+// fancy decides colour and Unicode: only on a terminal, and neither with
+// --no-color nor with NO_COLOR set to anything (https://no-color.org).
+func fancy(noColorFlag bool, noColorEnv string, terminal bool) bool {
+	return terminal && !noColorFlag && noColorEnv == ""
 }
 
 // client talks to the cluster of the kubeconfig flags.
