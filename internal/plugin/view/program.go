@@ -102,11 +102,11 @@ func target(t v1alpha1.Target) string {
 }
 
 func withUnit(v, unit string) string {
-	if unit == "" || unit == "percent" {
-		if unit == "percent" {
-			return v + "%"
-		}
+	switch unit {
+	case "":
 		return v
+	case "percent":
+		return v + "%"
 	}
 	return v + " " + unit
 }

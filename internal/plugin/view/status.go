@@ -88,10 +88,21 @@ func timeline(it *v1alpha1.Initiative, now time.Time, s Style) string {
 		if entered[plan.Name] || plan.State != v1alpha1.StageUpcoming {
 			continue
 		}
-		rows = append(rows, []string{" ", plan.Name, s.dash(), s.dash(), s.dash(),
-			fmt.Sprintf("%d of %d criteria met on current data", plan.Met, plan.Total)})
+		rows = append(rows, []string{" ", plan.Name, s.dash(), s.dash(), s.dash(), upcomingNote(it, plan)})
 	}
 	return heading(s, "Stages") + table("  ", rows)
+}
+
+// upcomingNote says what an upcoming stage will need, from the dry run.
+func upcomingNote(it *v1alpha1.Initiative, plan v1alpha1.StagePlan) string {
+	names := stageNames(it)
+	switch {
+	case plan.Total > 0:
+		return fmt.Sprintf("%d of %d criteria met on current data", plan.Met, plan.Total)
+	case indexOf(names, plan.Name) == len(names)-1:
+		return "the last stage: no exit"
+	}
+	return "no criteria: left only through an approval"
 }
 
 func historyRow(it *v1alpha1.Initiative, h v1alpha1.StageRecord, now time.Time, s Style) []string {

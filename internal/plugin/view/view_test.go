@@ -180,3 +180,21 @@ func TestList(t *testing.T) {
 		"culture    customer-first  Implementation  [####------]  40%  True   IndicatorOffTarget (+1)  belief is the weakest link: 48 < target 70\n"))
 	g.Expect(List(nil, false, Style{})).To(Equal("No initiatives found.\n"))
 }
+
+func TestUpcomingNote(t *testing.T) {
+	p := fixture()
+	it := &p.Initiative // stages Initiation, Implementation, Embedding
+	cases := map[string]struct {
+		plan v1alpha1.StagePlan
+		want string
+	}{
+		"with criteria":             {v1alpha1.StagePlan{Name: "Implementation", Met: 1, Total: 3}, "1 of 3 criteria met on current data"},
+		"last stage":                {v1alpha1.StagePlan{Name: "Embedding"}, "the last stage: no exit"},
+		"no criteria, not the last": {v1alpha1.StagePlan{Name: "Implementation"}, "no criteria: left only through an approval"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			NewWithT(t).Expect(upcomingNote(it, tc.plan)).To(Equal(tc.want))
+		})
+	}
+}
