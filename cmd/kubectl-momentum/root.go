@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"time"
@@ -53,7 +54,7 @@ func newRoot(a *app) *cobra.Command {
 	root.SetIn(a.streams.In)
 	root.SetOut(a.streams.Out)
 	root.SetErr(a.streams.ErrOut)
-	root.AddCommand(newStatus(a), newList(a), newWhy(a), newWait(a), newLint(a), newApprove(a))
+	root.AddCommand(newStatus(a), newList(a), newWhy(a), newWait(a), newLint(a), newApprove(a), newVersion(a))
 	return root
 }
 
@@ -101,4 +102,16 @@ func program(ctx context.Context, c client.Client, ns, name string) (view.Progra
 		return view.Program{}, err
 	}
 	return view.NewProgram(*it, inds.Items, camps.Items), nil
+}
+
+func newVersion(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the plugin's version",
+		Args:  cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			_, err := fmt.Fprintf(a.streams.Out, "kubectl-momentum %s\n", version)
+			return err
+		},
+	}
 }

@@ -31,3 +31,10 @@ func TestStyleOfABufferIsPlain(t *testing.T) {
 	var out bytes.Buffer
 	NewWithT(t).Expect(newApp(ioStreams(&out), time.Now).style(&out).Fancy).To(BeFalse())
 }
+
+func TestVersion(t *testing.T) {
+	g := NewWithT(t)
+	var out bytes.Buffer
+	g.Expect(run(t.Context(), newApp(ioStreams(&out), time.Now), []string{"version"})).To(Equal(0))
+	g.Expect(out.String()).To(Equal("kubectl-momentum dev\n"))
+}
