@@ -89,3 +89,10 @@ func TestBrokenPrograms(t *testing.T) {
 		})
 	}
 }
+
+// The CRDs embedded from config/crd/bases define every Momentum kind.
+func TestEmbeddedSchemasCoverEveryKind(t *testing.T) {
+	g := NewWithT(t)
+	s := schemas(t)
+	g.Expect(s.kindNames()).To(Equal([]string{"Channel", "Initiative", "LeadingIndicator", "RecognitionCampaign"}))
+}
