@@ -21,6 +21,14 @@ type Target struct {
 	Name string
 }
 
+// Kinds of target.
+const (
+	KindReady = "ready"
+	KindStage = "stage"
+	KindGate  = "gate"
+)
+
+// String is the target as --for spells it.
 func (t Target) String() string {
 	if t.Name == "" {
 		return t.Kind
@@ -32,9 +40,9 @@ func (t Target) String() string {
 func Parse(s string) (Target, error) {
 	kind, name, hasName := strings.Cut(s, "=")
 	switch {
-	case kind == "ready" && !hasName:
+	case kind == KindReady && !hasName:
 		return Target{Kind: kind}, nil
-	case (kind == "stage" || kind == "gate") && name != "":
+	case (kind == KindStage || kind == KindGate) && name != "":
 		return Target{Kind: kind, Name: name}, nil
 	}
 	return Target{}, fmt.Errorf("--for must be ready, stage=NAME or gate=NAME, not %q", s)
@@ -56,23 +64,23 @@ func Evaluate(it *v1alpha1.Initiative, t Target) Outcome {
 	if c := apimeta.FindStatusCondition(it.Status.Conditions, v1alpha1.ConditionStalled); c != nil && c.Status == metav1.ConditionTrue {
 		return Outcome{Failed: true, Message: fmt.Sprintf("initiative %s is Stalled (%s): %s", it.Name, c.Reason, c.Message)}
 	}
-	if t.Kind == "stage" && !slices.Contains(stages(it), t.Name) && !entered(it, t.Name) {
+	if t.Kind == KindStage && !slices.Contains(stages(it), t.Name) && !entered(it, t.Name) {
 		return Outcome{Failed: true, Message: fmt.Sprintf("%q is not a stage of initiative %s (%s)", t.Name, it.Name, strings.Join(stages(it), ", "))}
 	}
 	if it.Status.ObservedGeneration != it.Generation {
 		return Outcome{Message: "waiting for the controller to reconcile the latest spec"}
 	}
 	switch t.Kind {
-	case "ready":
+	case KindReady:
 		c := apimeta.FindStatusCondition(it.Status.Conditions, v1alpha1.ConditionReady)
 		if c != nil && c.Status == metav1.ConditionTrue {
 			return Outcome{Reached: true, Message: fmt.Sprintf("initiative %s is Ready: %s", it.Name, c.Message)}
 		}
-	case "stage":
+	case KindStage:
 		if entered(it, t.Name) {
 			return Outcome{Reached: true, Message: fmt.Sprintf("initiative %s reached stage %s (now in %s)", it.Name, t.Name, it.Status.Stage)}
 		}
-	case "gate":
+	case KindGate:
 		return gate(it, t.Name)
 	}
 	return Outcome{Message: "not yet"}
@@ -131,7 +139,7 @@ func stages(it *v1alpha1.Initiative) []string {
 	if len(it.Spec.Stages) == 0 {
 		return v1alpha1.DefaultStages
 	}
-	var out []string
+	out := make([]string, 0, len(it.Spec.Stages))
 	for _, s := range it.Spec.Stages {
 		out = append(out, s.Name)
 	}
