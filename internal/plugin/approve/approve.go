@@ -120,7 +120,7 @@ func declared(root *yaml.Node, stage string) error {
 	stages := get(get(root, "spec"), "stages")
 	names := []string{"Initiation", "Implementation", "Embedding", "Reinforcement"}
 	if stages != nil {
-		names = nil
+		names = make([]string, 0, len(stages.Content))
 		for _, s := range stages.Content {
 			names = append(names, value(get(s, "name")))
 		}

@@ -130,7 +130,7 @@ func blocking(errs field.ErrorList) bool {
 }
 
 func (s *Schemas) kinds() []string {
-	var out []string
+	out := make([]string, 0, len(s.byGVK))
 	for gvk := range s.byGVK {
 		out = append(out, gvk.Kind)
 	}

@@ -15,7 +15,7 @@ func List(items []v1alpha1.Initiative, allNamespaces bool, s Style) string {
 	if len(items) == 0 {
 		return "No initiatives found.\n"
 	}
-	head := []string{"NAME", "STAGE", "PROGRESS", "READY", "RISK", "WEAKEST LINK"}
+	head := []string{colName, "STAGE", "PROGRESS", "READY", "RISK", "WEAKEST LINK"}
 	if allNamespaces {
 		head = append([]string{"NAMESPACE"}, head...)
 	}

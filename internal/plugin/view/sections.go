@@ -15,7 +15,7 @@ func indicators(inds []v1alpha1.LeadingIndicator, now time.Time, s Style) string
 	if len(inds) == 0 {
 		return heading(s, "Indicators") + "  none reference this initiative\n"
 	}
-	rows := [][]string{{"NAME", "CATEGORY", "VALUE", "TARGET", "HEALTH", "TREND", "HISTORY", "MEASURED"}}
+	rows := [][]string{{colName, "CATEGORY", "VALUE", "TARGET", "HEALTH", "TREND", "HISTORY", "MEASURED"}}
 	for _, li := range inds {
 		st := li.Status
 		value, measured := s.dash(), s.dash()
@@ -100,7 +100,7 @@ func reminders(it *v1alpha1.Initiative, now time.Time, s Style) string {
 	if len(rs) == 0 {
 		return ""
 	}
-	rows := [][]string{{"NAME", "NEXT", "LAST SENT", "LAST DELIVERED", "STATE"}}
+	rows := [][]string{{colName, "NEXT", "LAST SENT", "LAST DELIVERED", "STATE"}}
 	for _, r := range rs {
 		state := s.paint(green, "ok")
 		switch {

@@ -22,6 +22,9 @@ type Style struct {
 	Fancy bool
 }
 
+// colName is the first column of the tables that list objects.
+const colName = "NAME"
+
 // ANSI colours.
 const (
 	red    = "31"
