@@ -23,6 +23,7 @@ ENVTEST_DIR ?= $(LOCALBIN)/k8s/$(K8S_VERSION)
 CONTROLLER_GEN ?= $(LOCALBIN)/controller-gen
 KUSTOMIZE ?= $(LOCALBIN)/kustomize
 GOLANGCI_LINT ?= $(LOCALBIN)/golangci-lint
+VALIDATE_KREW_MANIFEST ?= $(LOCALBIN)/validate-krew-manifest
 PROMETHEUS ?= $(LOCALBIN)/prometheus
 KUBECTL ?= $(ENVTEST_DIR)/kubectl
 ENVTEST_BINS = $(ENVTEST_DIR)/kube-apiserver $(ENVTEST_DIR)/kube-controller-manager $(ENVTEST_DIR)/kubectl $(ENVTEST_DIR)/etcd
@@ -95,8 +96,14 @@ verify: manifests generate fmt ## Fail when generated files, go.mod or formattin
 ##@ Build
 
 .PHONY: build
-build: manifests generate fmt vet ## Build the manager binary into bin/manager.
+build: manifests generate fmt vet ## Build the manager into bin/manager and the kubectl plugin into bin/kubectl-momentum.
 	go build -o $(LOCALBIN)/manager ./cmd/manager
+	go build -o $(LOCALBIN)/kubectl-momentum ./cmd/kubectl-momentum
+
+.PHONY: plugin-dist
+plugin-dist: manifests $(VALIDATE_KREW_MANIFEST) ## Build the kubectl plugin for every platform of plugins/momentum.yaml into dist/, fill in the sha256s and validate the manifest with krew.
+	go run ./hack/plugin-dist --manifest plugins/momentum.yaml --dist dist
+	$(VALIDATE_KREW_MANIFEST) --manifest plugins/momentum.yaml --skip-install
 
 .PHONY: run
 run: manifests generate fmt vet ## Run the manager against the cluster of the current kubeconfig.
@@ -163,6 +170,9 @@ $(CONTROLLER_GEN): hack/tools/go.mod hack/tools/go.sum
 
 $(KUSTOMIZE): hack/tools/go.mod hack/tools/go.sum
 	cd hack/tools && go build -o $@ sigs.k8s.io/kustomize/kustomize/v5
+
+$(VALIDATE_KREW_MANIFEST): hack/krew/go.mod hack/krew/go.sum
+	cd hack/krew && go build -o $@ sigs.k8s.io/krew/cmd/validate-krew-manifest
 
 $(GOLANGCI_LINT): hack/tools/go.mod hack/tools/go.sum
 	cd hack/tools && go build -o $@ github.com/golangci/golangci-lint/v2/cmd/golangci-lint
