@@ -30,6 +30,7 @@ func TestUnplannableCampaignSuspendsItsSpotlight(t *testing.T) {
 		g.Expect(*getCronJob(g, ns, name).Spec.Suspend).To(BeTrue())
 		c := getCampaign(g, ns)
 		ready := condition(c.Status.Conditions, v1alpha1.ConditionReady)
+		g.Expect(ready).NotTo(BeNil())
 		g.Expect(ready.Reason).To(Equal(v1alpha1.ReasonScheduleInvalid))
 		g.Expect(ready.Message).To(ContainSubstring("the spotlight CronJob is suspended until then"))
 		g.Expect(ready.Status).To(Equal(metav1.ConditionFalse))
