@@ -117,17 +117,18 @@ func TestCommitmentIndexAcrossQuarters(t *testing.T) {
 	g.Expect(condition(got.Status.Conditions, v1alpha1.ConditionReady).Status).To(Equal(metav1.ConditionTrue))
 }
 
-// References that cannot resolve stall the commitment, and heal.
-func TestCommitmentReferencesStallAndHeal(t *testing.T) {
+// References that cannot resolve make the commitment not Ready (not
+// Stalled: kstatus InProgress, as for an indicator), and heal.
+func TestCommitmentReferencesWaitAndHeal(t *testing.T) {
 	g := NewWithT(t)
 	ns := namespace(t)
 	startManager(t, ns, clocktesting.NewFakeClock(t0))
 	create(t, newCommitment(ns, "dana", "customer-first", "Dana Lee"))
 	g.Eventually(func(g Gomega) {
 		got := getCommitment(g, ns, "dana")
-		g.Expect(condition(got.Status.Conditions, v1alpha1.ConditionStalled)).NotTo(BeNil())
-		g.Expect(condition(got.Status.Conditions, v1alpha1.ConditionStalled).Reason).To(Equal(v1alpha1.ReasonInitiativeNotFound))
-		g.Expect(kstatusOf(g, got)).To(Equal("Failed"))
+		g.Expect(condition(got.Status.Conditions, v1alpha1.ConditionReady)).To(HaveField("Reason", v1alpha1.ReasonInitiativeNotFound))
+		g.Expect(condition(got.Status.Conditions, v1alpha1.ConditionStalled)).To(BeNil(), "the initiative is watched: it heals by itself")
+		g.Expect(kstatusOf(g, got)).To(Equal("InProgress"))
 	}).WithTimeout(timeout).Should(Succeed())
 
 	it := newInitiative(ns, "customer-first")

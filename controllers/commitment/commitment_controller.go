@@ -61,7 +61,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 		d = decide(obj, initiative, now)
 	}
 	wrote, conflict, perr := conditions.Write(ctx, r.Client, before, obj, &obj.Status.Conditions, &obj.Status.ObservedGeneration,
-		conditions.Result{Ready: d.ready, Stalled: d.stalled, Err: err}, now)
+		conditions.Result{Ready: d.ready, Err: err}, now)
 	if conflict {
 		return reconcile.Result{RequeueAfter: conditions.ConflictRetry}, nil
 	}

@@ -19,7 +19,6 @@ import (
 // decision is everything decide works out for one reconcile.
 type decision struct {
 	ready     metav1.Condition
-	stalled   string
 	events    []record.Event
 	recheckAt time.Time
 }
@@ -52,12 +51,10 @@ func decide(obj *v1alpha1.Commitment, initiative *v1alpha1.Initiative, now time.
 		d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonInitiativeNotFound, fmt.Sprintf(
 			"Initiative %s named in spec.initiativeRef not found in namespace %s: create it or fix spec.initiativeRef",
 			obj.Spec.InitiativeRef.Name, obj.Namespace))
-		d.stalled = v1alpha1.ReasonInitiativeNotFound
 	case len(missing) > 0:
 		d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonBehaviorNotFound, fmt.Sprintf(
 			"Behavior %s named in spec.actions[].behavior is not a behavior of Initiative %s: add it to the initiative's spec.behaviors or fix the action",
 			strings.Join(missing, ", "), initiative.Name))
-		d.stalled = v1alpha1.ReasonBehaviorNotFound
 	case res.Quarter == "":
 		d.ready = conditions.Ready(metav1.ConditionTrue, v1alpha1.ReasonNotReviewedYet, fmt.Sprintf(
 			"%s committed to %d actions; not reviewed yet, first review due by %s", obj.Spec.Owner.Name, res.Actions.Total, due))

@@ -59,7 +59,6 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 		return conditions.ReportUndecodable(ctx, r.Client, r.Recorder, "CultureAssessment", before, obj, &obj.Status.Conditions, &obj.Status.ObservedGeneration, now)
 	}
 	var ready metav1.Condition
-	var stalled string
 	var evs []record.Event
 	it := &v1alpha1.Initiative{}
 	err := r.Client.Get(ctx, types.NamespacedName{Namespace: obj.Namespace, Name: obj.Spec.InitiativeRef.Name}, it)
@@ -69,13 +68,13 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 		err = fmt.Errorf("reading Initiative %s: %w", obj.Spec.InitiativeRef.Name, err)
 	}
 	if err == nil {
-		ready, stalled = decide(obj, it)
+		ready = decide(obj, it)
 		if prev := meta.FindStatusCondition(before.Status.Conditions, v1alpha1.ConditionReady); ready.Status == metav1.ConditionFalse && (prev == nil || prev.Reason != ready.Reason) {
 			evs = append(evs, record.Event{Type: corev1.EventTypeWarning, Reason: ready.Reason, Note: ready.Message})
 		}
 	}
 	wrote, conflict, perr := conditions.Write(ctx, r.Client, before, obj, &obj.Status.Conditions, &obj.Status.ObservedGeneration,
-		conditions.Result{Ready: ready, Stalled: stalled, Err: err}, now)
+		conditions.Result{Ready: ready, Err: err}, now)
 	if conflict {
 		return reconcile.Result{RequeueAfter: conditions.ConflictRetry}, nil
 	}
@@ -88,13 +87,14 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 	return reconcile.Result{}, err
 }
 
-// decide writes the scores into status and returns the Ready condition and
-// the Stalled reason. It reads no API and no clock.
-func decide(obj *v1alpha1.CultureAssessment, it *v1alpha1.Initiative) (metav1.Condition, string) {
+// decide writes the scores into status and returns the Ready condition. A
+// missing initiative is not Stalled: the initiative is watched, so it heals
+// as soon as it appears. It reads no API and no clock.
+func decide(obj *v1alpha1.CultureAssessment, it *v1alpha1.Initiative) metav1.Condition {
 	if it == nil {
 		return conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonInitiativeNotFound, fmt.Sprintf(
 			"Initiative %s named in spec.initiativeRef not found in namespace %s: create it or fix spec.initiativeRef",
-			obj.Spec.InitiativeRef.Name, obj.Namespace)), v1alpha1.ReasonInitiativeNotFound
+			obj.Spec.InitiativeRef.Name, obj.Namespace))
 	}
 	floor := successindex.Floor(it.Spec)
 	conds, observed := obj.Status.Conditions, obj.Status.ObservedGeneration
@@ -103,10 +103,10 @@ func decide(obj *v1alpha1.CultureAssessment, it *v1alpha1.Initiative) (metav1.Co
 	if obj.Status.Rounds == 0 {
 		msg := fmt.Sprintf("No round of %s has at least %d respondents (the confidentiality floor of Initiative %s): add a round to spec.rounds",
 			obj.Name, floor, it.Name)
-		return conditions.Ready(metav1.ConditionTrue, v1alpha1.ReasonNoRounds, msg), ""
+		return conditions.Ready(metav1.ConditionTrue, v1alpha1.ReasonNoRounds, msg)
 	}
 	return conditions.Ready(metav1.ConditionTrue, v1alpha1.ReasonAssessed, fmt.Sprintf("%d rounds, latest %s: %s",
-		obj.Status.Rounds, obj.Status.LatestRound, obj.Status.Summary)), ""
+		obj.Status.Rounds, obj.Status.LatestRound, obj.Status.Summary))
 }
 
 // SetupWithManager watches CultureAssessments and the Initiatives they name
