@@ -1,18 +1,20 @@
 -- Argo CD health of Momentum's kinds (culture.momentum.dev): Initiative,
--- LeadingIndicator, Channel and RecognitionCampaign share one status
--- contract (docs/status.md), so they share this check. Generated into
+-- LeadingIndicator, Channel, RecognitionCampaign, Commitment and
+-- CultureAssessment share one status contract (docs/status.md), so they
+-- share this check. Generated into
 -- argocd-cm.yaml by `make manifests`; edit this file, not that one.
 --
 --   not observed yet (no Ready, or observedGeneration < generation) -> Progressing
---   Stalled=True                                                    -> Degraded
+--   Stalled=True (e.g. Undecodable), whatever Ready's reason        -> Degraded
 --   Ready=False, a reason that needs a person (any reason not
---     listed in heals below, including reasons added later)        -> Degraded
+--     listed in heals below: NameConflict, QuietHoursConflict,
+--     and reasons added later)                                      -> Degraded
 --   spec.suspend, or Ready=True with reason Suspended               -> Suspended
 --   Ready=False with a reason in heals, Ready=Unknown,
 --     Reconciling=True                                              -> Progressing
 --   Ready=True                                                      -> Healthy, with Ready's message;
---     MomentumAtRisk=True and DeliveryFailing=True stay Healthy and are appended to the message
---     (a Degraded resource would block later sync waves).
+--     MomentumAtRisk=True, DeliveryFailing=True (Initiative) and ReviewOverdue=True (Commitment)
+--     stay Healthy and are appended to the message (a Degraded resource would block later sync waves).
 local heals = {
   -- Reconciling after a transient error; retried with backoff.
   Retrying = true,
@@ -86,7 +88,7 @@ end
 
 hs.status = "Healthy"
 hs.message = ready.message
-for _, t in ipairs({"MomentumAtRisk", "DeliveryFailing"}) do
+for _, t in ipairs({"MomentumAtRisk", "DeliveryFailing", "ReviewOverdue"}) do
   local c = condition(obj, t)
   if c ~= nil and c.status == "True" then
     hs.message = hs.message .. "; " .. t .. " " .. says(c)
