@@ -59,6 +59,9 @@ func startManager(t *testing.T, ns string, clk *clocktesting.FakeClock) {
 	})
 }
 
+// momentumKinds are Momentum's kinds; every one has a health check in each tool.
+var momentumKinds = []string{"Initiative", "LeadingIndicator", "Channel", "RecognitionCampaign", "Commitment", "CultureAssessment"}
+
 // argoScripts are the health.lua scripts of the shipped argocd-cm snippet, by kind.
 func argoScripts(t *testing.T) map[string]string {
 	t.Helper()
@@ -67,7 +70,7 @@ func argoScripts(t *testing.T) map[string]string {
 	}
 	readYAMLFile(t, filepath.Join(root(), "config", "argocd", "argocd-cm.yaml"), &cm)
 	scripts := map[string]string{}
-	for _, kind := range []string{"Initiative", "LeadingIndicator", "Channel", "RecognitionCampaign"} {
+	for _, kind := range momentumKinds {
 		s, ok := cm.Data["resource.customizations.health.culture.momentum.dev_"+kind]
 		if !ok {
 			t.Fatalf("argocd-cm.yaml has no health check for %s", kind)
@@ -87,8 +90,8 @@ func fluxReader(t *testing.T) engine.StatusReader {
 		} `json:"spec"`
 	}
 	readYAMLFile(t, filepath.Join(root(), "config", "flux", "kustomization.yaml"), &ks)
-	if len(ks.Spec.HealthCheckExprs) != 4 {
-		t.Fatalf("want healthCheckExprs for 4 kinds, got %d", len(ks.Spec.HealthCheckExprs))
+	if len(ks.Spec.HealthCheckExprs) != len(momentumKinds) {
+		t.Fatalf("want healthCheckExprs for %d kinds, got %d", len(momentumKinds), len(ks.Spec.HealthCheckExprs))
 	}
 	newReader, err := fluxcel.NewStatusReader(ks.Spec.HealthCheckExprs)
 	if err != nil {

@@ -17,6 +17,8 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	clocktesting "k8s.io/utils/clock/testing"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/momentum-dev/momentum/internal/names"
 )
 
 // t0 is the fake clock's start: after every sample below.
@@ -27,7 +29,12 @@ var t0 = time.Date(2026, 11, 15, 9, 0, 0, 0, time.UTC)
 const programs = `
 apiVersion: v1
 kind: Secret
-metadata: {name: webhook, labels: {culture.momentum.dev/usable: "true"}}
+metadata: {name: webhook, labels: {culture.momentum.dev/usable-for: channel}}
+stringData: {address: "https://hooks.slack.example/services/T0/B0/xyz"}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: legacy-webhook, labels: {culture.momentum.dev/usable: "true"}}
 stringData: {address: "https://hooks.slack.example/services/T0/B0/xyz"}
 ---
 apiVersion: v1
@@ -37,15 +44,17 @@ stringData: {address: "https://hooks.slack.example/services/T0/B0/xyz"}
 ---
 apiVersion: v1
 kind: Secret
-metadata: {name: no-address, labels: {culture.momentum.dev/usable: "true"}}
+metadata: {name: no-address, labels: {culture.momentum.dev/usable-for: channel}}
 stringData: {url: "https://hooks.slack.example/services/T0/B0/xyz"}
 ---
 apiVersion: v1
 kind: Secret
-metadata: {name: plain-http, labels: {culture.momentum.dev/usable: "true"}}
+metadata: {name: plain-http, labels: {culture.momentum.dev/usable-for: channel}}
 stringData: {address: "http://hooks.slack.example/services/T0/B0/xyz"}
 ---
 {kind: Channel, metadata: {name: all-hands}, spec: {type: slack, secretRef: {name: webhook}}}
+---
+{kind: Channel, metadata: {name: legacy}, spec: {type: slack, secretRef: {name: legacy-webhook}}}
 ---
 {kind: Channel, metadata: {name: no-secret}, spec: {type: slack, secretRef: {name: absent}}}
 ---
@@ -75,6 +84,11 @@ stringData: {address: "http://hooks.slack.example/services/T0/B0/xyz"}
 ---
 {kind: Initiative, metadata: {name: lost-stage}, spec: {stages: [{name: Listen}, {name: Act}]}}
 ---
+{kind: Initiative, metadata: {name: taken-name}, spec: {reminders: [{name: weekly-why, schedule: "0 9 * * MON", channel: all-hands, message: "{{ .Why }}"}]}}
+---
+{kind: Initiative, metadata: {name: quiet}, spec: {quietHours: {timeZone: UTC, allow: [{days: [Mon-Fri], from: "09:00", to: "17:30"}]},
+  reminders: [{name: weekly-why, schedule: "0 20 * * MON", channel: all-hands, message: "{{ .Why }}"}]}}
+---
 {kind: LeadingIndicator, metadata: {name: measured}, spec: {initiativeRef: {name: in-progress}, category: Awareness, target: {value: 75, direction: AtLeast},
   samples: [{at: "2026-11-10T00:00:00Z", value: 80}]}}
 ---
@@ -102,6 +116,34 @@ stringData: {address: "http://hooks.slack.example/services/T0/B0/xyz"}
 {kind: RecognitionCampaign, metadata: {name: broken-channel-spotlight}, spec: {initiativeRef: {name: in-progress}, schedule: "0 16 * * FRI", channel: not-usable, behaviors: [close-the-loop]}}
 ---
 {kind: RecognitionCampaign, metadata: {name: bad-schedule}, spec: {initiativeRef: {name: in-progress}, schedule: "0 16 * * FRY", channel: all-hands, behaviors: [close-the-loop]}}
+---
+{kind: RecognitionCampaign, metadata: {name: taken-spotlight}, spec: {initiativeRef: {name: in-progress}, schedule: "0 16 * * FRI", channel: all-hands, behaviors: [close-the-loop]}}
+---
+{kind: RecognitionCampaign, metadata: {name: late-spotlight}, spec: {initiativeRef: {name: quiet}, schedule: "0 20 * * FRI", channel: all-hands, behaviors: [close-the-loop]}}
+---
+{kind: Commitment, metadata: {name: committed}, spec: {initiativeRef: {name: in-progress}, owner: {name: Dana Lee}, reviewer: Alex Kim,
+  actions: [{name: call-ten-customers, horizon: 3m, behavior: close-the-loop}]}}
+---
+{kind: Commitment, metadata: {name: reviewed}, spec: {initiativeRef: {name: in-progress}, owner: {name: Ravi Patel}, reviewer: Alex Kim,
+  actions: [{name: call-ten-customers, horizon: 3m, status: InProgress}],
+  reviews: [{quarter: 2026-Q4, date: "2026-11-10", confidence: High, narrative: "Six calls so far.", outcomes: [{action: call-ten-customers, outcome: OnTrack, rating: 4}]}]}}
+---
+{kind: Commitment, metadata: {name: review-overdue}, spec: {initiativeRef: {name: in-progress}, owner: {name: Mia Chen}, reviewer: Alex Kim,
+  actions: [{name: call-ten-customers, horizon: 3m, status: InProgress}],
+  reviews: [{quarter: 2026-Q1, date: "2026-03-20", confidence: Medium, narrative: "Two calls so far.", outcomes: [{action: call-ten-customers, outcome: Behind}]}]}}
+---
+{kind: Commitment, metadata: {name: orphan-commitment}, spec: {initiativeRef: {name: absent}, owner: {name: Dana Lee}, reviewer: Alex Kim,
+  actions: [{name: call-ten-customers, horizon: 3m}]}}
+---
+{kind: Commitment, metadata: {name: no-behavior-commitment}, spec: {initiativeRef: {name: in-progress}, owner: {name: Dana Lee}, reviewer: Alex Kim,
+  actions: [{name: call-ten-customers, horizon: 3m, behavior: nope}]}}
+---
+{kind: CultureAssessment, metadata: {name: assessed}, spec: {initiativeRef: {name: in-progress}, disciplines: [{name: customer-insight, target: 3.5}],
+  rounds: [{date: "2026-10-15", respondents: 40, scores: [{discipline: customer-insight, score: 3.1}]}]}}
+---
+{kind: CultureAssessment, metadata: {name: no-rounds}, spec: {initiativeRef: {name: in-progress}, disciplines: [{name: customer-insight, target: 3.5}]}}
+---
+{kind: CultureAssessment, metadata: {name: orphan-assessment}, spec: {initiativeRef: {name: absent}, disciplines: [{name: customer-insight, target: 3.5}]}}
 `
 
 // state is one object in one state, and what Argo CD and Flux must read.
@@ -116,9 +158,11 @@ type state struct {
 }
 
 // states produced by the real manager from programs (and, for lost-stage,
-// a spec change after the first reconcile).
+// a spec change after the first reconcile; for taken-name and
+// taken-spotlight, a CronJob Momentum does not control at the name it wants).
 var states = []state{
 	{"Channel", "all-hands", "AddressValid", "Healthy", "", "Current"},
+	{"Channel", "legacy", "AddressValid", "Healthy", "deprecated label", "Current"},
 	{"Channel", "no-secret", "SecretNotFound", "Degraded", "SecretNotFound: ", "Failed"},
 	{"Channel", "not-usable", "SecretNotUsable", "Degraded", "SecretNotUsable: ", "Failed"},
 	{"Channel", "no-address", "AddressMissing", "Degraded", "AddressMissing: ", "Failed"},
@@ -133,6 +177,8 @@ var states = []state{
 	{"Initiative", "broken-channel", "ChannelNotReady", "Progressing", "ChannelNotReady: ", "InProgress"},
 	{"Initiative", "failing-delivery", "StageInProgress", "Healthy", "DeliveryFailing DeliveryFailed: ", "Current"},
 	{"Initiative", "lost-stage", "StageNotFound", "Degraded", "StageNotFound: ", "Failed"},
+	{"Initiative", "taken-name", "NameConflict", "Degraded", "NameConflict: ", "Failed"},
+	{"Initiative", "quiet", "QuietHoursConflict", "Degraded", "QuietHoursConflict: reminder weekly-why fires at", "Failed"},
 	{"LeadingIndicator", "measured", "Measured", "Healthy", "", "Current"},
 	{"LeadingIndicator", "off-target", "Measured", "Healthy", "OffTarget", "Current"},
 	{"LeadingIndicator", "orphan", "InitiativeNotFound", "Progressing", "InitiativeNotFound: ", "InProgress"},
@@ -145,6 +191,16 @@ var states = []state{
 	{"RecognitionCampaign", "no-channel-spotlight", "ChannelNotFound", "Progressing", "ChannelNotFound: ", "InProgress"},
 	{"RecognitionCampaign", "broken-channel-spotlight", "ChannelNotReady", "Progressing", "ChannelNotReady: ", "InProgress"},
 	{"RecognitionCampaign", "bad-schedule", "ScheduleInvalid", "Degraded", "ScheduleInvalid: ", "Failed"},
+	{"RecognitionCampaign", "taken-spotlight", "NameConflict", "Degraded", "NameConflict: ", "Failed"},
+	{"RecognitionCampaign", "late-spotlight", "QuietHoursConflict", "Degraded", "QuietHoursConflict: The spotlight fires at", "Failed"},
+	{"Commitment", "committed", "NotReviewedYet", "Healthy", "not reviewed yet", "Current"},
+	{"Commitment", "reviewed", "Reviewed", "Healthy", "Success Index of Ravi Patel", "Current"},
+	{"Commitment", "review-overdue", "Reviewed", "Healthy", "ReviewOverdue ReviewDue: ", "Current"},
+	{"Commitment", "orphan-commitment", "InitiativeNotFound", "Progressing", "InitiativeNotFound: ", "InProgress"},
+	{"Commitment", "no-behavior-commitment", "BehaviorNotFound", "Progressing", "BehaviorNotFound: ", "InProgress"},
+	{"CultureAssessment", "assessed", "Assessed", "Healthy", "1 rounds", "Current"},
+	{"CultureAssessment", "no-rounds", "NoRounds", "Healthy", "add a round", "Current"},
+	{"CultureAssessment", "orphan-assessment", "InitiativeNotFound", "Progressing", "InitiativeNotFound: ", "InProgress"},
 }
 
 // Argo CD's Lua and Flux's CEL read every state of every kind as documented
@@ -153,6 +209,8 @@ func TestGitOpsHealthOfRealObjects(t *testing.T) {
 	g := NewWithT(t)
 	ns := "gitops-health"
 	g.Expect(k8s.Create(context.Background(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}})).To(Succeed())
+	takeName(t, ns, names.CronJob(names.Child{OwnerKind: "Initiative", OwnerName: "taken-name", Role: names.RoleReminder, Key: "weekly-why"}))
+	takeName(t, ns, names.CronJob(names.Child{OwnerKind: "RecognitionCampaign", OwnerName: "taken-spotlight", Role: names.RoleSpotlight}))
 	startManager(t, ns, clocktesting.NewFakeClock(t0))
 	for _, o := range objects(t, []byte(programs)) {
 		createIn(t, ns, o)
@@ -251,6 +309,21 @@ func failDelivery(t *testing.T, ns, initiative, reminder string) {
 	}
 }
 
+// takeName creates a CronJob at name that Momentum does not control (no
+// owner reference), as another tool or a person would.
+func takeName(t *testing.T, ns, name string) {
+	t.Helper()
+	cj := &batchv1.CronJob{
+		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name},
+		Spec: batchv1.CronJobSpec{Schedule: "0 0 * * *", JobTemplate: batchv1.JobTemplateSpec{Spec: batchv1.JobSpec{Template: corev1.PodTemplateSpec{
+			Spec: corev1.PodSpec{RestartPolicy: corev1.RestartPolicyNever, Containers: []corev1.Container{{Name: "other", Image: "x"}}},
+		}}}},
+	}
+	if err := k8s.Create(context.Background(), cj); err != nil {
+		t.Fatalf("creating foreign CronJob %s: %v", name, err)
+	}
+}
+
 // loseStage removes an initiative's current stage from its spec once it is in it.
 func loseStage(t *testing.T, ns, name string) {
 	t.Helper()
@@ -282,6 +355,9 @@ func TestGitOpsHealthOfPassingStates(t *testing.T) {
 		return map[string]any{"type": "Ready", "status": status, "reason": reason, "message": "a message naming the object", "lastTransitionTime": "2026-11-15T09:00:00Z"}
 	}
 	retrying := map[string]any{"type": "Reconciling", "status": "True", "reason": "Retrying", "message": "the API server was unavailable", "lastTransitionTime": "2026-11-15T09:00:00Z"}
+	stalled := func(reason string) map[string]any {
+		return map[string]any{"type": "Stalled", "status": "True", "reason": reason, "message": "a message naming the object", "lastTransitionTime": "2026-11-15T09:00:00Z"}
+	}
 	cases := map[string]struct {
 		kind, name string
 		conds      []any
@@ -295,6 +371,15 @@ func TestGitOpsHealthOfPassingStates(t *testing.T) {
 		"a Ready object retrying after a transient error":     {kind: "LeadingIndicator", name: "measured", conds: []any{ready("True", "Measured"), retrying}, argo: "Progressing", flux: "InProgress"},
 		"a spec change not reconciled yet":                    {kind: "Initiative", name: "in-progress", conds: []any{ready("True", "StageInProgress")}, generationAhead: true, argo: "Progressing", flux: "InProgress"},
 		"a reason added later reads as needing a person":      {kind: "Channel", name: "no-secret", conds: []any{ready("False", "SomethingNew")}, argo: "Degraded", flux: "Failed"},
+		// The API server rejects the undecodable values it once let through,
+		// so the manager's Undecodable status is set by hand.
+		"an undecodable commitment": {kind: "Commitment", name: "committed", conds: []any{ready("False", "Undecodable"), stalled("Undecodable")}, argo: "Degraded", flux: "Failed"},
+		"an undecodable assessment": {kind: "CultureAssessment", name: "assessed", conds: []any{ready("False", "Undecodable"), stalled("Undecodable")}, argo: "Degraded", flux: "Failed"},
+		"an undecodable initiative": {kind: "Initiative", name: "in-progress", conds: []any{ready("False", "Undecodable"), stalled("Undecodable")}, argo: "Degraded", flux: "Failed"},
+		// Stalled wins over a Ready reason that would heal, in both tools
+		// (earlier managers stalled commitments on a missing initiative).
+		"a stalled object whose Ready reason heals": {kind: "Commitment", name: "orphan-commitment", conds: []any{ready("False", "InitiativeNotFound"), stalled("InitiativeNotFound")}, argo: "Degraded", flux: "Failed"},
+		"a stalled object retrying":                 {kind: "Initiative", name: "lost-stage", conds: []any{ready("False", "StageNotFound"), stalled("StageNotFound"), retrying}, argo: "Degraded", flux: "Failed"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -317,8 +402,13 @@ func TestGitOpsHealthOfPassingStates(t *testing.T) {
 	// Before the manager's first status write: Progressing for Argo CD. Flux
 	// cannot evaluate an expression on an object without status (no CRD's
 	// can): it reads Unknown and polls again, as for InProgress.
-	for _, kind := range []string{"Initiative", "LeadingIndicator", "Channel", "RecognitionCampaign"} {
-		obj := get(g, ns, kind, map[string]string{"Initiative": "in-progress", "LeadingIndicator": "measured", "Channel": "all-hands", "RecognitionCampaign": "spotlight"}[kind])
+	first := map[string]string{
+		"Initiative": "in-progress", "LeadingIndicator": "measured", "Channel": "all-hands", "RecognitionCampaign": "spotlight",
+		"Commitment": "committed", "CultureAssessment": "assessed",
+	}
+	g.Expect(first).To(HaveLen(len(momentumKinds)))
+	for _, kind := range momentumKinds {
+		obj := get(g, ns, kind, first[kind])
 		status, _, err := argoHealth(argo[kind], obj)
 		g.Expect(err).NotTo(HaveOccurred())
 		g.Expect(status).To(Equal("Progressing"), kind)
@@ -332,13 +422,13 @@ func TestEveryDocumentedReasonHasAHealth(t *testing.T) {
 	g := NewWithT(t)
 	doc, err := os.ReadFile(filepath.Join(root(), "docs", "status.md"))
 	g.Expect(err).NotTo(HaveOccurred())
-	covered := map[string]bool{"ChannelPending": true, "Retrying": true} // TestGitOpsHealthOfPassingStates
+	covered := map[string]bool{"ChannelPending": true, "Retrying": true, "Undecodable": true} // TestGitOpsHealthOfPassingStates
 	kinds := map[string]bool{}
 	for _, s := range states {
 		covered[s.reason] = true
 		kinds[s.kind] = true
 	}
-	g.Expect(kinds).To(HaveLen(4))
+	g.Expect(kinds).To(HaveLen(len(momentumKinds)))
 	rows := regexp.MustCompile("(?m)^\\| Ready \\| (?:True|False|Unknown) \\| `(\\w+)`")
 	documented := rows.FindAllStringSubmatch(string(doc), -1)
 	g.Expect(len(documented)).To(BeNumerically(">=", 20))
