@@ -171,7 +171,7 @@ func TestAPIServerRejectsBadManifests(t *testing.T) {
 		"measured every 25 hours":      {"live", "spec.source.http.interval", `"25h"`, "spec.source.http.interval: Invalid value"},
 		"source over ftp":              {"live", "spec.source.http.url", `"ftp://feedback.example.com/nps"`, "spec.source.http.url: Invalid value"},
 		"source without a jsonPath":    {"live", "spec.source.http.jsonPath", `""`, "spec.source.http.jsonPath: Invalid value"},
-		"two sources at once":          {"live", "spec.source.prometheus", `{"address":"https://prometheus.example.com","query":"up"}`, "spec.source must set exactly one of http, prometheus or recognition"},
+		"two sources at once":          {"live", "spec.source.prometheus", `{"address":"https://prometheus.example.com","query":"up"}`, "spec.source must set exactly one of http, prometheus, recognition, commitments or assessment"},
 		"prometheus every second":      {"live", "spec.source", `{"prometheus":{"address":"https://p.example.com","query":"up","interval":"1s"}}`, "spec.source.prometheus.interval: Invalid value"},
 		// Channel.
 		"unknown channel type":         {"channel", "spec.type", `"email"`, "spec.type: Unsupported value: \"email\""},

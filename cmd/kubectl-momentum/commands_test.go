@@ -19,7 +19,7 @@ func TestLintCommand(t *testing.T) {
 	g := NewWithT(t)
 	r := plugin(context.Background(), t0, "lint", filepath.Join(testenv.RepoRoot(), "config", "samples"))
 	g.Expect(r.code).To(Equal(0), r.errOut)
-	g.Expect(r.out).To(Equal("6 file(s) checked, no problems\n"))
+	g.Expect(r.out).To(Equal("14 file(s) checked, no problems\n"))
 
 	broken := filepath.Join(t.TempDir(), "broken.yaml")
 	g.Expect(os.WriteFile(broken, []byte("apiVersion: culture.momentum.dev/v1alpha1\nkind: Channel\nmetadata: {name: all-hands}\nspec:\n  type: pager\n  secretRef: {name: s}\n"), 0o600)).To(Succeed())

@@ -82,6 +82,7 @@ func Files(ctx context.Context, s *Schemas, args []string) ([]Problem, int, erro
 			return nil, 0, err
 		}
 		d, err := Parse(f, data)
+		inNamespace(d, kustomizeNamespace(f))
 		docs = append(docs, d...)
 		if err != nil {
 			problems = append(problems, Problem{File: f, Message: "not valid YAML: " + err.Error()})

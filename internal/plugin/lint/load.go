@@ -129,3 +129,36 @@ func child(n *yamlv3.Node, seg string) *yamlv3.Node {
 	}
 	return nil
 }
+
+// kustomizeNamespace is the namespace the kustomization.yaml next to file
+// sets ("" without one): kustomize puts every object it lists there, so
+// two programs in sibling directories do not collide.
+func kustomizeNamespace(file string) string {
+	for _, name := range []string{"kustomization.yaml", "kustomization.yml", "Kustomization"} {
+		data, err := os.ReadFile(filepath.Join(filepath.Dir(file), name))
+		if err != nil {
+			continue
+		}
+		var k struct {
+			Namespace string `json:"namespace"`
+		}
+		if yaml.Unmarshal(data, &k) != nil {
+			return ""
+		}
+		return k.Namespace
+	}
+	return ""
+}
+
+// inNamespace sets the namespace of every object of docs to ns, as
+// kustomize's namespace field does; an empty ns changes nothing.
+func inNamespace(docs []Document, ns string) {
+	if ns == "" {
+		return
+	}
+	for _, d := range docs {
+		if md, ok := d.Object["metadata"].(map[string]any); ok {
+			md["namespace"] = ns
+		}
+	}
+}
