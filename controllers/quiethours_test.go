@@ -104,7 +104,7 @@ func TestReminderInQuietHoursIsAConflict(t *testing.T) {
 	g.Expect(ready.Status).To(Equal(metav1.ConditionFalse))
 	g.Expect(ready.Reason).To(Equal(v1alpha1.ReasonQuietHoursConflict))
 	g.Expect(ready.Message).To(HavePrefix("reminder weekly-why fires at Mon 20:00 Europe/Berlin, in quiet hours"))
-	g.Expect(*getCronJob(g, ns, "customer-first-weekly-why").Spec.Suspend).To(BeFalse(), "it still runs as scheduled")
+	g.Expect(*getCronJob(g, ns, weeklyWhyCronJob).Spec.Suspend).To(BeFalse(), "it still runs as scheduled")
 
 	update(t, it, func(o *v1alpha1.Initiative) { o.Spec.Reminders[0].Schedule = "0 9 * * MON" })
 	_, err = r.Reconcile(context.Background(), requestFor(it))
@@ -116,12 +116,12 @@ func TestReminderInQuietHoursIsAConflict(t *testing.T) {
 	clk.SetTime(christmas)
 	res, err := r.Reconcile(context.Background(), requestFor(it))
 	g.Expect(err).NotTo(HaveOccurred())
-	g.Expect(*getCronJob(g, ns, "customer-first-weekly-why").Spec.Suspend).To(BeTrue())
+	g.Expect(*getCronJob(g, ns, weeklyWhyCronJob).Spec.Suspend).To(BeTrue())
 	g.Expect(res.RequeueAfter).To(Equal(time.Date(2026, 12, 25, 23, 0, 0, 0, time.UTC).Sub(christmas)))
 	clk.SetTime(time.Date(2026, 12, 25, 23, 0, 0, 0, time.UTC))
 	_, err = r.Reconcile(context.Background(), requestFor(it))
 	g.Expect(err).NotTo(HaveOccurred())
-	g.Expect(*getCronJob(g, ns, "customer-first-weekly-why").Spec.Suspend).To(BeFalse())
+	g.Expect(*getCronJob(g, ns, weeklyWhyCronJob).Spec.Suspend).To(BeFalse())
 }
 
 // A freeze holds advancement, shows in the dry run of every stage, and

@@ -100,14 +100,14 @@ func TestReviewDigestListsReviewsDue(t *testing.T) {
 
 	res, err := r.Reconcile(context.Background(), requestFor(it))
 	g.Expect(err).NotTo(HaveOccurred())
-	cj := getCronJob(g, ns, "customer-first-review-digest")
+	cj := getCronJob(g, ns, reminderCronJob("customer-first", "review-digest"))
 	g.Expect(*cj.Spec.TimeZone).To(Equal("Europe/Berlin"))
 	g.Expect(*cj.Spec.Suspend).To(BeFalse())
 	g.Expect(message(cj)).To(ContainSubstring("- Dana Lee (@dana) with Alex Kim: review due by 2026-09-30 (overdue)"))
 	g.Expect(message(cj)).NotTo(ContainSubstring("Ravi Patel"), "reviewed this quarter: due only from 2027-01-01")
 	g.Expect(cj.Spec.JobTemplate.Spec.Template.Spec.AutomountServiceAccountToken).To(Equal(ptr.To(false)))
 	got := getInitiative(g, ns, "customer-first")
-	g.Expect(got.Status.ReviewReminder.CronJobName).To(Equal("customer-first-review-digest"))
+	g.Expect(got.Status.ReviewReminder.CronJobName).To(Equal(reminderCronJob("customer-first", "review-digest")))
 	g.Expect(got.Status.Commitments.OverdueReviews).To(Equal(int32(1)))
 	g.Expect(res.RequeueAfter).To(BeNumerically("<=", 24*time.Hour), "the next Monday run")
 
@@ -117,7 +117,7 @@ func TestReviewDigestListsReviewsDue(t *testing.T) {
 	})
 	_, err = r.Reconcile(context.Background(), requestFor(it))
 	g.Expect(err).NotTo(HaveOccurred())
-	g.Expect(*getCronJob(g, ns, "customer-first-review-digest").Spec.Suspend).To(BeTrue())
+	g.Expect(*getCronJob(g, ns, reminderCronJob("customer-first", "review-digest")).Spec.Suspend).To(BeTrue())
 	g.Expect(getInitiative(g, ns, "customer-first").Status.ReviewReminder.Suspended).To(BeTrue())
 
 	// Removing the digest removes its CronJob.
