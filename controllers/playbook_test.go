@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	. "github.com/onsi/gomega"
@@ -66,6 +67,17 @@ func TestPlaybookConvergesReady(t *testing.T) {
 	ns := namespace(t)
 	startManager(t, ns, clocktesting.NewFakeClock(t0))
 	objs := playbookObjects(t, ns)
+	// Secrets first, as kubectl apply -k orders them: a Channel checked
+	// before its Secret exists looks again only a minute later.
+	slices.SortStableFunc(objs, func(a, b *unstructured.Unstructured) int {
+		rank := func(o *unstructured.Unstructured) int {
+			if o.GetKind() == "Secret" {
+				return 0
+			}
+			return 1
+		}
+		return rank(a) - rank(b)
+	})
 	kinds := map[string]int{}
 	for _, o := range objs {
 		g.Expect(k8s.Create(context.Background(), o)).To(Succeed(), "%s %s", o.GetKind(), o.GetName())

@@ -7,6 +7,7 @@ import (
 	"github.com/robfig/cron/v3"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
 	"github.com/momentum-dev/momentum/internal/conditions"
@@ -28,11 +29,15 @@ func followQuietHours(obj *v1alpha1.RecognitionCampaign, in inputs, d *decision,
 		return
 	}
 	if until, ok := quiethours.HolidayUntil(cal, now); ok {
-		current := d.apply
-		if current == nil {
-			current = in.cronJob
+		if d.apply != nil {
+			// The desired CronJob, held: Paused reads what Momentum applied
+			// from managedFields, which a CronJob not yet applied lacks.
+			held := d.apply.DeepCopy()
+			held.Spec.Suspend = ptr.To(true)
+			d.apply = held
+		} else {
+			d.apply = cronjobs.Paused(in.cronJob)
 		}
-		d.apply = cronjobs.Paused(current)
 		if d.nextAt.IsZero() || until.Before(d.nextAt) {
 			d.nextAt = until
 		}
