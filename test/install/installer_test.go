@@ -25,7 +25,7 @@ func TestInstallYAMLAppliesServerSide(t *testing.T) {
 		kinds[o.GetKind()]++
 	}
 	g.Expect(kinds).To(Equal(map[string]int{
-		"Namespace": 1, "CustomResourceDefinition": 4, "ServiceAccount": 1, "Role": 1, "ClusterRole": 5,
+		"Namespace": 1, "CustomResourceDefinition": 6, "ServiceAccount": 1, "Role": 1, "ClusterRole": 5,
 		"RoleBinding": 1, "ClusterRoleBinding": 2, "Service": 1, "Deployment": 1,
 	}))
 
