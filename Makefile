@@ -59,7 +59,7 @@ test: manifests generate fmt vet envtest prometheus ## Run unit tests and envtes
 	KUBEBUILDER_ASSETS=$(ENVTEST_DIR) PROMETHEUS_BINARY=$(PROMETHEUS) go test ./... -coverprofile cover.out
 
 # package:target of every fuzz target; their corpora live in <package>/testdata/fuzz/<target>.
-FUZZ_TARGETS = ./internal/render:FuzzRender ./internal/outbound:FuzzAddressPolicy ./api/v1alpha1:FuzzDecimal ./api/v1alpha1:FuzzJSONRoundTrip
+FUZZ_TARGETS = ./internal/render:FuzzRender ./internal/outbound:FuzzAddressPolicy ./api/v1alpha1:FuzzDecimal ./api/v1alpha1:FuzzJSONRoundTrip ./internal/sources:FuzzJSONPath
 
 .PHONY: fuzz
 fuzz: ## Run each fuzz target for FUZZTIME (plain `go test` runs their committed corpora).
