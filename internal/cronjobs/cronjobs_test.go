@@ -64,7 +64,7 @@ func TestCronJobSettings(t *testing.T) {
 		"concurrency Forbid":          s.ConcurrencyPolicy == "Forbid",
 		"starting deadline":           s.StartingDeadlineSeconds != nil && *s.StartingDeadlineSeconds > 0,
 		"bounded history":             *s.SuccessfulJobsHistoryLimit == 3 && *s.FailedJobsHistoryLimit == 3,
-		"backoff limit":               *s.JobTemplate.Spec.BackoffLimit == 3,
+		"backoff limit":               *s.JobTemplate.Spec.BackoffLimit == 0,
 		"active deadline":             *s.JobTemplate.Spec.ActiveDeadlineSeconds > 0,
 		"ttl after finished":          *s.JobTemplate.Spec.TTLSecondsAfterFinished > 0,
 		"not suspended":               !*s.Suspend,
