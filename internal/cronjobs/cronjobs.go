@@ -29,6 +29,8 @@ const (
 	LabelCelebration = "culture.momentum.dev/celebration"
 	// AnnotationWin is the key of the quick win a celebration Job posts.
 	AnnotationWin = "culture.momentum.dev/win"
+	// AnnotationAttempt is the attempt number of a celebration Job (1 when absent).
+	AnnotationAttempt = "culture.momentum.dev/attempt"
 	// AnnotationNominations lists, on a spotlight's job template, the
 	// nominations its digest publishes.
 	AnnotationNominations = "culture.momentum.dev/nominations"
