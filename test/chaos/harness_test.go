@@ -1,7 +1,5 @@
-// Package chaos injects faults into a running manager binary on the real
-// control plane and checks the delivery guarantees (README "Guarantees"):
-// kill -9 under load, leader failover, an API server outage. Run it with
-// `make chaos`; CHAOS_KILLS and CHAOS_PROGRAMS size the kill test.
+//go:build chaos
+
 package chaos
 
 import (
