@@ -118,13 +118,7 @@ func TestKillUnderLoad(t *testing.T) {
 	// Celebrations start from what is there when they are configured: let
 	// every program record that before the load begins.
 	first := h.run(t, "manager.log")
-	g.Eventually(func(g Gomega) {
-		list := &v1alpha1.InitiativeList{}
-		g.Expect(h.c.List(ctx, list, client.InNamespace(ns))).To(Succeed())
-		for _, it := range list.Items {
-			g.Expect(it.Status.Celebrations).NotTo(BeNil(), it.Name)
-		}
-	}).WithTimeout(time.Minute).Should(Succeed())
+	awaitCelebrationsRecorded(g, h)
 	g.Expect(first.Process.Signal(syscall.SIGKILL)).To(Succeed())
 	_ = first.Wait()
 	runner := &jobRunner{h: h, uids: map[string]map[types.UID]bool{}}
@@ -166,6 +160,18 @@ func TestKillUnderLoad(t *testing.T) {
 		kills, lastKill.Sub(began).Round(time.Second), n, runs, len(posts), dup, recreated, convergence.Seconds())
 	g.Expect(dup).To(BeZero(), "POSTs per key: %v", posts)
 	g.Expect(recreated).To(BeZero())
+}
+
+// awaitCelebrationsRecorded waits until every program recorded where its
+// celebrations start.
+func awaitCelebrationsRecorded(g Gomega, h *harness) {
+	g.Eventually(func(g Gomega) {
+		list := &v1alpha1.InitiativeList{}
+		g.Expect(h.c.List(context.Background(), list, client.InNamespace(ns))).To(Succeed())
+		for _, it := range list.Items {
+			g.Expect(it.Status.Celebrations).NotTo(BeNil(), it.Name)
+		}
+	}).WithTimeout(time.Minute).Should(Succeed())
 }
 
 // converged checks every program reached the stage its approvals allow,
