@@ -82,11 +82,11 @@ const (
 	// backoffLimit is 0: a pod that failed may have posted (see
 	// notify.ExitAmbiguous), so the Job controller never starts another;
 	// the manager decides whether a new attempt is safe.
-	backoffLimit = 0
-	activeDeadlineSeconds   = 300
-	ttlAfterFinished        = 7 * 24 * 3600 // finished Jobs stay a week for `kubectl logs`
-	secretMountPath         = "/etc/momentum/channel"
-	nonRootUID              = 65532
+	backoffLimit          = 0
+	activeDeadlineSeconds = 300
+	ttlAfterFinished      = 7 * 24 * 3600 // finished Jobs stay a week for `kubectl logs`
+	secretMountPath       = "/etc/momentum/channel"
+	nonRootUID            = 65532
 )
 
 // CronJob returns the desired CronJob for a delivery, controlled by its owner.

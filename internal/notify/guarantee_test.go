@@ -14,8 +14,13 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
+	"github.com/momentum-dev/momentum/internal/cronjobs"
 	"github.com/momentum-dev/momentum/internal/outbound"
 )
+
+func TestExitAmbiguousMatchesTheJobs(t *testing.T) {
+	NewWithT(t).Expect(ExitAmbiguous).To(Equal(cronjobs.ExitAmbiguous), "the delivery Jobs' pod failure policy keys on it")
+}
 
 func TestRetry(t *testing.T) {
 	slack, teams, hook := v1alpha1.ChannelSlack, v1alpha1.ChannelMSTeams, v1alpha1.ChannelWebhook
