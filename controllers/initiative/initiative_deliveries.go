@@ -3,6 +3,7 @@ package initiative
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -63,13 +64,7 @@ func planDeliveries(obj *v1alpha1.Initiative, jobs []batchv1.Job, delivered []st
 			byWin[win] = append(byWin[win], j)
 		}
 	}
-	for _, win := range slices.Sorted(func(yield func(string) bool) {
-		for k := range byWin {
-			if !yield(k) {
-				return
-			}
-		}
-	}) {
+	for _, win := range slices.Sorted(maps.Keys(byWin)) {
 		if slices.Contains(delivered, win) {
 			continue
 		}

@@ -4,6 +4,7 @@ package chaos
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -211,7 +212,8 @@ func (h *harness) notify(t *testing.T, job *batchv1.Job) int {
 		cmd.Env = append(cmd.Env, e.Name+"="+e.Value)
 	}
 	if err := cmd.Run(); err != nil {
-		if exit, ok := err.(*exec.ExitError); ok {
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
 			return exit.ExitCode()
 		}
 		return 1

@@ -51,9 +51,9 @@ func program(i int) (*v1alpha1.Initiative, *v1alpha1.LeadingIndicator) {
 	return it, ind
 }
 
-// load advances programs (an approval of the current stage), and moves
-// indicators on and off target, until ctx ends. It returns how many
-// approvals each program got.
+// load advances programs (an approval of the current stage) and moves
+// indicators on and off target until ctx ends, counting each program's
+// approvals in approvals.
 func load(ctx context.Context, c client.Client, n int, approvals []int, mu *sync.Mutex) {
 	tick := time.NewTicker(50 * time.Millisecond)
 	defer tick.Stop()
