@@ -90,7 +90,7 @@ func TestNamespacedInstallRenders(t *testing.T) {
 	g.Expect(yaml.Unmarshal(bytes.TrimPrefix(generated, []byte("---\n")), &cr)).To(Succeed())
 	var namespaced []rbacv1.PolicyRule
 	for _, r := range cr.Rules {
-		if !(len(r.Resources) == 1 && r.Resources[0] == "namespaces") {
+		if len(r.Resources) != 1 || r.Resources[0] != "namespaces" {
 			namespaced = append(namespaced, r)
 		}
 	}

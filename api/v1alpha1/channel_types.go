@@ -17,7 +17,7 @@ const (
 	ChannelWebhook ChannelType = "webhook"
 )
 
-// LabelUsable="true" is the deprecated opt-in of a Secret, which did not say
+// LabelUsable (value "true") is the deprecated opt-in of a Secret, which did not say
 // for what. It is still accepted for Channels only (with a Warning Event
 // SecretLabelDeprecated); use LabelUsableFor.
 const LabelUsable = "culture.momentum.dev/usable"

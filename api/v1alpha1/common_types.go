@@ -34,7 +34,7 @@ type LocalObjectReference struct {
 	Name string `json:"name"`
 }
 
-// ReasonUndecodable: the manager could not decode the object (see
+// ReasonUndecodable means the manager could not decode the object (see
 // AnnotationDecodeError). It is Stalled and nothing is done for it until its
 // spec is corrected.
 const ReasonUndecodable = "Undecodable"

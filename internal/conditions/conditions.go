@@ -106,12 +106,12 @@ func PatchStatus(ctx context.Context, c client.Client, before, obj client.Object
 type Readiness int
 
 const (
-	// Pending: not checked yet at its current generation (no Ready
+	// Pending means not checked yet at its current generation (no Ready
 	// condition, or observedGeneration behind generation): wait quietly.
 	Pending Readiness = iota
-	// NotReady: checked at its current generation and not Ready.
+	// NotReady means checked at its current generation and not Ready.
 	NotReady
-	// IsReady: Ready=True, recorded for its current generation.
+	// IsReady means Ready=True, recorded for its current generation.
 	IsReady
 )
 

@@ -35,11 +35,11 @@ type Measurer struct {
 
 // getSecret reads a Secret, describing failures by name and API reason only:
 // the getter's error text is not ours to vouch for.
-func getSecret(ctx context.Context, secrets SecretGetter, name string) (*corev1.Secret, error) {
-	if secrets == nil {
+func getSecret(ctx context.Context, getter SecretGetter, name string) (*corev1.Secret, error) {
+	if getter == nil {
 		return nil, newError(ClassSecretNotFound, fmt.Sprintf("Secret %q cannot be read: no Secret reader", name))
 	}
-	s, err := secrets(ctx, name)
+	s, err := getter(ctx, name)
 	switch {
 	case apierrors.IsNotFound(err):
 		return nil, &Error{Class: ClassSecretNotFound, Detail: fmt.Sprintf("Secret %q not found", name), cause: err}
