@@ -396,6 +396,12 @@ func collectInitiative(ch chan<- prometheus.Metric, in *v1alpha1.Initiative) {
 		failing := r.LastFailureTime != nil && (r.LastSuccessfulTime == nil || r.LastSuccessfulTime.Before(r.LastFailureTime))
 		ch <- gauge(deliveryFailing, boolValue(failing), dv...)
 	}
+	if st.Celebrations != nil {
+		// A celebration given up (bounded: the newest 10) stays failing.
+		for _, win := range st.Celebrations.Failed {
+			ch <- gauge(deliveryFailing, 1, in.Namespace, in.Name, "celebration", win)
+		}
+	}
 }
 
 func collectCampaign(ch chan<- prometheus.Metric, rc *v1alpha1.RecognitionCampaign) {
