@@ -13,6 +13,9 @@ DEMO_FLAGS ?=
 BENCH_N ?= 300
 # How long `make fuzz` runs each fuzz target.
 FUZZTIME ?= 10s
+# `make chaos`: SIGKILLs of the manager and programs under load (CHAOS_KILLS=200 for the full run, ~6 min).
+CHAOS_KILLS ?= 40
+CHAOS_PROGRAMS ?= 100
 
 SHELL = /usr/bin/env bash -o pipefail
 .SHELLFLAGS = -ec
@@ -70,7 +73,7 @@ test: manifests generate fmt vet envtest prometheus $(KUSTOMIZE) ## Run unit tes
 	cd test/install && go vet ./... && KUBEBUILDER_ASSETS=$(ENVTEST_DIR) KUSTOMIZE=$(KUSTOMIZE) go test ./... -timeout 20m
 
 # package:target of every fuzz target; their corpora live in <package>/testdata/fuzz/<target>.
-FUZZ_TARGETS = ./internal/render:FuzzRender ./internal/outbound:FuzzAddressPolicy ./api/v1alpha1:FuzzDecimal ./api/v1alpha1:FuzzJSONRoundTrip
+FUZZ_TARGETS = ./internal/render:FuzzRender ./internal/outbound:FuzzAddressPolicy ./api/v1alpha1:FuzzDecimal ./api/v1alpha1:FuzzJSONRoundTrip ./internal/sources:FuzzJSONPath
 
 .PHONY: fuzz
 fuzz: ## Run each fuzz target for FUZZTIME (plain `go test` runs their committed corpora).
@@ -78,6 +81,11 @@ fuzz: ## Run each fuzz target for FUZZTIME (plain `go test` runs their committed
 		echo "go test $${t%%:*} -run '^$$' -fuzz '^$${t##*:}$$' -fuzztime $(FUZZTIME)"; \
 		go test $${t%%:*} -run '^$$' -fuzz "^$${t##*:}\$$" -fuzztime $(FUZZTIME) || exit 1; \
 	done
+
+.PHONY: chaos
+chaos: envtest ## Fault-injection tests: flaky receivers, kill -9 of the manager binary under load, leader failover; prints the figures.
+	go test ./internal/notify -run '^TestFlakyReceivers$$' -count=1 -v
+	KUBEBUILDER_ASSETS=$(ENVTEST_DIR) CHAOS_KILLS=$(CHAOS_KILLS) CHAOS_PROGRAMS=$(CHAOS_PROGRAMS) go test -tags chaos ./test/chaos -count=1 -timeout 30m -v
 
 .PHONY: bench
 bench: envtest ## Benchmark BENCH_N initiatives to Ready against the raw-client floor; prints the ratio and peak RSS.

@@ -25,6 +25,7 @@ import (
 	"github.com/momentum-dev/momentum/controllers/leadingindicator"
 	"github.com/momentum-dev/momentum/controllers/recognitioncampaign"
 	"github.com/momentum-dev/momentum/internal/cronjobs"
+	"github.com/momentum-dev/momentum/internal/delivery"
 	"github.com/momentum-dev/momentum/internal/index"
 	"github.com/momentum-dev/momentum/internal/measure"
 	"github.com/momentum-dev/momentum/internal/metrics"
@@ -56,6 +57,8 @@ type Options struct {
 	// ChannelRecheck is how often a Ready Channel re-reads its Secret (0:
 	// channel.ReadyRecheck).
 	ChannelRecheck time.Duration
+	// Deliveries bounds the attempts of each celebration (zero: defaults).
+	Deliveries delivery.Policy
 }
 
 // GracefulShutdownTimeout is how long the manager waits for running
@@ -77,6 +80,7 @@ func ManagerOptions(o *manager.Options) {
 	}
 	o.Cache.ByObject[&batchv1.CronJob{}] = cache.ByObject{Label: managed}
 	o.Cache.ByObject[&batchv1.Job{}] = cache.ByObject{Label: managed}
+	o.Cache.ByObject[&corev1.ConfigMap{}] = cache.ByObject{Label: managed} // the delivery ledgers
 	if o.Client.Cache == nil {
 		o.Client.Cache = &client.CacheOptions{}
 	}
@@ -120,6 +124,7 @@ func Setup(ctx context.Context, mgr manager.Manager, opts Options) error {
 		Reader:     mgr.GetAPIReader(),
 		Exceptions: exceptions,
 		Watchdog:   opts.Watchdog,
+		Deliveries: opts.Deliveries,
 	}).SetupWithManager(mgr, ctrlOpts); err != nil {
 		return fmt.Errorf("setting up the Initiative controller: %w", err)
 	}

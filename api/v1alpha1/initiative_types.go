@@ -630,6 +630,16 @@ type CelebrationStatus struct {
 	// +listMapKey=indicator
 	// +kubebuilder:validation:MaxItems=100
 	Indicators []IndicatorCelebration `json:"indicators,omitempty"`
+
+	// failed lists the newest wins whose delivery was given up: after the
+	// last retry, or after a failure that may have posted (never sent
+	// again). DeliveryFailing is True while it is not empty; see the
+	// delivery Jobs' logs.
+	// +optional
+	// +listType=set
+	// +kubebuilder:validation:MaxItems=10
+	// +kubebuilder:validation:items:MaxLength=330
+	Failed []string `json:"failed,omitempty"`
 }
 
 // IndicatorCelebration is the celebration state of one indicator.
@@ -861,6 +871,8 @@ const (
 	ConditionDeliveryFailing = "DeliveryFailing"
 	// ReasonDeliveryFailed: the newest Job of a reminder failed.
 	ReasonDeliveryFailed = "DeliveryFailed"
+	// ReasonCelebrationFailed: a quick win's delivery was given up.
+	ReasonCelebrationFailed = "CelebrationFailed"
 	// ReasonDeliveriesSucceeding: no reminder's newest delivery failed.
 	ReasonDeliveriesSucceeding = "DeliveriesSucceeding"
 

@@ -28,6 +28,7 @@ import (
 	"github.com/momentum-dev/momentum/api/v1alpha1"
 	"github.com/momentum-dev/momentum/internal/conditions"
 	"github.com/momentum-dev/momentum/internal/cronjobs"
+	"github.com/momentum-dev/momentum/internal/delivery"
 	"github.com/momentum-dev/momentum/internal/index"
 	"github.com/momentum-dev/momentum/internal/record"
 	"github.com/momentum-dev/momentum/internal/ssa"
@@ -51,6 +52,8 @@ type Reconciler struct {
 	// objects labelled as Momentum's), whether a child's name is taken.
 	// Without it, Client is used.
 	Reader client.Reader
+	// Deliveries bounds the attempts of each celebration.
+	Deliveries delivery.Policy
 }
 
 // +kubebuilder:rbac:groups=culture.momentum.dev,resources=initiatives,verbs=get;list;watch
@@ -60,6 +63,7 @@ type Reconciler struct {
 // +kubebuilder:rbac:groups=culture.momentum.dev,resources=channels,verbs=get;list;watch
 // +kubebuilder:rbac:groups=batch,resources=cronjobs,verbs=get;list;watch;create;patch;delete
 // +kubebuilder:rbac:groups=batch,resources=jobs,verbs=get;list;watch;create
+// +kubebuilder:rbac:groups="",resources=configmaps,verbs=get;list;watch;create;patch
 // +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
 
 // Reconcile fetches the initiative and the indicators it depends on, decides
@@ -204,7 +208,10 @@ func (r *Reconciler) fetchChildren(ctx context.Context, obj *v1alpha1.Initiative
 		return ch, fmt.Errorf("listing Jobs of the initiative: %w", err)
 	}
 	ch.jobs = jobs.Items
-	return ch, nil
+	ch.deliveries = r.Deliveries
+	var err error
+	ch.ledger, err = r.fetchLedger(ctx, obj)
+	return ch, err
 }
 
 // lookupReminderNames reads, from the API server, each reminder CronJob
@@ -259,8 +266,11 @@ func (r *Reconciler) applyChildren(ctx context.Context, obj *v1alpha1.Initiative
 	if err := r.applyReminders(ctx, ch, d.reminders); err != nil {
 		return err
 	}
-	taken, err := r.createCelebrations(ctx, obj, d.celebrations)
+	taken, err := r.createCelebrations(ctx, obj, append(slices.Clone(d.celebrations), d.deliveries.retries...))
 	if err != nil {
+		return err
+	}
+	if err := r.recordDelivered(ctx, obj, ch.ledger, d.deliveries.delivered); err != nil {
 		return err
 	}
 	if len(taken) > 0 {
@@ -374,7 +384,7 @@ func (r *Reconciler) initiativesOf(ctx context.Context, o client.Object) []recon
 // initiativeOfJob maps a delivery Job to its initiative through its labels.
 func initiativeOfJob(_ context.Context, o client.Object) []reconcile.Request {
 	name := o.GetLabels()[cronjobs.LabelInitiative]
-	if name == "" || o.GetLabels()[cronjobs.LabelReminder] == "" {
+	if name == "" || (o.GetLabels()[cronjobs.LabelReminder] == "" && o.GetLabels()[cronjobs.LabelCelebration] == "") {
 		return nil
 	}
 	return []reconcile.Request{{NamespacedName: types.NamespacedName{Namespace: o.GetNamespace(), Name: name}}}

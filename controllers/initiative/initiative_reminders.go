@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
 	"github.com/momentum-dev/momentum/internal/cronjobs"
+	"github.com/momentum-dev/momentum/internal/delivery"
 	"github.com/momentum-dev/momentum/internal/names"
 	"github.com/momentum-dev/momentum/internal/render"
 )
@@ -33,10 +35,14 @@ type children struct {
 	// taken says, by name, why a reminder's CronJob name is held by an
 	// object the initiative does not control.
 	taken map[string]string
-	// jobs the initiative's CronJobs created.
+	// jobs the initiative's CronJobs created, and its celebration Jobs.
 	jobs []batchv1.Job
 	// success holds the initiative's Commitments and CultureAssessments.
 	success success
+	// ledger records the wins delivered; nil before the first.
+	ledger *corev1.ConfigMap
+	// deliveries bounds the attempts of each win.
+	deliveries delivery.Policy
 }
 
 // reminderPlan is what planReminders decides.
@@ -158,6 +164,11 @@ func reminderName(initiative, reminder string) string {
 	return names.CronJob(names.Child{OwnerKind: initiativeKind.Kind, OwnerName: initiative, Role: names.RoleReminder, Key: reminder})
 }
 
+// celebrationAttemptName is the name of attempt n (from 2) of a win's Job.
+func celebrationAttemptName(initiative, win string, n int) string {
+	return celebrationName(initiative, win+"#"+strconv.Itoa(n))
+}
+
 // celebrationName is the name of the Job that posts a quick win.
 func celebrationName(initiative, win string) string {
 	return names.Job(names.Child{OwnerKind: initiativeKind.Kind, OwnerName: initiative, Role: names.RoleCelebration, Key: win})
@@ -215,8 +226,17 @@ func cronSpec(rem v1alpha1.Reminder) string {
 	return "CRON_TZ=" + string(rem.TimeZone) + " " + string(rem.Schedule)
 }
 
-// deliveryCondition summarises the reminders' newest deliveries.
-func deliveryCondition(failing []string) (metav1.ConditionStatus, string, string) {
+// deliveryCondition summarises the reminders' newest deliveries and the
+// celebrations given up.
+func deliveryCondition(failing, celebrations []string) (metav1.ConditionStatus, string, string) {
+	if len(celebrations) > 0 {
+		msg := fmt.Sprintf("Delivering celebration %s was given up (see status.celebrations.failed and the Warning Events): check the Channel's status and `kubectl logs` of its Jobs",
+			strings.Join(celebrations, ", "))
+		if len(failing) > 0 {
+			msg += fmt.Sprintf("; the newest delivery of reminder %s failed", strings.Join(failing, ", "))
+		}
+		return metav1.ConditionTrue, v1alpha1.ReasonCelebrationFailed, msg
+	}
 	if len(failing) == 0 {
 		return metav1.ConditionFalse, v1alpha1.ReasonDeliveriesSucceeding, "No reminder's newest delivery failed"
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/momentum-dev/momentum/internal/celebrate"
 	"github.com/momentum-dev/momentum/internal/conditions"
 	"github.com/momentum-dev/momentum/internal/cronjobs"
+	"github.com/momentum-dev/momentum/internal/ledger"
 	"github.com/momentum-dev/momentum/internal/momentum"
 	"github.com/momentum-dev/momentum/internal/record"
 	"github.com/momentum-dev/momentum/internal/stages"
@@ -36,6 +37,8 @@ type decision struct {
 	// celebrationsBefore is status.celebrations as it was, to restore when
 	// the wins cannot be posted.
 	celebrationsBefore *v1alpha1.CelebrationStatus
+	// deliveries follows the wins already under way.
+	deliveries deliveryPlan
 }
 
 // decide writes the status fields the initiative owns (everything but the
@@ -99,14 +102,14 @@ func decide(obj *v1alpha1.Initiative, gateInds map[string]*v1alpha1.LeadingIndic
 	}
 	calendarAt := planSuccessAndCalendar(obj, ch, opts, now, &d)
 	st.Reminders = d.reminders.statuses
-	if len(obj.Spec.Reminders) > 0 || obj.Spec.ReviewReminder != nil {
-		status, reason, msg := deliveryCondition(d.reminders.failing)
+	if len(obj.Spec.Reminders) > 0 || obj.Spec.ReviewReminder != nil || obj.Spec.Celebrations != nil {
+		status, reason, msg := deliveryCondition(d.reminders.failing, d.deliveries.failing)
 		conditions.Set(&st.Conditions, v1alpha1.ConditionDeliveryFailing, status, reason, msg, obj.Generation, now)
 	} else {
 		meta.RemoveStatusCondition(&st.Conditions, v1alpha1.ConditionDeliveryFailing)
 	}
 
-	d.recheckAt = earliest(earliest(out.RecheckAt, risk.RecheckAt), earliest(d.reminders.nextAt, calendarAt))
+	d.recheckAt = earliest(earliest(out.RecheckAt, risk.RecheckAt), earliest(earliest(d.reminders.nextAt, calendarAt), d.deliveries.retryAt))
 	if out.Entered != nil && out.Ready && !out.Final && !suspended(obj) {
 		d.recheckAt = now // the next stage's gates are met too: take it in its own step
 	}
@@ -314,15 +317,20 @@ func planCelebrations(obj *v1alpha1.Initiative, inds []v1alpha1.LeadingIndicator
 	wins, next := celebrate.Decide(obj.Name, st.Celebrations, st.History, in, now)
 	d.celebrationsBefore = st.Celebrations
 	st.Celebrations = next
+	delivered := ledger.Keys(ch.ledger)
+	d.deliveries = planDeliveries(obj, ch.jobs, delivered, ch.deliveries, now, d)
 	for _, w := range wins {
+		if slices.Contains(delivered, w.Key) {
+			continue // delivered before this initiative was re-created or restored
+		}
 		d.celebrations = append(d.celebrations, cronjobs.Job(cronjobs.Delivery{
 			Name:  celebrationName(obj.Name, w.Key),
 			Owner: *metav1.NewControllerRef(obj, initiativeKind), Namespace: obj.Namespace,
 			Labels:      map[string]string{cronjobs.LabelInitiative: obj.Name, cronjobs.LabelCelebration: "true"},
-			Annotations: map[string]string{cronjobs.AnnotationWin: w.Key},
+			Annotations: map[string]string{cronjobs.AnnotationWin: w.Key, cronjobs.AnnotationAttempt: "1"},
 			ChannelType: channel.Spec.Type, SecretName: channel.Spec.SecretRef.Name,
 			Kind: "celebration", Source: w.Key, Initiative: obj.Namespace + "/" + obj.Name,
-			Title: w.Title, Text: w.Text,
+			Title: w.Title, Text: w.Text, Key: celebrationKey(obj, w.Key),
 		}, opts))
 		d.celebrated = append(d.celebrated, record.Event{Type: corev1.EventTypeNormal, Reason: v1alpha1.EventReasonCelebrated, Note: w.Title})
 	}

@@ -1,6 +1,8 @@
 package recognitioncampaign
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"strings"
 	"time"
@@ -182,6 +184,7 @@ func decide(obj *v1alpha1.RecognitionCampaign, in inputs, opts cronjobs.Options,
 		ChannelType: in.channel.Spec.Type, SecretName: in.channel.Spec.SecretRef.Name,
 		Kind: "spotlight", Source: obj.Name, Initiative: obj.Namespace + "/" + in.initiative.Name,
 		Title: "Spotlight: " + obj.Name, Text: spotlight.Digest(batch, obj.Spec.Behaviors),
+		Key: digestKey(obj, batch),
 	}, opts)
 	if !cronjobs.Unchanged(in.cronJob, desired) {
 		d.apply = desired
@@ -199,6 +202,14 @@ func decide(obj *v1alpha1.RecognitionCampaign, in inputs, opts cronjobs.Options,
 	d.ready = conditions.Ready(metav1.ConditionTrue, v1alpha1.ReasonScheduled, fmt.Sprintf(
 		"Next spotlight at %s: %s", d.nextAt.Format(time.RFC3339), pending))
 	return d
+}
+
+// digestKey is the idempotency key of a digest: the same for every run that
+// posts the same nominations, so a webhook receiver drops a re-posted
+// digest (Slack and Teams cannot; see the README's Guarantees).
+func digestKey(obj *v1alpha1.RecognitionCampaign, batch []v1alpha1.Nomination) string {
+	sum := sha256.Sum256([]byte(strings.Join(spotlight.Names(batch), "\n")))
+	return "spotlight/" + obj.Namespace + "/" + obj.Name + "/" + hex.EncodeToString(sum[:8])
 }
 
 // warnOnce emits a Warning when Ready turns to this reason, not on every

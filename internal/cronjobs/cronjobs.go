@@ -29,6 +29,8 @@ const (
 	LabelCelebration = "culture.momentum.dev/celebration"
 	// AnnotationWin is the key of the quick win a celebration Job posts.
 	AnnotationWin = "culture.momentum.dev/win"
+	// AnnotationAttempt is the attempt number of a celebration Job (1 when absent).
+	AnnotationAttempt = "culture.momentum.dev/attempt"
 	// AnnotationNominations lists, on a spotlight's job template, the
 	// nominations its digest publishes.
 	AnnotationNominations = "culture.momentum.dev/nominations"
@@ -65,6 +67,9 @@ type Delivery struct {
 	SecretName  string
 	// Message and the envelope the notify command sends.
 	Kind, Title, Text, Initiative, Source string
+	// Key is the delivery's idempotency key, the same for every attempt;
+	// empty for a CronJob, whose runs are keyed by their Job's name.
+	Key string
 }
 
 // batchAPIVersion is the API version of the CronJobs and Jobs built here.
@@ -74,11 +79,14 @@ const batchAPIVersion = "batch/v1"
 const (
 	startingDeadlineSeconds = 300 // a run missed by more than 5 minutes is skipped, not replayed late
 	historyLimit            = 3
-	backoffLimit            = 3
-	activeDeadlineSeconds   = 300
-	ttlAfterFinished        = 7 * 24 * 3600 // finished Jobs stay a week for `kubectl logs`
-	secretMountPath         = "/etc/momentum/channel"
-	nonRootUID              = 65532
+	// backoffLimit is 0: a pod that failed may have posted (see
+	// notify.ExitAmbiguous), so the Job controller never starts another;
+	// the manager decides whether a new attempt is safe.
+	backoffLimit          = 0
+	activeDeadlineSeconds = 300
+	ttlAfterFinished      = 7 * 24 * 3600 // finished Jobs stay a week for `kubectl logs`
+	secretMountPath       = "/etc/momentum/channel"
+	nonRootUID            = 65532
 )
 
 // CronJob returns the desired CronJob for a delivery, controlled by its owner.
@@ -102,6 +110,7 @@ func CronJob(d Delivery, o Options) *batchv1.CronJob {
 				ObjectMeta: metav1.ObjectMeta{Labels: labels, Annotations: d.Annotations},
 				Spec: batchv1.JobSpec{
 					BackoffLimit:            ptr.To[int32](backoffLimit),
+					PodFailurePolicy:        podFailurePolicy(),
 					ActiveDeadlineSeconds:   ptr.To[int64](activeDeadlineSeconds),
 					TTLSecondsAfterFinished: ptr.To[int32](ttlAfterFinished),
 					Template: corev1.PodTemplateSpec{
@@ -128,6 +137,7 @@ func Job(d Delivery, o Options) *batchv1.Job {
 			OwnerReferences: []metav1.OwnerReference{d.Owner}},
 		Spec: batchv1.JobSpec{
 			BackoffLimit:            ptr.To[int32](backoffLimit),
+			PodFailurePolicy:        podFailurePolicy(),
 			ActiveDeadlineSeconds:   ptr.To[int64](activeDeadlineSeconds),
 			TTLSecondsAfterFinished: ptr.To[int32](ttlAfterFinished),
 			Template: corev1.PodTemplateSpec{
@@ -166,6 +176,7 @@ func PodSpec(d Delivery, o Options) corev1.PodSpec {
 			Image: o.Image,
 			Args:  args,
 			Env: []corev1.EnvVar{
+				idempotencyKey(d.Key),
 				{Name: "MOMENTUM_KIND", Value: d.Kind},
 				{Name: "MOMENTUM_NAME", Value: d.Source},
 				{Name: "MOMENTUM_INITIATIVE", Value: d.Initiative},
@@ -193,6 +204,37 @@ func PodSpec(d Delivery, o Options) corev1.PodSpec {
 			}},
 		}},
 	}
+}
+
+// ExitAmbiguous is notify's exit code when the receiver may have the
+// message (notify.ExitAmbiguous; cronjobs cannot import notify).
+const ExitAmbiguous = 3
+
+// ReasonAmbiguous is the reason of the Failed condition of a Job whose pod
+// exited ExitAmbiguous: the Job controller's reason for a pod failure
+// policy's FailJob rule.
+const ReasonAmbiguous = batchv1.JobReasonPodFailurePolicy
+
+// podFailurePolicy fails the Job with reason PodFailurePolicy when notify
+// says the receiver may have the message, so that the manager can tell it
+// from a clear failure (reason BackoffLimitExceeded), which is safe to try
+// again.
+func podFailurePolicy() *batchv1.PodFailurePolicy {
+	return &batchv1.PodFailurePolicy{Rules: []batchv1.PodFailurePolicyRule{{
+		Action:      batchv1.PodFailurePolicyActionFailJob,
+		OnExitCodes: &batchv1.PodFailurePolicyOnExitCodesRequirement{Operator: batchv1.PodFailurePolicyOnExitCodesOpIn, Values: []int32{ExitAmbiguous}},
+	}}}
+}
+
+// idempotencyKey is the key notify sends: the delivery's own, or, for a
+// CronJob's run, the name of the Job the CronJob controller created.
+func idempotencyKey(key string) corev1.EnvVar {
+	if key != "" {
+		return corev1.EnvVar{Name: "MOMENTUM_IDEMPOTENCY_KEY", Value: key}
+	}
+	return corev1.EnvVar{Name: "MOMENTUM_IDEMPOTENCY_KEY", ValueFrom: &corev1.EnvVarSource{
+		FieldRef: &corev1.ObjectFieldSelector{FieldPath: "metadata.labels['" + batchv1.JobNameLabel + "']"},
+	}}
 }
 
 func timeZone(tz string) *string {

@@ -60,21 +60,23 @@ func TestCronJobSettings(t *testing.T) {
 	cj := CronJob(delivery(), Options{Image: "momentum:dev", AllowHTTPHosts: []string{"hooks.internal"}})
 	s := cj.Spec
 	checks := map[string]bool{
-		"time zone":                   s.TimeZone != nil && *s.TimeZone == "Europe/Berlin",
-		"concurrency Forbid":          s.ConcurrencyPolicy == "Forbid",
-		"starting deadline":           s.StartingDeadlineSeconds != nil && *s.StartingDeadlineSeconds > 0,
-		"bounded history":             *s.SuccessfulJobsHistoryLimit == 3 && *s.FailedJobsHistoryLimit == 3,
-		"backoff limit":               *s.JobTemplate.Spec.BackoffLimit == 3,
-		"active deadline":             *s.JobTemplate.Spec.ActiveDeadlineSeconds > 0,
-		"ttl after finished":          *s.JobTemplate.Spec.TTLSecondsAfterFinished > 0,
-		"not suspended":               !*s.Suspend,
-		"labels link back":            cj.Labels[LabelInitiative] == "customer-first" && cj.Labels[LabelManagedBy] == ManagedBy,
-		"job pods labelled":           s.JobTemplate.Spec.Template.Labels[LabelReminder] == "weekly-why",
-		"secret mounted read-only":    s.JobTemplate.Spec.Template.Spec.Containers[0].VolumeMounts[0].ReadOnly,
-		"runs notify":                 s.JobTemplate.Spec.Template.Spec.Containers[0].Args[0] == "notify",
-		"policy passed to the job":    strings.Contains(strings.Join(s.JobTemplate.Spec.Template.Spec.Containers[0].Args, " "), "--allow-http-host=hooks.internal"),
-		"controlled by its owner":     cj.OwnerReferences[0].Name == "customer-first" && *cj.OwnerReferences[0].Controller,
-		"secret value not in the pod": !strings.Contains(cj.String(), "https://"),
+		"time zone":                    s.TimeZone != nil && *s.TimeZone == "Europe/Berlin",
+		"concurrency Forbid":           s.ConcurrencyPolicy == "Forbid",
+		"starting deadline":            s.StartingDeadlineSeconds != nil && *s.StartingDeadlineSeconds > 0,
+		"bounded history":              *s.SuccessfulJobsHistoryLimit == 3 && *s.FailedJobsHistoryLimit == 3,
+		"backoff limit":                *s.JobTemplate.Spec.BackoffLimit == 0,
+		"ambiguous exit fails the job": s.JobTemplate.Spec.PodFailurePolicy.Rules[0].OnExitCodes.Values[0] == ExitAmbiguous,
+		"run keyed by its job's name":  s.JobTemplate.Spec.Template.Spec.Containers[0].Env[0].ValueFrom.FieldRef.FieldPath == "metadata.labels['batch.kubernetes.io/job-name']",
+		"active deadline":              *s.JobTemplate.Spec.ActiveDeadlineSeconds > 0,
+		"ttl after finished":           *s.JobTemplate.Spec.TTLSecondsAfterFinished > 0,
+		"not suspended":                !*s.Suspend,
+		"labels link back":             cj.Labels[LabelInitiative] == "customer-first" && cj.Labels[LabelManagedBy] == ManagedBy,
+		"job pods labelled":            s.JobTemplate.Spec.Template.Labels[LabelReminder] == "weekly-why",
+		"secret mounted read-only":     s.JobTemplate.Spec.Template.Spec.Containers[0].VolumeMounts[0].ReadOnly,
+		"runs notify":                  s.JobTemplate.Spec.Template.Spec.Containers[0].Args[0] == "notify",
+		"policy passed to the job":     strings.Contains(strings.Join(s.JobTemplate.Spec.Template.Spec.Containers[0].Args, " "), "--allow-http-host=hooks.internal"),
+		"controlled by its owner":      cj.OwnerReferences[0].Name == "customer-first" && *cj.OwnerReferences[0].Controller,
+		"secret value not in the pod":  !strings.Contains(cj.String(), "https://"),
 	}
 	for name, ok := range checks {
 		if !ok {

@@ -225,43 +225,51 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	// create Jobs can forge: only those an initiative controls are exported.
 	jobs := list(ctx, c, ch, readers, "Job", func() *batchv1.JobList { return &batchv1.JobList{} },
 		func(l *batchv1.JobList) []batchv1.Job { return l.Items })
-	for _, j := range celebrationJobs(jobs, initiatives) {
-		collectCelebration(ch, j)
+	for j, initiative := range celebrationJobs(jobs, initiatives) {
+		collectCelebration(ch, j, initiative)
 	}
 }
 
-// celebrationJobs picks the celebration Jobs to export: those whose
-// controller is an initiative in the cache (a Job labelled by anyone else is
-// not Momentum's), at most one per initiative and win, since one duplicate
-// series would fail the whole scrape.
-func celebrationJobs(jobs []batchv1.Job, initiatives []v1alpha1.Initiative) []*batchv1.Job {
-	owners := make(map[types.UID]bool, len(initiatives))
+// celebrationJobs picks the celebration Jobs to export, with the initiative
+// each belongs to: only Jobs whose controller is an initiative in the cache,
+// in the same namespace (a Job labelled by anyone else is not Momentum's),
+// named after that initiative (not the name written in the owner
+// reference), with a win key of bounded length, and at most one per
+// initiative and win, since one duplicate series would fail the whole scrape.
+func celebrationJobs(jobs []batchv1.Job, initiatives []v1alpha1.Initiative) map[*batchv1.Job]string {
+	owners := make(map[types.UID]*v1alpha1.Initiative, len(initiatives))
 	for i := range initiatives {
-		owners[initiatives[i].UID] = true
+		owners[initiatives[i].UID] = &initiatives[i]
 	}
-	var out []*batchv1.Job
+	out := map[*batchv1.Job]string{}
 	seen := map[[3]string]bool{}
 	for i := range jobs {
 		j := &jobs[i]
 		ref := metav1.GetControllerOf(j)
-		if j.Labels[cronjobs.LabelCelebration] != "true" || ref == nil || !owners[ref.UID] ||
-			ref.Kind != "Initiative" || ref.APIVersion != v1alpha1.GroupVersion.String() {
+		if j.Labels[cronjobs.LabelCelebration] != "true" || ref == nil || ref.Kind != "Initiative" || ref.APIVersion != v1alpha1.GroupVersion.String() {
 			continue
 		}
-		key := [3]string{j.Namespace, ref.Name, j.Annotations[cronjobs.AnnotationWin]}
+		owner, win := owners[ref.UID], j.Annotations[cronjobs.AnnotationWin]
+		if owner == nil || owner.Namespace != j.Namespace || win == "" || len(win) > maxWinLength {
+			continue
+		}
+		key := [3]string{j.Namespace, owner.Name, win}
 		if !seen[key] {
 			seen[key] = true
-			out = append(out, j)
+			out[j] = owner.Name
 		}
 	}
 	return out
 }
 
+// maxWinLength bounds the win key a celebration series is labelled with.
+const maxWinLength = 253
+
 // collectCelebration exports the outcome of a celebration Job (kind
 // "celebration", name the win it posts). Finished Jobs are removed after a
 // week, and their series with them.
-func collectCelebration(ch chan<- prometheus.Metric, j *batchv1.Job) {
-	labels := []string{j.Namespace, metav1.GetControllerOf(j).Name, "celebration", j.Annotations[cronjobs.AnnotationWin]}
+func collectCelebration(ch chan<- prometheus.Metric, j *batchv1.Job, initiative string) {
+	labels := []string{j.Namespace, initiative, "celebration", j.Annotations[cronjobs.AnnotationWin]}
 	failed := false
 	for _, c := range j.Status.Conditions {
 		if c.Status != corev1.ConditionTrue {
@@ -393,6 +401,12 @@ func collectInitiative(ch chan<- prometheus.Metric, in *v1alpha1.Initiative) {
 		// The same rule as the DeliveryFailing condition.
 		failing := r.LastFailureTime != nil && (r.LastSuccessfulTime == nil || r.LastSuccessfulTime.Before(r.LastFailureTime))
 		ch <- gauge(deliveryFailing, boolValue(failing), dv...)
+	}
+	if st.Celebrations != nil {
+		// A celebration given up (bounded: the newest 10) stays failing.
+		for _, win := range st.Celebrations.Failed {
+			ch <- gauge(deliveryFailing, 1, in.Namespace, in.Name, "celebration", win)
+		}
 	}
 }
 

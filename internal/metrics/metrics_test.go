@@ -371,9 +371,10 @@ func TestNamesMatchDescriptors(t *testing.T) {
 // labels, and one duplicate series would fail the whole scrape.
 func TestCelebrationOutcomes(t *testing.T) {
 	owner := v1alpha1.Initiative{ObjectMeta: metav1.ObjectMeta{Namespace: "culture", Name: "customer-first", UID: "uid-1"}}
-	controlledBy := func(uid types.UID) []metav1.OwnerReference {
-		return []metav1.OwnerReference{{APIVersion: v1alpha1.GroupVersion.String(), Kind: "Initiative", Name: "customer-first", UID: uid, Controller: ptr.To(true)}}
+	controlledByNamed := func(name string, uid types.UID) []metav1.OwnerReference {
+		return []metav1.OwnerReference{{APIVersion: v1alpha1.GroupVersion.String(), Kind: "Initiative", Name: name, UID: uid, Controller: ptr.To(true)}}
 	}
+	controlledBy := func(uid types.UID) []metav1.OwnerReference { return controlledByNamed("customer-first", uid) }
 	job := func(name, win string, cond batchv1.JobConditionType, hours int, owners []metav1.OwnerReference) batchv1.Job {
 		return batchv1.Job{
 			ObjectMeta: metav1.ObjectMeta{Namespace: "culture", Name: name, OwnerReferences: owners,
@@ -392,11 +393,17 @@ func TestCelebrationOutcomes(t *testing.T) {
 		job("forged-2", "forged", batchv1.JobFailed, 3, nil),
 		job("forged-3", "stolen", batchv1.JobFailed, 3, controlledBy("uid-of-nothing")),
 		job("copy-of-b", "target-nps-1", batchv1.JobComplete, 4, controlledBy("uid-1")),
+		job("renamed", "stage-x", batchv1.JobComplete, 2, controlledByNamed("someone-elses-initiative", "uid-1")),
+		job("long-win", strings.Repeat("w", 254), batchv1.JobFailed, 3, controlledBy("uid-1")),
 	}}
+	elsewhere := job("elsewhere", "stage-y", batchv1.JobFailed, 3, controlledBy("uid-1"))
+	elsewhere.Namespace = "other-team"
+	r.jobs = append(r.jobs, elsewhere)
 	want := `
 # HELP momentum_delivery_failing 1 when the newest finished delivery failed (for reminders, the last failure is after the last success), else 0.
 # TYPE momentum_delivery_failing gauge
 momentum_delivery_failing{initiative="customer-first",kind="celebration",name="stage-initiation",namespace="culture"} 0
+momentum_delivery_failing{initiative="customer-first",kind="celebration",name="stage-x",namespace="culture"} 0
 momentum_delivery_failing{initiative="customer-first",kind="celebration",name="target-nps-1",namespace="culture"} 1
 `
 	if err := testutil.CollectAndCompare(NewCollector(r), strings.NewReader(want), "momentum_delivery_failing"); err != nil {

@@ -39,6 +39,8 @@ const (
 	RoleReminder    = "reminder"
 	RoleSpotlight   = "spotlight"
 	RoleCelebration = "celebration"
+	// RoleLedger is the ConfigMap recording what an owner delivered.
+	RoleLedger = "ledger"
 )
 
 // CronJob is the name of a CronJob child: at most CronJobMaxLength characters.

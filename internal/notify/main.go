@@ -27,10 +27,15 @@ const DefaultSecretDir = "/etc/momentum/channel"
 const (
 	// ExitOK: the message was delivered.
 	ExitOK = 0
-	// ExitFailed: delivery failed.
+	// ExitFailed: delivery failed, and the receiver did not get the
+	// message: a new attempt is safe.
 	ExitFailed = 1
 	// ExitUsage: the flags were wrong.
 	ExitUsage = 2
+	// ExitAmbiguous: delivery failed after the request was sent (a timeout,
+	// a reset, a server error): the receiver may have the message, so only
+	// a receiver that deduplicates by idempotency key may be sent it again.
+	ExitAmbiguous = 3
 )
 
 // mainBackoff lets tests shorten Main's waits; nil means DefaultBackoff.
@@ -105,6 +110,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	flags.StringVar(&o.message.Title, "title", os.Getenv("MOMENTUM_TITLE"), "optional title (default $MOMENTUM_TITLE)")
 	flags.StringVar(&o.message.Kind, "kind", os.Getenv("MOMENTUM_KIND"), "reminder, spotlight or celebration (default $MOMENTUM_KIND)")
 	flags.StringVar(&o.message.Name, "name", os.Getenv("MOMENTUM_NAME"), "reminder, campaign or event name (default $MOMENTUM_NAME)")
+	flags.StringVar(&o.message.Key, "idempotency-key", os.Getenv("MOMENTUM_IDEMPOTENCY_KEY"), "key of this delivery, sent to webhooks as the Idempotency-Key header (default $MOMENTUM_IDEMPOTENCY_KEY)")
 	flags.StringVar(&o.message.Initiative, "initiative", os.Getenv("MOMENTUM_INITIATIVE"), "namespace/name of the initiative (default $MOMENTUM_INITIATIVE)")
 	flags.Var(&o.allowHTTP, "allow-http-host", "host or host:port that may be reached over plain http (repeatable)")
 	flags.Var(&o.allowCIDR, "allow-cidr", "destination range allowed although private, loopback or link-local (repeatable)")
@@ -180,6 +186,10 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		},
 	}
 	if err := sender.Send(ctx, o.channelLabel, address, headers, o.message); err != nil {
+		if Ambiguous(err) {
+			fmt.Fprintf(stderr, "Gave up delivering %s to %s channel, which may have received it, so it is not sent again: %v\n", what, o.channelLabel, err)
+			return ExitAmbiguous
+		}
 		fmt.Fprintf(stderr, "Gave up delivering %s to %s channel: %v\n", what, o.channelLabel, err)
 		return ExitFailed
 	}

@@ -194,14 +194,24 @@ func TestPayloadErrors(t *testing.T) {
 func TestSendRetries(t *testing.T) {
 	tests := map[string]struct {
 		statuses     []int
+		channel      v1alpha1.ChannelType // "" means slack
+		key          string               // the message's idempotency key
 		attempts     int
 		wantRequests int
 		wantErr      []string // substrings; nil means success
 		wantAttempts []bool   // per OnAttempt call: succeeded?
 	}{
-		"503 twice then 200": {
-			statuses: []int{503, 503, 200}, attempts: 4, wantRequests: 3,
+		"503 twice then 200 to a keyed webhook": {
+			statuses: []int{503, 503, 200}, channel: v1alpha1.ChannelWebhook, key: "k1", attempts: 4, wantRequests: 3,
 			wantAttempts: []bool{false, false, true},
+		},
+		"503 to slack is not sent again": {
+			statuses: []int{503, 200}, attempts: 4, wantRequests: 1,
+			wantErr: []string{"delivery failed", "503 Service Unavailable"}, wantAttempts: []bool{false},
+		},
+		"503 to an unkeyed webhook is not sent again": {
+			statuses: []int{503, 200}, channel: v1alpha1.ChannelWebhook, attempts: 4, wantRequests: 1,
+			wantErr: []string{"503 Service Unavailable"}, wantAttempts: []bool{false},
 		},
 		"429 is retried": {
 			statuses: []int{429, 200}, attempts: 4, wantRequests: 2,
@@ -217,7 +227,7 @@ func TestSendRetries(t *testing.T) {
 			wantErr: []string{"400 Bad Request"}, wantAttempts: []bool{false},
 		},
 		"attempts exhausted": {
-			statuses: []int{500}, attempts: 3, wantRequests: 3,
+			statuses: []int{500}, channel: v1alpha1.ChannelWebhook, key: "k1", attempts: 3, wantRequests: 3,
 			wantErr:      []string{"after 3 attempt(s)", "500 Internal Server Error"},
 			wantAttempts: []bool{false, false, false},
 		},
@@ -233,7 +243,12 @@ func TestSendRetries(t *testing.T) {
 			s := fastSender(tc.attempts)
 			s.OnAttempt = func(_ int, err error, _ time.Duration) { outcomes = append(outcomes, err == nil) }
 
-			err := s.Send(context.Background(), v1alpha1.ChannelSlack, srv.URL+"/hook?token=t0ps3cret", nil, msg)
+			channel, m := tc.channel, msg
+			if channel == "" {
+				channel = v1alpha1.ChannelSlack
+			}
+			m.Key = tc.key
+			err := s.Send(context.Background(), channel, srv.URL+"/hook?token=t0ps3cret", nil, m)
 			if n := len(srv.got()); n != tc.wantRequests {
 				t.Errorf("server got %d requests, want %d", n, tc.wantRequests)
 			}
@@ -480,12 +495,13 @@ func TestCanary(t *testing.T) {
 		address   string
 		policy    *outbound.Policy // nil means loopbackPolicy
 		wantClass string
+		ambiguous bool // the request was sent: Main exits ExitAmbiguous
 	}{
 		"404":                {address: newRecorder(t, 404).URL, wantClass: outbound.ClassStatus},
-		"503 exhausted":      {address: newRecorder(t, 503).URL, wantClass: outbound.ClassStatus},
+		"503 exhausted":      {address: newRecorder(t, 503).URL, wantClass: outbound.ClassStatus, ambiguous: true},
 		"429 exhausted":      {address: newRecorder(t, 429).URL, wantClass: outbound.ClassStatus},
 		"redirect":           {address: newRecorder(t, 301).URL, wantClass: outbound.ClassRedirect},
-		"timeout":            {address: slow.URL, policy: &slowPolicy, wantClass: outbound.ClassTimeout},
+		"timeout":            {address: slow.URL, policy: &slowPolicy, wantClass: outbound.ClassTimeout, ambiguous: true},
 		"connection refused": {address: closedURL, wantClass: outbound.ClassConnection},
 		"blocked ip":         {address: newRecorder(t).URL, policy: &outbound.Policy{AllowHTTPHosts: []string{"127.0.0.1"}}, wantClass: outbound.ClassBlockedAddress},
 		"blocked at dial":    {address: strings.Replace(newRecorder(t).URL, "127.0.0.1", "localhost", 1), policy: &outbound.Policy{AllowHTTPHosts: []string{"localhost"}}, wantClass: outbound.ClassBlockedAddress},
@@ -533,8 +549,12 @@ func TestCanary(t *testing.T) {
 				args = append(args, "--allow-cidr", c.String())
 			}
 			code, stdout, stderr := runMain(args...)
-			if code != ExitFailed {
-				t.Errorf("Main exit code = %d, want %d; stderr:\n%s", code, ExitFailed, stderr)
+			want := ExitFailed
+			if tc.ambiguous {
+				want = ExitAmbiguous
+			}
+			if code != want {
+				t.Errorf("Main exit code = %d, want %d; stderr:\n%s", code, want, stderr)
 			}
 			assertClean(t, stdout+stderr, canary)
 		})

@@ -24,6 +24,9 @@ type Message struct {
 	Kind string
 	// Name is the reminder, campaign or event name.
 	Name string
+	// Key identifies the delivery (a win, a digest, a reminder run); it is
+	// sent to webhooks as the Idempotency-Key header, never in the body.
+	Key string
 }
 
 type slackPayload struct {

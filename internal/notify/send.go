@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptrace"
 	"strings"
 	"time"
 
@@ -35,10 +36,12 @@ type Sender struct {
 	OnAttempt func(attempt int, err error, next time.Duration)
 }
 
-// Send delivers m to the channel at address. Headers are sent only for
-// webhook channels. It retries 5xx, 429, timeouts and connection errors;
-// other 4xx and policy refusals fail at once. Errors never contain the
-// address, header values or response body.
+// Send delivers m to the channel at address. Headers (and m.Key as the
+// Idempotency-Key header) are sent only for webhook channels. Whether a
+// failed attempt is tried again is Retry's decision: never in a way that
+// could post twice to a receiver that cannot deduplicate. Errors never
+// contain the address, header values or response body; Ambiguous tells
+// whether the message may have arrived nonetheless.
 func (s Sender) Send(ctx context.Context, t v1alpha1.ChannelType, address string, headers map[string]string, m Message) error {
 	payload, err := Payload(t, m)
 	if err != nil {
@@ -53,6 +56,9 @@ func (s Sender) Send(ctx context.Context, t v1alpha1.ChannelType, address string
 	if err := validateHeaders(headers); err != nil {
 		return err
 	}
+	if t == v1alpha1.ChannelWebhook && m.Key != "" {
+		headers = withKey(headers, m.Key)
+	}
 	attempts := s.Attempts
 	if attempts <= 0 {
 		attempts = DefaultAttempts
@@ -61,7 +67,8 @@ func (s Sender) Send(ctx context.Context, t v1alpha1.ChannelType, address string
 	var last error
 	for attempt := 0; attempt < attempts; attempt++ {
 		last = s.try(ctx, address, headers, payload)
-		retry := retryable(last) && attempt+1 < attempts
+		again := last != nil && Retry(t, m.Key != "", FailureOf(last))
+		retry := again && attempt+1 < attempts
 		var wait time.Duration
 		if retry {
 			wait = s.backoff(attempt)
@@ -72,7 +79,7 @@ func (s Sender) Send(ctx context.Context, t v1alpha1.ChannelType, address string
 		if last == nil {
 			return nil
 		}
-		if !retryable(last) {
+		if !again {
 			return explain(last)
 		}
 		if !retry {
@@ -103,14 +110,39 @@ func (s Sender) try(ctx context.Context, address string, headers map[string]stri
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "momentum-notify")
-	resp, err := s.Policy.Do(ctx, req)
+	// A connection obtained is the line between "nothing was sent" (safe to
+	// retry anywhere) and "the receiver may have it" (ambiguous).
+	sent := false
+	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{GotConn: func(httptrace.GotConnInfo) { sent = true }})
+	resp, err := s.Policy.Do(ctx, req.WithContext(ctx))
 	if err != nil {
-		return err
+		var oe *outbound.Error
+		if !errors.As(err, &oe) {
+			oe = &outbound.Error{Class: outbound.ClassConnection, Detail: "connection failed"}
+		}
+		return &attemptError{err: oe, sent: sent}
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return outbound.StatusError(resp.StatusCode)
+		return &attemptError{err: outbound.StatusError(resp.StatusCode), sent: true}
 	}
 	return nil
+}
+
+// withKey returns headers plus the idempotency key, leaving headers as is.
+func withKey(headers map[string]string, key string) map[string]string {
+	out := make(map[string]string, len(headers)+1)
+	for k, v := range headers {
+		out[k] = v
+	}
+	out[HeaderIdempotencyKey] = key
+	return out
+}
+
+// Ambiguous reports whether err, returned by Send, leaves open whether the
+// receiver got the message: its last attempt failed after sending.
+func Ambiguous(err error) bool {
+	var ae *attemptError
+	return errors.As(err, &ae) && FailureOf(ae).Ambiguous()
 }
 
 func (s Sender) backoff(attempt int) time.Duration {
@@ -131,11 +163,6 @@ func DefaultBackoff(attempt int) time.Duration {
 	return min(time.Second<<attempt, maxBackoff)
 }
 
-func retryable(err error) bool {
-	var oe *outbound.Error
-	return errors.As(err, &oe) && oe.Retryable()
-}
-
 // explain adds what the user should do to a final, non-retryable error.
 func explain(err error) error {
 	var oe *outbound.Error
@@ -143,6 +170,8 @@ func explain(err error) error {
 		return err
 	}
 	switch {
+	case oe.Class == outbound.ClassStatus && oe.StatusCode >= 500:
+		return fmt.Errorf("delivery failed: %w", err)
 	case oe.Class == outbound.ClassStatus:
 		return fmt.Errorf("delivery rejected: %w; check the channel's address", err)
 	case oe.Class == outbound.ClassRedirect:

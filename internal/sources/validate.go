@@ -34,9 +34,13 @@ func ValidateQuery(query string) error {
 	return nil
 }
 
-// ValidateJSONPath checks a jsonPath in kubectl's syntax. It must hold an
-// expression in braces: without them the template is literal text, which
-// never selects a number.
+// ValidateJSONPath checks a jsonPath in kubectl's syntax. It must hold one
+// expression in braces (without them the template is literal text, which
+// never selects a number), and only the part of the syntax whose work is
+// bounded by the size of the response: fields, indexes and slices,
+// wildcards and one filter. Recursive descent (..) and unions ([0,0]) can
+// select the same value over and over: a 15-byte response and a path of 150
+// characters made kubectl's evaluator allocate over a gigabyte.
 func ValidateJSONPath(path string) error {
 	if path == "" {
 		return errors.New("jsonPath is empty")
@@ -45,12 +49,52 @@ func ValidateJSONPath(path string) error {
 	if err != nil {
 		return fmt.Errorf("jsonPath %s is invalid: %s", path, truncate(err.Error()))
 	}
+	expressions := 0
 	for _, n := range p.Root.Nodes {
 		if n.Type() == jsonpath.NodeList {
-			return nil
+			expressions++
 		}
 	}
-	return fmt.Errorf("jsonPath %s selects nothing; write it in braces, e.g. {.data.nps}", path)
+	switch {
+	case expressions == 0:
+		return fmt.Errorf("jsonPath %s selects nothing; write it in braces, e.g. {.data.nps}", path)
+	case expressions > 1:
+		return fmt.Errorf("jsonPath %s must hold one expression in braces, e.g. {.data.nps}", path)
+	}
+	filters := 0
+	if err := boundedNodes(p.Root.Nodes, false, &filters); err != nil {
+		return fmt.Errorf("jsonPath %s: %w", path, err)
+	}
+	return nil
+}
+
+// boundedNodes refuses the jsonPath steps whose work is not bounded by the
+// size of the response.
+func boundedNodes(nodes []jsonpath.Node, inFilter bool, filters *int) error {
+	for _, n := range nodes {
+		switch n := n.(type) {
+		case *jsonpath.ListNode:
+			if err := boundedNodes(n.Nodes, inFilter, filters); err != nil {
+				return err
+			}
+		case *jsonpath.RecursiveNode:
+			return errors.New("recursive descent (..) is not allowed: name the path to the number")
+		case *jsonpath.UnionNode:
+			return errors.New("unions such as [0,1] are not allowed: the path must select one number")
+		case *jsonpath.WildcardNode:
+			if inFilter {
+				return errors.New("wildcards are not allowed inside a filter")
+			}
+		case *jsonpath.FilterNode:
+			if *filters++; inFilter || *filters > 1 {
+				return errors.New("at most one filter, without filters or wildcards inside it, is allowed")
+			}
+			if err := boundedNodes(append([]jsonpath.Node{n.Left}, n.Right), true, filters); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // truncate shortens s to maxErrorText bytes, keeping whole UTF-8 runes.

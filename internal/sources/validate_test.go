@@ -51,6 +51,15 @@ func TestValidateJSONPath(t *testing.T) {
 		{path: "{.data.nps", wantErr: "is invalid"},
 		{path: "{.a[1:2:x]}", wantErr: "is invalid"},
 		{path: "{{.a}", wantErr: "is invalid"},
+		{path: "{.items[*].value}"},
+		{path: "{.items[0:3].value}"},
+		{path: "{.a}{.b}", wantErr: "must hold one expression"},
+		{path: "{..a..a..a..a}", wantErr: "recursive descent"},
+		{path: "{[0,0,0,0,0,0,0,0,0,0][0,0,0,0,0,0,0,0,0,0]}", wantErr: "unions"},
+		{path: "{.a['x','y']}", wantErr: "unions"},
+		{path: "{.items[?(@.a==1)][?(@.b==2)]}", wantErr: "at most one filter"},
+		{path: "{.items[?(@.*==1)]}", wantErr: "wildcards are not allowed inside a filter"},
+		{path: "{.items[?(@..a==1)]}", wantErr: "recursive descent"},
 	}
 	for _, tt := range tests {
 		err := ValidateJSONPath(tt.path)

@@ -1,0 +1,166 @@
+package initiative
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	logf "sigs.k8s.io/controller-runtime/pkg/log"
+
+	"github.com/momentum-dev/momentum/api/v1alpha1"
+	"github.com/momentum-dev/momentum/internal/bound"
+	"github.com/momentum-dev/momentum/internal/cronjobs"
+	"github.com/momentum-dev/momentum/internal/delivery"
+	"github.com/momentum-dev/momentum/internal/ledger"
+	"github.com/momentum-dev/momentum/internal/record"
+)
+
+// deliveryPlan is what planDeliveries decides about the celebrations
+// already under way.
+type deliveryPlan struct {
+	// retries are new attempts of wins whose last attempt failed clearly.
+	retries []*batchv1.Job
+	// delivered are the wins to add to the ledger.
+	delivered []string
+	// retryAt is when the next attempt waits for its backoff.
+	retryAt time.Time
+	// failing names the wins given up whose Jobs are still there.
+	failing []string
+}
+
+// celebrationKey is a win's idempotency key: the same for every attempt.
+func celebrationKey(obj *v1alpha1.Initiative, win string) string {
+	return "celebration/" + obj.Namespace + "/" + obj.Name + "/" + win
+}
+
+// attemptOf is the attempt number a celebration Job carries (1 when absent).
+func attemptOf(j *batchv1.Job) int {
+	if n, err := strconv.Atoi(j.Annotations[cronjobs.AnnotationAttempt]); err == nil && n > 0 {
+		return n
+	}
+	return 1
+}
+
+// planDeliveries follows each win's attempts: a success goes to the ledger,
+// a clear failure gets a new attempt after its backoff, and a win given up
+// is recorded in status.celebrations.failed (with a Warning Event the first
+// time). It reads no API and no clock.
+func planDeliveries(obj *v1alpha1.Initiative, jobs []batchv1.Job, delivered []string, p delivery.Policy, now time.Time, d *decision) deliveryPlan {
+	var plan deliveryPlan
+	byWin := map[string][]*batchv1.Job{}
+	for i := range jobs {
+		j := &jobs[i]
+		if win := j.Annotations[cronjobs.AnnotationWin]; win != "" && metav1.IsControlledBy(j, obj) {
+			byWin[win] = append(byWin[win], j)
+		}
+	}
+	for _, win := range slices.Sorted(maps.Keys(byWin)) {
+		if slices.Contains(delivered, win) {
+			continue
+		}
+		attempts := make([]delivery.Attempt, 0, len(byWin[win]))
+		for _, j := range byWin[win] {
+			phase, at := delivery.PhaseOf(j)
+			attempts = append(attempts, delivery.Attempt{N: attemptOf(j), Phase: phase, At: at})
+		}
+		next := delivery.Next(p, attempts, now)
+		switch {
+		case next.Delivered:
+			plan.delivered = append(plan.delivered, win)
+		case next.Create > 0:
+			newest := slices.MaxFunc(byWin[win], func(a, b *batchv1.Job) int { return attemptOf(a) - attemptOf(b) })
+			plan.retries = append(plan.retries, retryJob(obj, newest, win, next.Create))
+		case !next.RetryAt.IsZero():
+			plan.retryAt = earliest(plan.retryAt, next.RetryAt)
+		case next.GaveUp != "":
+			plan.failing = append(plan.failing, win)
+			gaveUp(obj, win, next.GaveUp, d)
+		}
+	}
+	return plan
+}
+
+// gaveUp records a win whose delivery was given up, once.
+func gaveUp(obj *v1alpha1.Initiative, win, why string, d *decision) {
+	c := obj.Status.Celebrations
+	if c == nil || slices.Contains(c.Failed, win) {
+		return
+	}
+	c.Failed = append(bound.Newest(c.Failed, maxFailed-1), win)
+	d.events = append(d.events, record.Event{Type: corev1.EventTypeWarning, Reason: v1alpha1.ReasonCelebrationFailed,
+		Note: fmt.Sprintf("Celebration %s %s: see `kubectl logs job/%s -n %s` and the Channel's status", win, why, celebrationName(obj.Name, win), obj.Namespace)})
+}
+
+// maxFailed bounds status.celebrations.failed (its CRD MaxItems).
+const maxFailed = 10
+
+// retryJob is attempt n of a win: the newest attempt's pod, under the
+// attempt's own name, without what the API server added to it.
+func retryJob(obj *v1alpha1.Initiative, newest *batchv1.Job, win string, n int) *batchv1.Job {
+	spec := newest.Spec.DeepCopy()
+	spec.Selector, spec.ManualSelector = nil, nil
+	for _, k := range []string{"controller-uid", batchv1.ControllerUidLabel, "job-name", batchv1.JobNameLabel} {
+		delete(spec.Template.Labels, k)
+	}
+	annotations := map[string]string{cronjobs.AnnotationWin: win, cronjobs.AnnotationAttempt: strconv.Itoa(n)}
+	labels := map[string]string{}
+	for k, v := range newest.Labels {
+		if !strings.Contains(k, "controller-uid") && !strings.HasSuffix(k, "job-name") {
+			labels[k] = v
+		}
+	}
+	return &batchv1.Job{
+		TypeMeta: metav1.TypeMeta{APIVersion: "batch/v1", Kind: "Job"},
+		ObjectMeta: metav1.ObjectMeta{Name: celebrationAttemptName(obj.Name, win, n), Namespace: obj.Namespace, Labels: labels,
+			Annotations: annotations, OwnerReferences: []metav1.OwnerReference{*metav1.NewControllerRef(obj, initiativeKind)}},
+		Spec: *spec,
+	}
+}
+
+// fetchLedger reads the initiative's ledger from the cache; nil when absent.
+func (r *Reconciler) fetchLedger(ctx context.Context, obj *v1alpha1.Initiative) (*corev1.ConfigMap, error) {
+	cm := &corev1.ConfigMap{}
+	err := r.Client.Get(ctx, types.NamespacedName{Namespace: obj.Namespace, Name: ledger.Name(initiativeKind.Kind, obj.Name)}, cm)
+	switch {
+	case apierrors.IsNotFound(err):
+		return nil, nil
+	case err != nil:
+		return nil, fmt.Errorf("reading the delivery ledger: %w", err)
+	}
+	return cm, nil
+}
+
+// recordDelivered adds keys to the ledger: created if missing, else patched
+// against the version read, so a stale cache conflicts instead of losing
+// a key.
+func (r *Reconciler) recordDelivered(ctx context.Context, obj *v1alpha1.Initiative, cm *corev1.ConfigMap, keys []string) error {
+	all, changed := ledger.Add(ledger.Keys(cm), keys)
+	if !changed {
+		return nil
+	}
+	labels := map[string]string{cronjobs.LabelManagedBy: cronjobs.ManagedBy, cronjobs.LabelInitiative: obj.Name}
+	desired := ledger.Desired(obj.Namespace, ledger.Name(initiativeKind.Kind, obj.Name), labels, all)
+	var err error
+	if cm == nil {
+		err = r.Client.Create(ctx, desired)
+	} else {
+		patched := cm.DeepCopy()
+		patched.Data = desired.Data
+		err = r.Client.Patch(ctx, patched, client.MergeFromWithOptions(cm, client.MergeFromWithOptimisticLock{}))
+	}
+	if err != nil {
+		return fmt.Errorf("recording delivered celebrations in ConfigMap %s: %w", desired.Name, err)
+	}
+	logf.FromContext(ctx).Info("Recorded celebrations delivered", "configmap", desired.Name, "wins", keys)
+	return nil
+}

@@ -1,0 +1,152 @@
+//go:build chaos
+
+package chaos
+
+import (
+	"context"
+	"io"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	. "github.com/onsi/gomega"
+	"k8s.io/apimachinery/pkg/types"
+)
+
+// apiProxy forwards TCP from a loopback port to the API server. Cutting it
+// closes the port and every connection: to the manager behind it, the API
+// server is gone (connection refused) until it is restored on the same port.
+type apiProxy struct {
+	addr, upstream string
+	mu             sync.Mutex
+	ln             net.Listener
+	conns          []net.Conn
+}
+
+func newProxy(t *testing.T, upstream string) *apiProxy {
+	p := &apiProxy{addr: "127.0.0.1:0", upstream: upstream}
+	p.restore(t)
+	p.addr = p.ln.Addr().String()
+	t.Cleanup(p.cut)
+	return p
+}
+
+func (p *apiProxy) restore(t *testing.T) {
+	ln, err := net.Listen("tcp", p.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.mu.Lock()
+	p.ln = ln
+	p.mu.Unlock()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go p.pipe(c)
+		}
+	}()
+}
+
+func (p *apiProxy) pipe(c net.Conn) {
+	u, err := net.Dial("tcp", p.upstream)
+	if err != nil {
+		_ = c.Close()
+		return
+	}
+	p.mu.Lock()
+	p.conns = append(p.conns, c, u)
+	p.mu.Unlock()
+	go func() { _, _ = io.Copy(u, c); _ = u.Close() }()
+	_, _ = io.Copy(c, u)
+	_ = c.Close()
+}
+
+// cut closes the port and drops every connection.
+func (p *apiProxy) cut() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.ln != nil {
+		_ = p.ln.Close()
+	}
+	for _, c := range p.conns {
+		_ = c.Close()
+	}
+	p.conns = nil
+}
+
+// proxied writes a kubeconfig like h's that reaches the API server through p.
+func (h *harness) proxied(t *testing.T) (string, *apiProxy) {
+	data, err := os.ReadFile(h.kubeconfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	server := h.env.Config.Host
+	u, err := url.Parse(server)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := newProxy(t, u.Host)
+	path := filepath.Join(h.dir, "kubeconfig-proxied")
+	if err := os.WriteFile(path, []byte(strings.ReplaceAll(string(data), u.Host, p.addr)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path, p
+}
+
+// TestAPIServerOutage cuts the manager off the API server for
+// CHAOS_OUTAGE_SECONDS (default 30) while programs advance, restores it,
+// and checks that the same manager process converges every program and
+// delivers each celebration once.
+func TestAPIServerOutage(t *testing.T) {
+	g := NewWithT(t)
+	n, outage := envInt(t, "CHAOS_PROGRAMS", 100)/2, time.Duration(envInt(t, "CHAOS_OUTAGE_SECONDS", 30))*time.Second
+	h := start(t)
+	h.channel(t, ns)
+	kubeconfig, proxy := h.proxied(t)
+	h.kubeconfig = kubeconfig
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	for i := range n {
+		it, ind := program(i)
+		g.Expect(h.c.Create(ctx, it)).To(Succeed())
+		g.Expect(h.c.Create(ctx, ind)).To(Succeed())
+	}
+	mgr := h.run(t, "manager.log")
+	exited := make(chan struct{})
+	go func() { _ = mgr.Wait(); close(exited) }()
+	awaitCelebrationsRecorded(g, h)
+	runner := &jobRunner{h: h, uids: map[string]map[types.UID]bool{}}
+	go runner.loop(ctx, t)
+	approvals, mu := make([]int, n), &sync.Mutex{}
+	loadCtx, stopLoad := context.WithCancel(ctx)
+	loadDone := make(chan struct{})
+	go func() { load(loadCtx, h.c, n, approvals, mu); close(loadDone) }()
+
+	<-time.After(5 * time.Second)
+	proxy.cut()
+	<-time.After(outage)
+	stopLoad()
+	<-loadDone
+	proxy.restore(t)
+	restored := time.Now()
+
+	g.Eventually(func(g Gomega) { converged(g, h.c, n, approvals) }).WithTimeout(60 * time.Second).WithPolling(500 * time.Millisecond).Should(Succeed())
+	recovery := time.Since(restored)
+	g.Eventually(func(g Gomega) { delivered(g, h, n) }).WithTimeout(60 * time.Second).WithPolling(500 * time.Millisecond).Should(Succeed())
+	g.Expect(exited).NotTo(BeClosed(), "the manager recovered without a restart")
+	posts, dup := h.recv.posts(), 0
+	for _, c := range posts {
+		dup += c - 1
+	}
+	report("API server outage: %s cut off under load (%d programs), same process converged %.1fs after it was back, %d deliveries, %d duplicate POSTs",
+		outage, n, recovery.Seconds(), len(posts), dup)
+	g.Expect(dup).To(BeZero(), "POSTs per key: %v", posts)
+}
