@@ -79,6 +79,9 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 
 	var d decision
 	gateInds, ownInds, err := r.fetchIndicators(ctx, obj)
+	if until, hold := holdFirstWrite(obj, gateInds, ownInds, now); hold && err == nil {
+		return reconcile.Result{RequeueAfter: until.Sub(now)}, nil // the indicators' events wake it sooner
+	}
 	var ch children
 	if err == nil {
 		ch, err = r.fetchChildren(ctx, obj)
