@@ -26,6 +26,7 @@ import (
 	"github.com/momentum-dev/momentum/controllers/initiative"
 	"github.com/momentum-dev/momentum/controllers/leadingindicator"
 	"github.com/momentum-dev/momentum/controllers/recognitioncampaign"
+	"github.com/momentum-dev/momentum/internal/conditions"
 	"github.com/momentum-dev/momentum/internal/cronjobs"
 	"github.com/momentum-dev/momentum/internal/index"
 	"github.com/momentum-dev/momentum/internal/measure"
@@ -173,6 +174,7 @@ func Setup(ctx context.Context, mgr manager.Manager, opts Options) error {
 		Reader:     mgr.GetAPIReader(),
 		Exceptions: exceptions,
 		Watchdog:   opts.Watchdog,
+		Own:        &conditions.OwnWrites{},
 	}).SetupWithManager(mgr, ctrlOpts); err != nil {
 		return fmt.Errorf("setting up the Initiative controller: %w", err)
 	}
@@ -189,6 +191,7 @@ func Setup(ctx context.Context, mgr manager.Manager, opts Options) error {
 		Runner:     runner,
 		Exceptions: exceptions,
 		Watchdog:   opts.Watchdog,
+		Own:        &conditions.OwnWrites{},
 	}).SetupWithManager(mgr, ctrlOpts); err != nil {
 		return fmt.Errorf("setting up the LeadingIndicator controller: %w", err)
 	}

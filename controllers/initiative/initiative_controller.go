@@ -45,6 +45,9 @@ type Reconciler struct {
 	Jobs cronjobs.Options
 	// Watchdog, when set, sees every reconcile (the liveness probe).
 	Watchdog *watchdog.Watchdog
+	// Own, when set, holds back a reconcile that reads a version its own
+	// status write already replaced (the cache has not caught up yet).
+	Own *conditions.OwnWrites
 	// Exceptions narrows the Jobs' outbound exceptions to selected namespaces.
 	Exceptions tenancy.Exceptions
 	// Reader reads from the API server, past the cache (which holds only
@@ -70,6 +73,9 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 	obj := &v1alpha1.Initiative{}
 	if err := r.Client.Get(ctx, req.NamespacedName, obj); err != nil {
 		return reconcile.Result{}, client.IgnoreNotFound(err)
+	}
+	if r.Own.Stale(obj) {
+		return reconcile.Result{RequeueAfter: conditions.StaleRetry}, nil
 	}
 	before := obj.DeepCopy()
 	now := r.Clock.Now()
@@ -106,6 +112,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 		return reconcile.Result{}, perr
 	}
 	if wrote {
+		r.Own.Wrote(before)
 		record.Emit(r.Recorder, obj, d.events)
 		if err == nil {
 			record.Emit(r.Recorder, obj, d.celebrated)

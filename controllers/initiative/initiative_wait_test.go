@@ -27,15 +27,18 @@ func TestHoldFirstWrite(t *testing.T) {
 		gate    map[string]*v1alpha1.LeadingIndicator // the gate indicators found
 		own     []*v1alpha1.LeadingIndicator          // the indicators that belong to it
 		hold    bool
+		until   time.Duration // when the hold ends, after the creation
 	}{
-		"a gate indicator is missing":       {age: time.Second, gate: map[string]*v1alpha1.LeadingIndicator{"a": judgedInd("a")}, hold: true},
-		"a gate indicator is not judged":    {age: time.Second, gate: map[string]*v1alpha1.LeadingIndicator{"a": judgedInd("a"), "b": newInd("b")}, hold: true},
-		"an own indicator is not judged":    {age: time.Second, gate: map[string]*v1alpha1.LeadingIndicator{"a": judgedInd("a"), "b": judgedInd("b")}, own: []*v1alpha1.LeadingIndicator{newInd("c")}, hold: true},
+		"a gate indicator is missing":       {age: time.Second, gate: map[string]*v1alpha1.LeadingIndicator{"a": judgedInd("a")}, hold: true, until: MissingGrace},
+		"missing, the grace is over":        {age: MissingGrace, gate: map[string]*v1alpha1.LeadingIndicator{"a": newInd("a")}}, // a missing one ends the wait for the others
+		"a gate indicator is not judged":    {age: MissingGrace, gate: map[string]*v1alpha1.LeadingIndicator{"a": judgedInd("a"), "b": newInd("b")}, hold: true, until: UnjudgedGrace},
+		"not judged, the grace is over":     {age: UnjudgedGrace, gate: map[string]*v1alpha1.LeadingIndicator{"a": judgedInd("a"), "b": newInd("b")}},
+		"missing and not judged, both over": {age: UnjudgedGrace, gate: map[string]*v1alpha1.LeadingIndicator{"b": newInd("b")}},
+		"an own indicator is not judged":    {age: time.Second, gate: map[string]*v1alpha1.LeadingIndicator{"a": judgedInd("a"), "b": judgedInd("b")}, own: []*v1alpha1.LeadingIndicator{newInd("c")}, hold: true, until: UnjudgedGrace},
 		"every indicator is judged":         {age: time.Second, gate: map[string]*v1alpha1.LeadingIndicator{"a": judgedInd("a"), "b": judgedInd("b")}, own: []*v1alpha1.LeadingIndicator{judgedInd("c")}},
-		"the grace is over":                 {age: FirstWriteGrace, gate: map[string]*v1alpha1.LeadingIndicator{}},
 		"status was written before":         {age: time.Second, written: true, gate: map[string]*v1alpha1.LeadingIndicator{}},
 		"the creation time is ahead (skew)": {age: -time.Second, gate: map[string]*v1alpha1.LeadingIndicator{}},
-		"just created, nothing there yet":   {age: 0, gate: map[string]*v1alpha1.LeadingIndicator{}, hold: true},
+		"just created, nothing there yet":   {age: 0, gate: map[string]*v1alpha1.LeadingIndicator{}, hold: true, until: MissingGrace},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -54,7 +57,7 @@ func TestHoldFirstWrite(t *testing.T) {
 			until, hold := holdFirstWrite(obj, tc.gate, own, created.Add(tc.age))
 			g.Expect(hold).To(Equal(tc.hold))
 			if hold {
-				g.Expect(until).To(Equal(created.Add(FirstWriteGrace)))
+				g.Expect(until).To(Equal(created.Add(tc.until)))
 			}
 		})
 	}

@@ -18,7 +18,8 @@ import (
 var writeVerbs = map[string]bool{"POST": true, "PUT": true, "PATCH": true, "APPLY": true, "DELETE": true, "DELETECOLLECTION": true}
 
 // requests is the API server's own count of write requests, by
-// "VERB resource[/subresource]", from apiserver_request_total.
+// "VERB resource[/subresource]" (plus the code, when it is not 2xx), from
+// apiserver_request_total.
 type requests map[string]float64
 
 // apiWrites reads apiserver_request_total from the API server's /metrics.
@@ -60,6 +61,9 @@ func apiWrites(ctx context.Context, b *testing.B, cfg *rest.Config) requests {
 		if l["subresource"] != "" {
 			key += "/" + l["subresource"]
 		}
+		if !strings.HasPrefix(l["code"], "2") {
+			key += " " + l["code"] // refused: a conflict (409) costs a read, not a write
+		}
 		out[key] += m.GetCounter().GetValue()
 	}
 	return out
@@ -76,11 +80,14 @@ func (r requests) since(then requests) requests {
 	return out
 }
 
-// total sums the writes whose key contains any of the given substrings
-// (all writes when none are given).
+// total sums the successful writes whose key contains any of the given
+// substrings (all successful writes when none are given).
 func (r requests) total(match ...string) float64 {
 	var sum float64
 	for k, v := range r {
+		if strings.Count(k, " ") > 1 {
+			continue
+		}
 		if len(match) == 0 || slices.ContainsFunc(match, func(m string) bool { return strings.Contains(k, m) }) {
 			sum += v
 		}

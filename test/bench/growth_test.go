@@ -32,7 +32,7 @@ func BenchmarkMemoryGrowth(b *testing.B) {
 		done := 0
 		var first, last int64
 		for _, step := range steps {
-			ready := watchReady(ctx, b, h.c, ns, 3*(step-done))
+			ready := watchReady(ctx, b, h.c, ns, 3*step)
 			from := done
 			parallel(step-done, func(j int) error { return createAll(ctx, h.c, program(ns, from+j)) }, b)
 			select {
