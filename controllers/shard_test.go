@@ -1,18 +1,29 @@
 package controllers_test
 
 import (
+	"bytes"
 	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	. "github.com/onsi/gomega"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	clocktesting "k8s.io/utils/clock/testing"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
+	"sigs.k8s.io/yaml"
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
 	"github.com/momentum-dev/momentum/controllers"
+	"github.com/momentum-dev/momentum/internal/testenv"
 )
 
 // shardKey is the label the sharding examples use.
@@ -92,6 +103,70 @@ func TestShardsSplitTheWork(t *testing.T) {
 		}
 	}).WithTimeout(timeout).Should(Succeed())
 	g.Consistently(writtenBy).WithTimeout(2 * time.Second).Should(Equal(wantClock))
+}
+
+// config/shard installs a main manager and a shard1 manager whose
+// selectors split every object between them, whose Deployments do not
+// select each other's pods, and that the real API server accepts.
+func TestShardInstallRenders(t *testing.T) {
+	g := NewWithT(t)
+	kubectl := filepath.Join(env.BinaryAssetsDirectory, "kubectl")
+	raw, err := exec.Command(kubectl, "kustomize", filepath.Join(testenv.RepoRoot(), "config", "shard")).Output()
+	g.Expect(err).NotTo(HaveOccurred())
+	selectors := map[string]labels.Selector{}
+	var deployments []appsv1.Deployment
+	accounts := map[string]bool{}
+	for _, doc := range strings.Split(string(raw), "\n---\n") {
+		var tm metav1.TypeMeta
+		g.Expect(yaml.Unmarshal([]byte(doc), &tm)).To(Succeed())
+		switch tm.Kind {
+		case "ServiceAccount":
+			sa := corev1.ServiceAccount{}
+			g.Expect(yaml.Unmarshal([]byte(doc), &sa)).To(Succeed())
+			accounts[sa.Name] = true
+		case "Deployment":
+			d := appsv1.Deployment{}
+			g.Expect(yaml.Unmarshal([]byte(doc), &d)).To(Succeed())
+			deployments = append(deployments, d)
+			for _, arg := range d.Spec.Template.Spec.Containers[0].Args {
+				if v, ok := strings.CutPrefix(arg, "--watch-label-selector="); ok {
+					sel, err := labels.Parse(v)
+					g.Expect(err).NotTo(HaveOccurred())
+					selectors[d.Name] = sel
+				}
+			}
+		}
+	}
+	g.Expect(deployments).To(HaveLen(2))
+	g.Expect(selectors).To(HaveKey("momentum-controller-manager"))
+	g.Expect(selectors).To(HaveKey("momentum-controller-manager-shard1"))
+	for _, set := range []labels.Set{{}, {shardKey: "shard1"}, {shardKey: "shard2"}, {"team": "a"}} {
+		matches := 0
+		for _, sel := range selectors {
+			if sel.Matches(set) {
+				matches++
+			}
+		}
+		g.Expect(matches).To(Equal(1), "labels %v are served by exactly one manager", set)
+	}
+	for i, d := range deployments {
+		other := deployments[1-i]
+		sel, err := metav1.LabelSelectorAsSelector(d.Spec.Selector)
+		g.Expect(err).NotTo(HaveOccurred())
+		g.Expect(sel.Matches(labels.Set(other.Spec.Template.Labels))).To(BeFalse(), "%s selects the pods of %s", d.Name, other.Name)
+		g.Expect(accounts).To(HaveKey(d.Spec.Template.Spec.ServiceAccountName))
+	}
+
+	kubeconfig, err := testenv.Admin(env, t.TempDir())
+	g.Expect(err).NotTo(HaveOccurred())
+	err = k8s.Create(t.Context(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "momentum-system"}})
+	g.Expect(err == nil || apierrors.IsAlreadyExists(err)).To(BeTrue(), "%v", err)
+	apply := exec.Command(kubectl, "apply", "--server-side", "--dry-run=server", "-f", "-")
+	apply.Env = append(os.Environ(), "KUBECONFIG="+kubeconfig)
+	apply.Stdin = bytes.NewReader(raw)
+	out, err := apply.CombinedOutput()
+	g.Expect(err).NotTo(HaveOccurred(), "%s", out)
+	g.Expect(string(out)).To(ContainSubstring("deployment.apps/momentum-controller-manager-shard1 serverside-applied (server dry run)"))
 }
 
 func TestLeaderElectionID(t *testing.T) {

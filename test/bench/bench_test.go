@@ -95,7 +95,26 @@ func BenchmarkInitiativesReady(b *testing.B) {
 			n, 3*n, floor.Seconds(), floorBefore.Seconds(), floorAfter.Seconds(), created.Seconds(), managed.Seconds(), ratio, float64(peak)/(1<<20),
 			perInitiative, perIndicator, writes.total(" events"), float64(cpu.Microseconds())/1000/float64(3*n),
 			idleWrites.total(), idle, idleWrites, p50.Milliseconds(), p99.Milliseconds(), changes, missed)
+		fmt.Println(goals(n, ratio, float64(peak)/(1<<20), perInitiative, perIndicator, idleWrites.total(), p99))
 	}
+}
+
+// goals checks a run against issue 9's goals: the ratio to the floor (1.5×
+// up to 3,000 programs, 2× above), peak RSS (200 MiB at 10,000), writes per
+// object, no idle writes, and the p99 apply→status latency.
+func goals(n int, ratio, rssMiB, perInitiative, perIndicator, idle float64, p99 time.Duration) string {
+	maxRatio := 1.5
+	if n > 3000 {
+		maxRatio = 2
+	}
+	check := func(ok bool) string {
+		if ok {
+			return "met"
+		}
+		return "MISSED"
+	}
+	return fmt.Sprintf("goals: ratio ≤ %.1fx %s; peak RSS ≤ 200 MiB %s; writes/initiative ≤ 1.1 %s; writes/indicator ≤ 1.0 %s; idle writes 0 %s; p99 ≤ 500ms %s",
+		maxRatio, check(ratio <= maxRatio), check(rssMiB <= 200), check(perInitiative <= 1.1), check(perIndicator <= 1.0), check(idle == 0), check(p99 <= 500*time.Millisecond))
 }
 
 // measureFloor is the least any operator must cost the API server for this
