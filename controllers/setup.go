@@ -5,7 +5,9 @@ package controllers
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
+	"reflect"
 	"strings"
 	"time"
 
@@ -24,6 +26,7 @@ import (
 	"github.com/momentum-dev/momentum/controllers/initiative"
 	"github.com/momentum-dev/momentum/controllers/leadingindicator"
 	"github.com/momentum-dev/momentum/controllers/recognitioncampaign"
+	"github.com/momentum-dev/momentum/internal/conditions"
 	"github.com/momentum-dev/momentum/internal/cronjobs"
 	"github.com/momentum-dev/momentum/internal/delivery"
 	"github.com/momentum-dev/momentum/internal/index"
@@ -78,13 +81,67 @@ func ManagerOptions(o *manager.Options) {
 	if o.Cache.ByObject == nil {
 		o.Cache.ByObject = map[client.Object]cache.ByObject{}
 	}
+	// CronJobs and Jobs keep their managedFields: internal/ssa compares the
+	// desired CronJob with the fields Momentum's field owner manages.
 	o.Cache.ByObject[&batchv1.CronJob{}] = cache.ByObject{Label: managed}
 	o.Cache.ByObject[&batchv1.Job{}] = cache.ByObject{Label: managed}
 	o.Cache.ByObject[&corev1.ConfigMap{}] = cache.ByObject{Label: managed} // the delivery ledgers
+	// Nothing reads the managedFields of Momentum's own kinds or of
+	// Namespaces: they stay out of the cache (about a third of each object).
+	for _, obj := range append(ownKinds(), &corev1.Namespace{}) {
+		o.Cache.ByObject[obj] = cache.ByObject{Transform: cache.TransformStripManagedFields()}
+	}
 	if o.Client.Cache == nil {
 		o.Client.Cache = &client.CacheOptions{}
 	}
 	o.Client.Cache.DisableFor = append(o.Client.Cache.DisableFor, &corev1.Secret{})
+}
+
+// ownKinds are the kinds Momentum reconciles.
+func ownKinds() []client.Object {
+	return []client.Object{&v1alpha1.Initiative{}, &v1alpha1.LeadingIndicator{}, &v1alpha1.Channel{}, &v1alpha1.RecognitionCampaign{}, &v1alpha1.Commitment{}, &v1alpha1.CultureAssessment{}}
+}
+
+// WatchLabelSelector restricts the cache of Momentum's own kinds, and so
+// what this manager reconciles, to the objects the selector matches: Flux's
+// sharding, with one manager per shard (a nil or empty selector: all).
+// Children (CronJobs, Jobs) are not filtered by it: an event on a child
+// whose owner is outside the shard finds no owner in the cache and is
+// dropped.
+func WatchLabelSelector(o *manager.Options, selector labels.Selector) {
+	if selector == nil || selector.Empty() {
+		return
+	}
+	if o.Cache.ByObject == nil {
+		o.Cache.ByObject = map[client.Object]cache.ByObject{}
+	}
+	for _, obj := range ownKinds() {
+		key := sameKind(o.Cache.ByObject, obj)
+		by := o.Cache.ByObject[key]
+		by.Label = selector
+		o.Cache.ByObject[key] = by
+	}
+}
+
+// LeaderElectionID is base for the manager that serves every object, and
+// base with a hash of the selector appended for a shard (what Flux's
+// leaderelection.GenerateID does), so that each shard elects its own leader.
+func LeaderElectionID(base, watchLabelSelector string) string {
+	if watchLabelSelector == "" {
+		return base
+	}
+	return fmt.Sprintf("%s-%x", base, sha256.Sum256([]byte(watchLabelSelector)))[:len(base)+9]
+}
+
+// sameKind returns the key of byObject that is of obj's type (its
+// settings are kept), or obj itself.
+func sameKind(byObject map[client.Object]cache.ByObject, obj client.Object) client.Object {
+	for key := range byObject {
+		if reflect.TypeOf(key) == reflect.TypeOf(obj) {
+			return key
+		}
+	}
+	return obj
 }
 
 // WatchNamespaces restricts the manager's cache, and so every watch and
@@ -125,6 +182,7 @@ func Setup(ctx context.Context, mgr manager.Manager, opts Options) error {
 		Exceptions: exceptions,
 		Watchdog:   opts.Watchdog,
 		Deliveries: opts.Deliveries,
+		Own:        &conditions.OwnWrites{},
 	}).SetupWithManager(mgr, ctrlOpts); err != nil {
 		return fmt.Errorf("setting up the Initiative controller: %w", err)
 	}
@@ -141,6 +199,7 @@ func Setup(ctx context.Context, mgr manager.Manager, opts Options) error {
 		Runner:     runner,
 		Exceptions: exceptions,
 		Watchdog:   opts.Watchdog,
+		Own:        &conditions.OwnWrites{},
 	}).SetupWithManager(mgr, ctrlOpts); err != nil {
 		return fmt.Errorf("setting up the LeadingIndicator controller: %w", err)
 	}

@@ -805,7 +805,7 @@ type StagePlan struct {
 	Total int32 `json:"total"`
 
 	// gates are the stage's criteria judged on current data; empty for a
-	// passed stage.
+	// passed stage, and for the current one, whose gates are status.gates.
 	// +optional
 	// +listType=atomic
 	// +kubebuilder:validation:MaxItems=100

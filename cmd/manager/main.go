@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"flag"
 	"os"
+	"runtime"
 	"strings"
 
 	// The zone database, compiled in: schedules name IANA time zones and the
@@ -14,7 +15,8 @@ import (
 	// Mozilla's CA roots, compiled in and used only when the system has none
 	// (the image is built FROM scratch), so https webhooks and sources work.
 	_ "golang.org/x/crypto/x509roots/fallback"
-	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/labels"
+	kruntime "k8s.io/apimachinery/pkg/runtime"
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -33,7 +35,7 @@ import (
 	"github.com/momentum-dev/momentum/internal/watchdog"
 )
 
-var scheme = runtime.NewScheme()
+var scheme = kruntime.NewScheme()
 
 func init() {
 	utilruntime.Must(clientgoscheme.AddToScheme(scheme))
@@ -63,6 +65,7 @@ func main() {
 		allowHTTPHosts, allowCIDRs  stringList
 		namespaces, allowNSSelector string
 		leaderElectionNamespace     string
+		watchSelector, pprofAddr    string
 	)
 	flag.StringVar(&metricsAddr, "metrics-bind-address", "0", "The address the metrics endpoint binds to. Use :8443 for HTTPS or :8080 for HTTP, or 0 to disable the metrics endpoint.")
 	flag.StringVar(&probeAddr, "health-probe-bind-address", ":8081", "The address the probe endpoint binds to, or 0 to disable it.")
@@ -80,6 +83,8 @@ func main() {
 	flag.Var(&allowCIDRs, "allow-cidr", "An address range Channels may reach although it is loopback, link-local or private (repeatable). By default those are refused.")
 	flag.StringVar(&namespaces, "namespaces", "", "Comma-separated namespaces to watch and act in (cache and watches only there), for a Role-based install (config/namespaced). Empty: every namespace.")
 	flag.StringVar(&allowNSSelector, "allow-namespace-selector", "", "A label selector of the namespaces where --allow-cidr and --allow-http-host apply (to sources, Channels and delivery Jobs). Empty: every namespace.")
+	flag.StringVar(&watchSelector, "watch-label-selector", "", "A label selector of the Initiatives, LeadingIndicators, Channels and RecognitionCampaigns this manager reconciles, for sharding (e.g. 'sharding.momentum.dev/key notin (shard1)' here and 'sharding.momentum.dev/key=shard1' in a shard). Empty: all.")
+	flag.StringVar(&pprofAddr, "pprof-bind-address", "0", "The address to serve pprof on (CPU, heap, block and mutex profiles), e.g. 127.0.0.1:6060, or 0 to disable it. Profiles reveal internals: bind to loopback.")
 	opts := zap.Options{Development: false}
 	opts.BindFlags(flag.CommandLine)
 	flag.Parse()
@@ -109,6 +114,17 @@ func main() {
 		os.Exit(2)
 	}
 
+	shard, err := labels.Parse(watchSelector)
+	if err != nil {
+		log.Error(err, "Invalid --watch-label-selector")
+		os.Exit(2)
+	}
+	if pprofAddr != "0" && pprofAddr != "" {
+		// Sample every blocking event and contention: only while profiling.
+		runtime.SetBlockProfileRate(1)
+		runtime.SetMutexProfileFraction(1)
+	}
+
 	cfg := ctrl.GetConfigOrDie() // reads --kubeconfig, KUBECONFIG, in-cluster config, ~/.kube/config
 	if qps > 0 {
 		cfg.QPS, cfg.Burst = float32(qps), burst
@@ -118,7 +134,8 @@ func main() {
 		Metrics:                metricsOpts,
 		HealthProbeBindAddress: probeAddr,
 		LeaderElection:         leaderElect,
-		LeaderElectionID:       "momentum.culture.momentum.dev",
+		LeaderElectionID:       controllers.LeaderElectionID("momentum.culture.momentum.dev", watchSelector),
+		PprofBindAddress:       pprofAddr,
 		// The lease timings are controller-runtime's defaults (lease 15s,
 		// renew deadline 10s, retry 2s): a killed leader is replaced within
 		// lease + retry (tested in test/chaos).
@@ -126,6 +143,7 @@ func main() {
 	}
 	controllers.ManagerOptions(&mgrOpts)
 	controllers.WatchNamespaces(&mgrOpts, strings.Split(namespaces, ","))
+	controllers.WatchLabelSelector(&mgrOpts, shard)
 	mgr, err := ctrl.NewManager(cfg, mgrOpts)
 	if err != nil {
 		log.Error(err, "Failed to create manager")

@@ -46,6 +46,9 @@ type Reconciler struct {
 	Jobs cronjobs.Options
 	// Watchdog, when set, sees every reconcile (the liveness probe).
 	Watchdog *watchdog.Watchdog
+	// Own, when set, holds back a reconcile that reads a version its own
+	// status write already replaced (the cache has not caught up yet).
+	Own *conditions.OwnWrites
 	// Exceptions narrows the Jobs' outbound exceptions to selected namespaces.
 	Exceptions tenancy.Exceptions
 	// Reader reads from the API server, past the cache (which holds only
@@ -75,6 +78,9 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 	if err := r.Client.Get(ctx, req.NamespacedName, obj); err != nil {
 		return reconcile.Result{}, client.IgnoreNotFound(err)
 	}
+	if r.Own.Stale(obj) {
+		return reconcile.Result{RequeueAfter: conditions.StaleRetry}, nil
+	}
 	before := obj.DeepCopy()
 	now := r.Clock.Now()
 	if v1alpha1.DecodeError(obj) != "" {
@@ -83,6 +89,9 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 
 	var d decision
 	gateInds, ownInds, err := r.fetchIndicators(ctx, obj)
+	if until, hold := holdFirstWrite(obj, gateInds, ownInds, now); hold && err == nil {
+		return reconcile.Result{RequeueAfter: until.Sub(now)}, nil // the indicators' events wake it sooner
+	}
 	var ch children
 	if err == nil {
 		ch, err = r.fetchChildren(ctx, obj)
@@ -116,6 +125,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 		return reconcile.Result{}, perr
 	}
 	if wrote {
+		r.Own.Wrote(before)
 		record.Emit(r.Recorder, obj, d.events)
 		if err == nil {
 			record.Emit(r.Recorder, obj, d.celebrated)

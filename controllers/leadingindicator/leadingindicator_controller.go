@@ -44,6 +44,9 @@ type Reconciler struct {
 	Measurer sources.Measurer
 	// Watchdog, when set, sees every reconcile (the liveness probe).
 	Watchdog *watchdog.Watchdog
+	// Own, when set, holds back a reconcile that reads a version its own
+	// status write already replaced (the cache has not caught up yet).
+	Own *conditions.OwnWrites
 	// Exceptions narrows the Measurer's outbound exceptions to selected
 	// namespaces.
 	Exceptions tenancy.Exceptions
@@ -76,6 +79,9 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 		}
 		return reconcile.Result{}, client.IgnoreNotFound(err)
 	}
+	if r.Own.Stale(obj) {
+		return reconcile.Result{RequeueAfter: conditions.StaleRetry}, nil
+	}
 	before := obj.DeepCopy()
 	now := r.Clock.Now()
 	if v1alpha1.DecodeError(obj) != "" {
@@ -98,6 +104,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 		r.Runner.Clear(req.NamespacedName)
 	}
 	if wrote {
+		r.Own.Wrote(before)
 		record.Emit(r.Recorder, obj, d.events)
 	}
 	if err != nil {

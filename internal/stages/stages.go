@@ -238,7 +238,8 @@ func plan(all []v1alpha1.Stage, idx int, current []v1alpha1.GateStatus, in Input
 			n := int32(countCriteria(s))
 			p.State, p.Met, p.Total = v1alpha1.StagePassed, n, n
 		case i == idx:
-			p.State, p.Gates = v1alpha1.StageCurrent, current
+			// Its gates are status.gates: not repeated, to keep status compact.
+			p.State, p.Met, p.Total = v1alpha1.StageCurrent, countMet(current), int32(len(current))
 		default:
 			baselines := map[string]v1alpha1.Decimal{}
 			for name, ind := range in.Indicators {
@@ -249,17 +250,23 @@ func plan(all []v1alpha1.Stage, idx int, current []v1alpha1.GateStatus, in Input
 			p.State = v1alpha1.StageUpcoming
 			p.Gates, _, _ = Evaluate(s, i == len(all)-1, time.Time{}, baselines, in)
 		}
-		if i >= idx {
-			p.Total = int32(len(p.Gates))
-			for _, g := range p.Gates {
-				if g.Met {
-					p.Met++
-				}
-			}
+		if i > idx {
+			p.Met, p.Total = countMet(p.Gates), int32(len(p.Gates))
 		}
 		out = append(out, p)
 	}
 	return out
+}
+
+// countMet counts the gates met.
+func countMet(gates []v1alpha1.GateStatus) int32 {
+	var n int32
+	for _, g := range gates {
+		if g.Met {
+			n++
+		}
+	}
+	return n
 }
 
 // Evaluate judges every exit criterion of a stage entered at enteredAt. A

@@ -6,8 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -49,7 +47,7 @@ func BenchmarkLiveIndicatorWrites(b *testing.B) {
 		}
 	}
 	h := startHarness(b)
-	c, dir, kubeconfig, manager := h.c, h.dir, h.kubeconfig, h.manager
+	c := h.c
 	ctx := context.Background()
 
 	for i := 0; i < b.N; i++ {
@@ -62,20 +60,8 @@ func BenchmarkLiveIndicatorWrites(b *testing.B) {
 		}
 		writes := watchWrites(ctx, b, c, ns)
 
-		probe := freePort(b)
-		cmd := exec.Command(manager, "--allow-http-host=127.0.0.1", "--allow-cidr=127.0.0.0/8",
-			"--metrics-bind-address=0", "--health-probe-bind-address="+probe)
-		cmd.Env = append(os.Environ(), "KUBECONFIG="+kubeconfig)
-		logPath := filepath.Join(dir, fmt.Sprintf("manager-%d.log", i))
-		logf, err := os.Create(logPath)
-		if err != nil {
-			b.Fatal(err)
-		}
-		cmd.Stdout, cmd.Stderr = logf, logf
-		if err := cmd.Start(); err != nil {
-			b.Fatal(err)
-		}
-		waitHealthy(b, "http://"+probe+"/readyz")
+		m := startManager(b, h, fmt.Sprintf("live-manager-%d", i), "--allow-http-host=127.0.0.1", "--allow-cidr=127.0.0.0/8")
+		logPath := m.log
 
 		if err := c.Create(ctx, &v1alpha1.Initiative{
 			ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "advocacy"},
@@ -111,10 +97,8 @@ func BenchmarkLiveIndicatorWrites(b *testing.B) {
 		case <-writes.closed:
 			b.Fatalf("the watch on LeadingIndicators ended early (see %s)", logPath)
 		}
-		rss := peakRSS(cmd.Process.Pid)
-		_ = cmd.Process.Signal(os.Interrupt)
-		_ = cmd.Wait()
-		_ = logf.Close()
+		_, rss := m.rss()
+		m.stop()
 		ran := time.Since(start)
 		srv.Close()
 
