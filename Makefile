@@ -74,7 +74,7 @@ lint: $(GOLANGCI_LINT) ## Run golangci-lint (on the manager's module and the hac
 
 .PHONY: test
 test: manifests generate fmt vet envtest prometheus $(KUSTOMIZE) ## Run unit tests and envtest integration tests against a real kube-apiserver, etcd and Prometheus; the image, installer, chart and GitOps health tests.
-	KUBEBUILDER_ASSETS=$(ENVTEST_DIR) PROMETHEUS_BINARY=$(PROMETHEUS) go test ./... -coverprofile cover.out
+	KUBEBUILDER_ASSETS=$(ENVTEST_DIR) PROMETHEUS_BINARY=$(PROMETHEUS) go test ./... -timeout 20m -coverprofile cover.out
 	cd hack/image && go vet ./... && go test ./...
 	cd test/install && go vet ./... && KUBEBUILDER_ASSETS=$(ENVTEST_DIR) KUSTOMIZE=$(KUSTOMIZE) go test ./... -timeout 20m
 
