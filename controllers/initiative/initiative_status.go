@@ -114,42 +114,10 @@ func decide(obj *v1alpha1.Initiative, gateInds map[string]*v1alpha1.LeadingIndic
 		d.recheckAt = now // the next stage's gates are met too: take it in its own step
 	}
 
-	switch {
-	case len(d.reminders.invalid) > 0:
-		d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonTemplateInvalid, fmt.Sprintf(
-			"%s: fix spec.reminders (the last good CronJob is kept until then)", strings.Join(d.reminders.invalid, "; ")))
-		d.stalled = v1alpha1.ReasonTemplateInvalid
+	var warn bool
+	d.ready, d.stalled, warn = readyCondition(obj, out, d.reminders, ch.pending)
+	if warn {
 		d.events = append(d.events, warnOnce(prevReady, d.ready)...)
-	case len(out.MissingIndicators) > 0:
-		d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonIndicatorNotFound, fmt.Sprintf(
-			"LeadingIndicator %s not found in namespace %s: create it, or remove it from spec.stages[].exitCriteria.indicators",
-			strings.Join(out.MissingIndicators, ", "), obj.Namespace))
-		d.events = append(d.events, warnOnce(prevReady, d.ready)...)
-	case len(d.reminders.missingChannels) > 0:
-		d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonChannelNotFound, fmt.Sprintf(
-			"Channel %s named in spec.reminders or spec.celebrations not found in namespace %s: create it, or fix the name",
-			strings.Join(d.reminders.missingChannels, ", "), obj.Namespace))
-		d.events = append(d.events, warnOnce(prevReady, d.ready)...)
-	case len(d.reminders.unreadyChannels) > 0:
-		names := slices.Sorted(slices.Values(d.reminders.unreadyChannels))
-		names = slices.Compact(names)
-		if ch.pending {
-			d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonChannelPending, fmt.Sprintf(
-				"Waiting for Channel %s to be checked before anything is scheduled to it", strings.Join(names, ", ")))
-			break
-		}
-		d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonChannelNotReady, fmt.Sprintf(
-			"Channel %s is not Ready, so nothing is scheduled to it: see `kubectl describe channel %s -n %s`",
-			strings.Join(names, ", "), names[0], obj.Namespace))
-		d.events = append(d.events, warnOnce(prevReady, d.ready)...)
-	case suspended(obj):
-		d.ready = conditions.Ready(metav1.ConditionTrue, v1alpha1.ReasonSuspended, fmt.Sprintf(
-			"Suspended in stage %s (%s): set spec.suspend to false to resume progression", out.Stage, metCount(out.Gates)))
-	case out.Final:
-		d.ready = conditions.Ready(metav1.ConditionTrue, v1alpha1.ReasonFinalStage, fmt.Sprintf("In final stage %s", out.Stage))
-	default:
-		d.ready = conditions.Ready(metav1.ConditionTrue, v1alpha1.ReasonStageInProgress, fmt.Sprintf(
-			"In stage %s, %s; waiting on: %s", out.Stage, metCount(out.Gates), unmet(out.Gates, 3)))
 	}
 	return d
 }
@@ -346,4 +314,38 @@ func intervalOf(src *v1alpha1.IndicatorSource) time.Duration {
 	}
 	d, _ := time.ParseDuration(v1alpha1.DefaultInterval)
 	return d
+}
+
+// readyCondition is the initiative's Ready condition, most pressing problem
+// first: the Stalled reason it implies, and whether it deserves a Warning.
+func readyCondition(obj *v1alpha1.Initiative, out stages.Outcome, plan reminderPlan, pending bool) (metav1.Condition, string, bool) {
+	switch {
+	case len(plan.invalid) > 0:
+		return conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonTemplateInvalid, fmt.Sprintf(
+			"%s: fix spec.reminders (the last good CronJob is kept until then)", strings.Join(plan.invalid, "; "))), v1alpha1.ReasonTemplateInvalid, true
+	case len(out.MissingIndicators) > 0:
+		return conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonIndicatorNotFound, fmt.Sprintf(
+			"LeadingIndicator %s not found in namespace %s: create it, or remove it from spec.stages[].exitCriteria.indicators",
+			strings.Join(out.MissingIndicators, ", "), obj.Namespace)), "", true
+	case len(plan.missingChannels) > 0:
+		return conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonChannelNotFound, fmt.Sprintf(
+			"Channel %s named in spec.reminders or spec.celebrations not found in namespace %s: create it, or fix the name",
+			strings.Join(plan.missingChannels, ", "), obj.Namespace)), "", true
+	case len(plan.unreadyChannels) > 0:
+		names := slices.Compact(slices.Sorted(slices.Values(plan.unreadyChannels)))
+		if pending {
+			return conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonChannelPending, fmt.Sprintf(
+				"Waiting for Channel %s to be checked before anything is scheduled to it", strings.Join(names, ", "))), "", false
+		}
+		return conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonChannelNotReady, fmt.Sprintf(
+			"Channel %s is not Ready, so nothing is scheduled to it: see `kubectl describe channel %s -n %s`",
+			strings.Join(names, ", "), names[0], obj.Namespace)), "", true
+	case suspended(obj):
+		return conditions.Ready(metav1.ConditionTrue, v1alpha1.ReasonSuspended, fmt.Sprintf(
+			"Suspended in stage %s (%s): set spec.suspend to false to resume progression", out.Stage, metCount(out.Gates))), "", false
+	case out.Final:
+		return conditions.Ready(metav1.ConditionTrue, v1alpha1.ReasonFinalStage, fmt.Sprintf("In final stage %s", out.Stage)), "", false
+	}
+	return conditions.Ready(metav1.ConditionTrue, v1alpha1.ReasonStageInProgress, fmt.Sprintf(
+		"In stage %s, %s; waiting on: %s", out.Stage, metCount(out.Gates), unmet(out.Gates, 3))), "", false
 }
