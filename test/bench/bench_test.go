@@ -35,7 +35,7 @@ const workers = 8
 // over an idle period (BENCH_IDLE, default 10s); and the p50/p99 latency
 // from an indicator's change to its initiative's status, one change every
 // 100ms for BENCH_LATENCY (default 10s). With BENCH_PPROF=<dir> it saves the
-// manager's CPU, block and mutex profiles there.
+// manager's CPU, block, mutex and heap profiles there.
 func BenchmarkInitiativesReady(b *testing.B) {
 	n := envInt(b, "BENCH_N", 300)
 	idle := envDuration(b, "BENCH_IDLE", 10*time.Second)
@@ -69,6 +69,7 @@ func BenchmarkInitiativesReady(b *testing.B) {
 		fmt.Println("manager workqueues:", m.queues(b))
 		m.profile(b, "block", "")
 		m.profile(b, "mutex", "")
+		m.profile(b, "heap", "?gc=1")
 
 		idleBefore := apiWrites(ctx, b, h.cfg)
 		<-time.After(idle)

@@ -48,6 +48,7 @@ func BenchmarkMemoryGrowth(b *testing.B) {
 			}
 			last, done = rss, step
 		}
+		m.profile(b, "heap", "?gc=1")
 		if len(steps) > 1 {
 			slope := float64(last-first) / float64(3*(steps[len(steps)-1]-steps[0]))
 			b.ReportMetric(slope/1024, "KiB/object")
