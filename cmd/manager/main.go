@@ -4,10 +4,13 @@ package main
 import (
 	"crypto/tls"
 	"flag"
+	"math"
 	"os"
 	"runtime"
 	"strings"
 
+	"github.com/KimMachineGun/automemlimit/memlimit"
+	"github.com/go-logr/logr"
 	"k8s.io/apimachinery/pkg/labels"
 	kruntime "k8s.io/apimachinery/pkg/runtime"
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
@@ -105,6 +108,7 @@ func main() {
 		os.Exit(2)
 	}
 
+	setMemoryLimit(log)
 	shard, err := labels.Parse(watchSelector)
 	if err != nil {
 		log.Error(err, "Invalid --watch-label-selector")
@@ -163,6 +167,22 @@ func main() {
 	if err := mgr.Start(ctx); err != nil {
 		log.Error(err, "Manager stopped with an error")
 		os.Exit(1)
+	}
+}
+
+// setMemoryLimit sets a soft memory limit at 90% of the container's memory
+// limit (its cgroup), as Prometheus does: the garbage collector then works
+// harder near the limit instead of the kernel killing the Pod. Most of the
+// manager's resident memory is garbage awaiting collection, not its cache.
+// GOMEMLIMIT overrides it; AUTOMEMLIMIT=off turns it off.
+func setMemoryLimit(log logr.Logger) {
+	limit, err := memlimit.Set()
+	if err != nil {
+		log.Info("Left the Go memory limit unset", "reason", err.Error())
+		return
+	}
+	if limit != math.MaxInt64 {
+		log.Info("Set the Go memory limit", "bytes", limit)
 	}
 }
 

@@ -91,9 +91,9 @@ func BenchmarkInitiativesReady(b *testing.B) {
 		b.ReportMetric(float64(p99.Milliseconds()), "ms-p99-apply-to-status")
 		fmt.Printf("API writes while converging: %s\n", writes)
 		fmt.Printf("N=%d initiatives (%d objects): floor %.2fs (%.2fs before, %.2fs after), creates alone %.2fs, all Ready with the manager %.2fs: %.2fx the floor; "+
-			"manager peak RSS %.1f MiB; API writes per initiative %.2f, per indicator %.2f, Events %.0f; manager CPU %.2f ms/object; "+
+			"manager peak RSS %.1f MiB (GOMEMLIMIT %s); API writes per initiative %.2f, per indicator %.2f, Events %.0f; manager CPU %.2f ms/object; "+
 			"idle writes %.0f over %s (%s); apply→status p50 %dms p99 %dms over %d changes (%d not seen)\n",
-			n, 3*n, floor.Seconds(), floorBefore.Seconds(), floorAfter.Seconds(), created.Seconds(), managed.Seconds(), ratio, float64(peak)/(1<<20),
+			n, 3*n, floor.Seconds(), floorBefore.Seconds(), floorAfter.Seconds(), created.Seconds(), managed.Seconds(), ratio, float64(peak)/(1<<20), memoryLimit(),
 			perInitiative, perIndicator, writes.total(" events"), float64(cpu.Microseconds())/1000/float64(3*n),
 			idleWrites.total(), idle, idleWrites, p50.Milliseconds(), p99.Milliseconds(), changes, missed)
 		fmt.Println(goals(n, ratio, float64(peak)/(1<<20), perInitiative, perIndicator, idleWrites.total(), p99))
