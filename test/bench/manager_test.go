@@ -21,10 +21,9 @@ import (
 // plane, with its metrics (plain HTTP) and, with BENCH_PPROF, pprof on
 // loopback.
 type managerProc struct {
-	cmd              *exec.Cmd
-	log              string
-	metrics, pprof   string
-	cpuStart, cpuEnd time.Duration
+	cmd            *exec.Cmd
+	log            string
+	metrics, pprof string
 }
 
 // startManager runs the manager with its default flags plus args, and the
