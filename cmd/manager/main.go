@@ -4,6 +4,7 @@ package main
 import (
 	"crypto/tls"
 	"flag"
+	"math"
 	"os"
 	"runtime"
 	"strings"
@@ -15,6 +16,8 @@ import (
 	// Mozilla's CA roots, compiled in and used only when the system has none
 	// (the image is built FROM scratch), so https webhooks and sources work.
 	_ "golang.org/x/crypto/x509roots/fallback"
+	"github.com/KimMachineGun/automemlimit/memlimit"
+	"github.com/go-logr/logr"
 	"k8s.io/apimachinery/pkg/labels"
 	kruntime "k8s.io/apimachinery/pkg/runtime"
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
@@ -114,6 +117,7 @@ func main() {
 		os.Exit(2)
 	}
 
+	setMemoryLimit(log)
 	shard, err := labels.Parse(watchSelector)
 	if err != nil {
 		log.Error(err, "Invalid --watch-label-selector")
@@ -176,6 +180,22 @@ func main() {
 	if err := mgr.Start(ctx); err != nil {
 		log.Error(err, "Manager stopped with an error")
 		os.Exit(1)
+	}
+}
+
+// setMemoryLimit sets a soft memory limit at 90% of the container's memory
+// limit (its cgroup), as Prometheus does: the garbage collector then works
+// harder near the limit instead of the kernel killing the Pod. Most of the
+// manager's resident memory is garbage awaiting collection, not its cache.
+// GOMEMLIMIT overrides it; AUTOMEMLIMIT=off turns it off.
+func setMemoryLimit(log logr.Logger) {
+	limit, err := memlimit.Set()
+	if err != nil {
+		log.Info("Left the Go memory limit unset", "reason", err.Error())
+		return
+	}
+	if limit != math.MaxInt64 {
+		log.Info("Set the Go memory limit", "bytes", limit)
 	}
 }
 

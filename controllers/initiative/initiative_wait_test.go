@@ -8,6 +8,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
+	"github.com/momentum-dev/momentum/internal/conditions"
 )
 
 func TestHoldFirstWrite(t *testing.T) {
@@ -29,16 +30,16 @@ func TestHoldFirstWrite(t *testing.T) {
 		hold    bool
 		until   time.Duration // when the hold ends, after the creation
 	}{
-		"a gate indicator is missing":       {age: time.Second, gate: map[string]*v1alpha1.LeadingIndicator{"a": judgedInd("a")}, hold: true, until: MissingGrace},
-		"missing, the grace is over":        {age: MissingGrace, gate: map[string]*v1alpha1.LeadingIndicator{"a": newInd("a")}}, // a missing one ends the wait for the others
-		"a gate indicator is not judged":    {age: MissingGrace, gate: map[string]*v1alpha1.LeadingIndicator{"a": judgedInd("a"), "b": newInd("b")}, hold: true, until: UnjudgedGrace},
-		"not judged, the grace is over":     {age: UnjudgedGrace, gate: map[string]*v1alpha1.LeadingIndicator{"a": judgedInd("a"), "b": newInd("b")}},
-		"missing and not judged, both over": {age: UnjudgedGrace, gate: map[string]*v1alpha1.LeadingIndicator{"b": newInd("b")}},
-		"an own indicator is not judged":    {age: time.Second, gate: map[string]*v1alpha1.LeadingIndicator{"a": judgedInd("a"), "b": judgedInd("b")}, own: []*v1alpha1.LeadingIndicator{newInd("c")}, hold: true, until: UnjudgedGrace},
+		"a gate indicator is missing":       {age: time.Second, gate: map[string]*v1alpha1.LeadingIndicator{"a": judgedInd("a")}, hold: true, until: conditions.MissingGrace},
+		"missing, the grace is over":        {age: conditions.MissingGrace, gate: map[string]*v1alpha1.LeadingIndicator{"a": newInd("a")}}, // a missing one ends the wait for the others
+		"a gate indicator is not judged":    {age: conditions.MissingGrace, gate: map[string]*v1alpha1.LeadingIndicator{"a": judgedInd("a"), "b": newInd("b")}, hold: true, until: conditions.UnjudgedGrace},
+		"not judged, the grace is over":     {age: conditions.UnjudgedGrace, gate: map[string]*v1alpha1.LeadingIndicator{"a": judgedInd("a"), "b": newInd("b")}},
+		"missing and not judged, both over": {age: conditions.UnjudgedGrace, gate: map[string]*v1alpha1.LeadingIndicator{"b": newInd("b")}},
+		"an own indicator is not judged":    {age: time.Second, gate: map[string]*v1alpha1.LeadingIndicator{"a": judgedInd("a"), "b": judgedInd("b")}, own: []*v1alpha1.LeadingIndicator{newInd("c")}, hold: true, until: conditions.UnjudgedGrace},
 		"every indicator is judged":         {age: time.Second, gate: map[string]*v1alpha1.LeadingIndicator{"a": judgedInd("a"), "b": judgedInd("b")}, own: []*v1alpha1.LeadingIndicator{judgedInd("c")}},
 		"status was written before":         {age: time.Second, written: true, gate: map[string]*v1alpha1.LeadingIndicator{}},
 		"the creation time is ahead (skew)": {age: -time.Second, gate: map[string]*v1alpha1.LeadingIndicator{}},
-		"just created, nothing there yet":   {age: 0, gate: map[string]*v1alpha1.LeadingIndicator{}, hold: true, until: MissingGrace},
+		"just created, nothing there yet":   {age: 0, gate: map[string]*v1alpha1.LeadingIndicator{}, hold: true, until: conditions.MissingGrace},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

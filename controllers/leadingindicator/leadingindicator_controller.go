@@ -90,7 +90,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 
 	d, inFlight, err := r.evaluate(ctx, obj, now)
 	if inFlight {
-		return reconcile.Result{}, nil
+		return reconcile.Result{RequeueAfter: untilHeld(d.heldUntil, now)}, nil
 	}
 	wrote, conflict, perr := conditions.Write(ctx, r.Client, before, obj, &obj.Status.Conditions, &obj.Status.ObservedGeneration,
 		conditions.Result{Ready: d.ready, Stalled: d.stalled, Err: err}, now)
@@ -123,12 +123,17 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 }
 
 // evaluate decides the indicator's status. inFlight is true when a
-// measurement is running: nothing is recorded until its result arrives.
+// measurement is running, or when a new indicator waits for its initiative
+// to reach the cache (conditions.FirstWriteHold, until d.heldUntil): nothing
+// is recorded until then.
 func (r *Reconciler) evaluate(ctx context.Context, obj *v1alpha1.LeadingIndicator, now time.Time) (d decision, inFlight bool, err error) {
 	prevReady := meta.FindStatusCondition(obj.Status.Conditions, v1alpha1.ConditionReady).DeepCopy() // conditions change in place later
 	initiative, err := r.fetchInitiative(ctx, obj)
 	if err != nil {
 		return decision{}, false, err
+	}
+	if until, hold := conditions.FirstWriteHold(obj, obj.Status.Conditions, now, conditions.MissingGrace); hold && initiative == nil {
+		return decision{heldUntil: until}, true, nil // the initiative's create event ends the wait
 	}
 	var m measurement
 	var refusal string
@@ -231,4 +236,12 @@ func (r *Reconciler) indicatorsMeasuring(ctx context.Context, o client.Object) [
 		reqs = append(reqs, reconcile.Request{NamespacedName: types.NamespacedName{Namespace: ind.Namespace, Name: ind.Name}})
 	}
 	return reqs
+}
+
+// untilHeld is the requeue delay of a held first write; zero when none.
+func untilHeld(until, now time.Time) time.Duration {
+	if until.IsZero() {
+		return 0
+	}
+	return max(until.Sub(now), time.Millisecond)
 }

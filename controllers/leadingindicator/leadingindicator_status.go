@@ -23,6 +23,9 @@ type decision struct {
 	nextMeasurement time.Time
 	// recorded is true when a Runner's result is in this status.
 	recorded bool
+	// heldUntil, when set, is how long a new indicator waits for its
+	// initiative before its first status write.
+	heldUntil time.Time
 }
 
 // decide writes the measurement fields of the indicator's status and

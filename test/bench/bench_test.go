@@ -35,7 +35,7 @@ const workers = 8
 // over an idle period (BENCH_IDLE, default 10s); and the p50/p99 latency
 // from an indicator's change to its initiative's status, one change every
 // 100ms for BENCH_LATENCY (default 10s). With BENCH_PPROF=<dir> it saves the
-// manager's CPU, block and mutex profiles there.
+// manager's CPU, block, mutex and heap profiles there.
 func BenchmarkInitiativesReady(b *testing.B) {
 	n := envInt(b, "BENCH_N", 300)
 	idle := envDuration(b, "BENCH_IDLE", 10*time.Second)
@@ -69,6 +69,7 @@ func BenchmarkInitiativesReady(b *testing.B) {
 		fmt.Println("manager workqueues:", m.queues(b))
 		m.profile(b, "block", "")
 		m.profile(b, "mutex", "")
+		m.profile(b, "heap", "?gc=1")
 
 		idleBefore := apiWrites(ctx, b, h.cfg)
 		<-time.After(idle)
@@ -90,9 +91,9 @@ func BenchmarkInitiativesReady(b *testing.B) {
 		b.ReportMetric(float64(p99.Milliseconds()), "ms-p99-apply-to-status")
 		fmt.Printf("API writes while converging: %s\n", writes)
 		fmt.Printf("N=%d initiatives (%d objects): floor %.2fs (%.2fs before, %.2fs after), creates alone %.2fs, all Ready with the manager %.2fs: %.2fx the floor; "+
-			"manager peak RSS %.1f MiB; API writes per initiative %.2f, per indicator %.2f, Events %.0f; manager CPU %.2f ms/object; "+
+			"manager peak RSS %.1f MiB (GOMEMLIMIT %s); API writes per initiative %.2f, per indicator %.2f, Events %.0f; manager CPU %.2f ms/object; "+
 			"idle writes %.0f over %s (%s); apply→status p50 %dms p99 %dms over %d changes (%d not seen)\n",
-			n, 3*n, floor.Seconds(), floorBefore.Seconds(), floorAfter.Seconds(), created.Seconds(), managed.Seconds(), ratio, float64(peak)/(1<<20),
+			n, 3*n, floor.Seconds(), floorBefore.Seconds(), floorAfter.Seconds(), created.Seconds(), managed.Seconds(), ratio, float64(peak)/(1<<20), memoryLimit(),
 			perInitiative, perIndicator, writes.total(" events"), float64(cpu.Microseconds())/1000/float64(3*n),
 			idleWrites.total(), idle, idleWrites, p50.Milliseconds(), p99.Milliseconds(), changes, missed)
 		fmt.Println(goals(n, ratio, float64(peak)/(1<<20), perInitiative, perIndicator, idleWrites.total(), p99))

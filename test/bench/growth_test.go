@@ -42,12 +42,13 @@ func BenchmarkMemoryGrowth(b *testing.B) {
 			}
 			<-time.After(settle)
 			rss, peak := m.rss()
-			fmt.Printf("%d programs (%d objects): RSS %.1f MiB, peak %.1f MiB\n", step, 3*step, float64(rss)/(1<<20), float64(peak)/(1<<20))
+			fmt.Printf("%d programs (%d objects): RSS %.1f MiB, peak %.1f MiB (GOMEMLIMIT %s)\n", step, 3*step, float64(rss)/(1<<20), float64(peak)/(1<<20), memoryLimit())
 			if done == 0 {
 				first = rss
 			}
 			last, done = rss, step
 		}
+		m.profile(b, "heap", "?gc=1")
 		if len(steps) > 1 {
 			slope := float64(last-first) / float64(3*(steps[len(steps)-1]-steps[0]))
 			b.ReportMetric(slope/1024, "KiB/object")

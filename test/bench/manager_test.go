@@ -21,14 +21,13 @@ import (
 // plane, with its metrics (plain HTTP) and, with BENCH_PPROF, pprof on
 // loopback.
 type managerProc struct {
-	cmd              *exec.Cmd
-	log              string
-	metrics, pprof   string
-	cpuStart, cpuEnd time.Duration
+	cmd            *exec.Cmd
+	log            string
+	metrics, pprof string
 }
 
-// startManager runs the manager with its default flags plus args and waits
-// until it is ready.
+// startManager runs the manager with its default flags plus args, and the
+// soft memory limit it has in its Pod, and waits until it is ready.
 func startManager(b *testing.B, h harness, name string, args ...string) *managerProc {
 	probe := freePort(b)
 	m := &managerProc{metrics: freePort(b), log: filepath.Join(h.dir, name+".log")}
@@ -39,6 +38,9 @@ func startManager(b *testing.B, h harness, name string, args ...string) *manager
 	}
 	m.cmd = exec.Command(h.manager, args...)
 	m.cmd.Env = append(os.Environ(), "KUBECONFIG="+h.kubeconfig)
+	if limit := memoryLimit(); limit != "off" {
+		m.cmd.Env = append(m.cmd.Env, "GOMEMLIMIT="+limit)
+	}
 	logf, err := os.Create(m.log)
 	if err != nil {
 		b.Fatal(err)
@@ -50,6 +52,19 @@ func startManager(b *testing.B, h harness, name string, args ...string) *manager
 	b.Cleanup(func() { m.stop(); _ = logf.Close() })
 	waitHealthy(b, "http://"+probe+"/readyz")
 	return m
+}
+
+// deployedMemoryLimit is the soft memory limit the manager sets itself in
+// the Pod config/manager deploys: 90% of its 256Mi memory limit.
+const deployedMemoryLimit = "230MiB"
+
+// memoryLimit is the GOMEMLIMIT the benchmark runs the manager with:
+// BENCH_GOMEMLIMIT, by default the deployed one ("off": none).
+func memoryLimit() string {
+	if v := os.Getenv("BENCH_GOMEMLIMIT"); v != "" {
+		return v
+	}
+	return deployedMemoryLimit
 }
 
 func (m *managerProc) stop() {
