@@ -15,9 +15,9 @@ import (
 
 	// Mozilla's CA roots, compiled in and used only when the system has none
 	// (the image is built FROM scratch), so https webhooks and sources work.
-	_ "golang.org/x/crypto/x509roots/fallback"
 	"github.com/KimMachineGun/automemlimit/memlimit"
 	"github.com/go-logr/logr"
+	_ "golang.org/x/crypto/x509roots/fallback"
 	"k8s.io/apimachinery/pkg/labels"
 	kruntime "k8s.io/apimachinery/pkg/runtime"
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
