@@ -35,7 +35,7 @@ type measurement struct {
 func (r *Reconciler) measureIfDue(ctx context.Context, obj *v1alpha1.LeadingIndicator, now time.Time) (m measurement, inFlight bool) {
 	interval := sourceInterval(obj.Spec.Source)
 	key := obj.Namespace + "/" + obj.Name
-	if r.Runner != nil && obj.Spec.Source.Recognition == nil {
+	if r.Runner != nil && asksOut(obj.Spec.Source) {
 		nn := types.NamespacedName{Namespace: obj.Namespace, Name: obj.Name}
 		if res, ok := r.Runner.Result(nn, obj.Generation); ok {
 			return measurement{attempted: true, fromRunner: true, value: res.Value, err: res.Err, at: res.At,
@@ -53,7 +53,7 @@ func (r *Reconciler) measureIfDue(ctx context.Context, obj *v1alpha1.LeadingIndi
 	if now.Before(due) && !r.recognitionChanged(ctx, obj, now) {
 		return measurement{next: due}, false
 	}
-	if r.Runner != nil && obj.Spec.Source.Recognition == nil {
+	if r.Runner != nil && asksOut(obj.Spec.Source) {
 		ind := obj.DeepCopy()
 		r.Runner.Submit(types.NamespacedName{Namespace: obj.Namespace, Name: obj.Name}, obj.Generation,
 			func(ctx context.Context) (v1alpha1.Decimal, time.Time, error) {
@@ -92,6 +92,13 @@ func (r *Reconciler) measure(ctx context.Context, obj *v1alpha1.LeadingIndicator
 		return r.measureSuccess(ctx, obj, now)
 	}
 	return "", fmt.Errorf("spec.source sets no source")
+}
+
+// asksOut reports whether a source makes a request (http, prometheus), so
+// that it is asked off the reconcile workers; the derived sources
+// (recognition, commitments, assessment) only read the cache.
+func asksOut(src *v1alpha1.IndicatorSource) bool {
+	return src.HTTP != nil || src.Prometheus != nil
 }
 
 // recognitionChanged reports whether a recognition source, which is derived
