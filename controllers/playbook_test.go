@@ -113,5 +113,5 @@ func TestPlaybookConvergesReady(t *testing.T) {
 		g.Expect(it.Status.Stages).To(HaveLen(4))
 		g.Expect(getIndicator(g, ns, "success-index").Status.Value).NotTo(BeNil())
 		g.Expect(getIndicator(g, ns, "culture-customer-insight").Status.Value).To(HaveValue(Equal(v1alpha1.Decimal("3.1"))))
-	}).WithTimeout(3 * timeout).Should(Succeed(), "roll-ups wait on five commitments' own status writes: slow on a loaded machine")
+	}).WithTimeout(3*timeout).Should(Succeed(), "roll-ups wait on five commitments' own status writes: slow on a loaded machine")
 }
