@@ -87,7 +87,7 @@ func ManagerOptions(o *manager.Options) {
 	o.Cache.ByObject[&batchv1.Job{}] = cache.ByObject{Label: managed}
 	o.Cache.ByObject[&corev1.ConfigMap{}] = cache.ByObject{Label: managed} // the delivery ledgers
 	// Nothing reads the managedFields of Momentum's own kinds or of
-	// Namespaces: they stay out of the cache (about a third of each object).
+	// Namespaces: they stay out of the cache.
 	for _, obj := range append(ownKinds(), &corev1.Namespace{}) {
 		o.Cache.ByObject[obj] = cache.ByObject{Transform: cache.TransformStripManagedFields()}
 	}
