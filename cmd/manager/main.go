@@ -4,6 +4,7 @@ package main
 import (
 	"crypto/tls"
 	"flag"
+	"fmt"
 	"math"
 	"os"
 	"runtime"
@@ -51,136 +52,157 @@ type stringList []string
 func (s *stringList) String() string     { return strings.Join(*s, ",") }
 func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 
+// config is what the flags say.
+type config struct {
+	metricsAddr, probeAddr      string
+	leaderElect, secureMetrics  bool
+	enableHTTP2                 bool
+	concurrency                 int
+	measurements, perNamespace  int
+	qps                         float64
+	burst                       int
+	jobImage                    string
+	allowHTTPHosts, allowCIDRs  stringList
+	namespaces, allowNSSelector string
+	leaderElectionNamespace     string
+	watchSelector, pprofAddr    string
+	zap                         zap.Options
+}
+
 func main() {
 	// The same binary delivers messages inside the Jobs it schedules.
 	if len(os.Args) > 1 && os.Args[1] == "notify" {
 		os.Exit(notify.Main(os.Args[2:], os.Stdout, os.Stderr))
 	}
-	var (
-		metricsAddr, probeAddr      string
-		leaderElect, secureMetrics  bool
-		enableHTTP2                 bool
-		concurrency                 int
-		measurements, perNamespace  int
-		qps                         float64
-		burst                       int
-		jobImage                    string
-		allowHTTPHosts, allowCIDRs  stringList
-		namespaces, allowNSSelector string
-		leaderElectionNamespace     string
-		watchSelector, pprofAddr    string
-	)
-	flag.StringVar(&metricsAddr, "metrics-bind-address", "0", "The address the metrics endpoint binds to. Use :8443 for HTTPS or :8080 for HTTP, or 0 to disable the metrics endpoint.")
-	flag.StringVar(&probeAddr, "health-probe-bind-address", ":8081", "The address the probe endpoint binds to, or 0 to disable it.")
-	flag.BoolVar(&leaderElect, "leader-elect", false, "Enable leader election, so that only one manager is active at a time.")
-	flag.StringVar(&leaderElectionNamespace, "leader-election-namespace", "", "Namespace of the leader election Lease; empty: the manager's own namespace (required outside a cluster).")
-	flag.BoolVar(&secureMetrics, "metrics-secure", true, "Serve metrics over HTTPS behind Kubernetes authentication and authorization. Use --metrics-secure=false for plain HTTP.")
-	flag.BoolVar(&enableHTTP2, "enable-http2", false, "Enable HTTP/2 for the metrics server (off by default: HTTP/2 Rapid Reset and Stream Cancellation vulnerabilities).")
-	flag.IntVar(&concurrency, "max-concurrent-reconciles", 16, "How many objects of each kind are reconciled at once.")
-	flag.IntVar(&measurements, "max-concurrent-measurements", measure.DefaultTotal, "How many live-source measurements (http, prometheus) run at once, off the reconcile workers.")
-	flag.IntVar(&perNamespace, "max-concurrent-measurements-per-namespace", measure.DefaultPerNamespace, "How many live-source measurements of one namespace run at once, so that no namespace takes more than its share.")
-	flag.Float64Var(&qps, "kube-api-qps", 0, "Client-side limit of queries per second to the API server; 0 leaves it off and relies on the API server's priority and fairness.")
-	flag.IntVar(&burst, "kube-api-burst", 0, "Client-side burst of queries to the API server, with --kube-api-qps.")
-	flag.StringVar(&jobImage, "job-image", envOr("MOMENTUM_JOB_IMAGE", "momentum-manager:dev"), "Image of the Jobs that deliver messages: the manager's own image, which runs `notify`.")
-	flag.Var(&allowHTTPHosts, "allow-http-host", "A host that Channels may reach over plain http (repeatable). By default only https is allowed.")
-	flag.Var(&allowCIDRs, "allow-cidr", "An address range Channels may reach although it is loopback, link-local or private (repeatable). By default those are refused.")
-	flag.StringVar(&namespaces, "namespaces", "", "Comma-separated namespaces to watch and act in (cache and watches only there), for a Role-based install (config/namespaced). Empty: every namespace.")
-	flag.StringVar(&allowNSSelector, "allow-namespace-selector", "", "A label selector of the namespaces where --allow-cidr and --allow-http-host apply (to sources, Channels and delivery Jobs). Empty: every namespace.")
-	flag.StringVar(&watchSelector, "watch-label-selector", "", "A label selector of the Initiatives, LeadingIndicators, Channels and RecognitionCampaigns this manager reconciles, for sharding (e.g. 'sharding.momentum.dev/key notin (shard1)' here and 'sharding.momentum.dev/key=shard1' in a shard). Empty: all.")
-	flag.StringVar(&pprofAddr, "pprof-bind-address", "0", "The address to serve pprof on (CPU, heap, block and mutex profiles), e.g. 127.0.0.1:6060, or 0 to disable it. Profiles reveal internals: bind to loopback.")
-	opts := zap.Options{Development: false}
-	opts.BindFlags(flag.CommandLine)
-	flag.Parse()
-	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&opts)))
+	c := parseFlags()
+	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&c.zap)))
 	log := ctrl.Log.WithName("setup")
+	if err := run(c, log); err != nil {
+		log.Error(err, "Manager failed")
+		os.Exit(1)
+	}
+}
 
-	var tlsOpts []func(*tls.Config)
-	if !enableHTTP2 {
-		tlsOpts = append(tlsOpts, func(c *tls.Config) { c.NextProtos = []string{"http/1.1"} })
-	}
-	metricsOpts := metricsserver.Options{BindAddress: metricsAddr, SecureServing: secureMetrics, TLSOpts: tlsOpts}
-	if secureMetrics {
-		// Only callers that Kubernetes authenticates and authorizes (RBAC on
-		// the /metrics non-resource URL) may read the metrics.
-		metricsOpts.FilterProvider = filters.WithAuthenticationAndAuthorization
-	}
+// parseFlags reads the command line.
+func parseFlags() config {
+	var c config
+	flag.StringVar(&c.metricsAddr, "metrics-bind-address", "0", "The address the metrics endpoint binds to. Use :8443 for HTTPS or :8080 for HTTP, or 0 to disable the metrics endpoint.")
+	flag.StringVar(&c.probeAddr, "health-probe-bind-address", ":8081", "The address the probe endpoint binds to, or 0 to disable it.")
+	flag.BoolVar(&c.leaderElect, "leader-elect", false, "Enable leader election, so that only one manager is active at a time.")
+	flag.StringVar(&c.leaderElectionNamespace, "leader-election-namespace", "", "Namespace of the leader election Lease; empty: the manager's own namespace (required outside a cluster).")
+	flag.BoolVar(&c.secureMetrics, "metrics-secure", true, "Serve metrics over HTTPS behind Kubernetes authentication and authorization. Use --metrics-secure=false for plain HTTP.")
+	flag.BoolVar(&c.enableHTTP2, "enable-http2", false, "Enable HTTP/2 for the metrics server (off by default: HTTP/2 Rapid Reset and Stream Cancellation vulnerabilities).")
+	flag.IntVar(&c.concurrency, "max-concurrent-reconciles", 16, "How many objects of each kind are reconciled at once.")
+	flag.IntVar(&c.measurements, "max-concurrent-measurements", measure.DefaultTotal, "How many live-source measurements (http, prometheus) run at once, off the reconcile workers.")
+	flag.IntVar(&c.perNamespace, "max-concurrent-measurements-per-namespace", measure.DefaultPerNamespace, "How many live-source measurements of one namespace run at once, so that no namespace takes more than its share.")
+	flag.Float64Var(&c.qps, "kube-api-qps", 0, "Client-side limit of queries per second to the API server; 0 leaves it off and relies on the API server's priority and fairness.")
+	flag.IntVar(&c.burst, "kube-api-burst", 0, "Client-side burst of queries to the API server, with --kube-api-qps.")
+	flag.StringVar(&c.jobImage, "job-image", envOr("MOMENTUM_JOB_IMAGE", "momentum-manager:dev"), "Image of the Jobs that deliver messages: the manager's own image, which runs `notify`.")
+	flag.Var(&c.allowHTTPHosts, "allow-http-host", "A host that Channels may reach over plain http (repeatable). By default only https is allowed.")
+	flag.Var(&c.allowCIDRs, "allow-cidr", "An address range Channels may reach although it is loopback, link-local or private (repeatable). By default those are refused.")
+	flag.StringVar(&c.namespaces, "namespaces", "", "Comma-separated namespaces to watch and act in (cache and watches only there), for a Role-based install (config/namespaced). Empty: every namespace.")
+	flag.StringVar(&c.allowNSSelector, "allow-namespace-selector", "", "A label selector of the namespaces where --allow-cidr and --allow-http-host apply (to sources, Channels and delivery Jobs). Empty: every namespace.")
+	flag.StringVar(&c.watchSelector, "watch-label-selector", "", "A label selector of the Initiatives, LeadingIndicators, Channels and RecognitionCampaigns this manager reconciles, for sharding (e.g. 'sharding.momentum.dev/key notin (shard1)' here and 'sharding.momentum.dev/key=shard1' in a shard). Empty: all.")
+	flag.StringVar(&c.pprofAddr, "pprof-bind-address", "0", "The address to serve pprof on (CPU, heap, block and mutex profiles), e.g. 127.0.0.1:6060, or 0 to disable it. Profiles reveal internals: bind to loopback.")
+	c.zap.BindFlags(flag.CommandLine)
+	flag.Parse()
+	return c
+}
 
-	cidrs, err := outbound.ParseCIDRs(allowCIDRs)
-	if err != nil {
-		log.Error(err, "Invalid --allow-cidr")
-		os.Exit(2)
-	}
-	policy := outbound.Policy{AllowHTTPHosts: allowHTTPHosts, AllowCIDRs: cidrs}
-	nsSelector, err := tenancy.ParseSelector(allowNSSelector)
-	if err != nil {
-		log.Error(err, "Invalid --allow-namespace-selector")
-		os.Exit(2)
-	}
-
+// run builds the manager the flags describe and runs it until a signal.
+func run(c config, log logr.Logger) error {
 	setMemoryLimit(log)
-	shard, err := labels.Parse(watchSelector)
-	if err != nil {
-		log.Error(err, "Invalid --watch-label-selector")
-		os.Exit(2)
-	}
-	if pprofAddr != "0" && pprofAddr != "" {
+	if c.pprofAddr != "0" && c.pprofAddr != "" {
 		// Sample every blocking event and contention: only while profiling.
 		runtime.SetBlockProfileRate(1)
 		runtime.SetMutexProfileFraction(1)
 	}
-
-	cfg := ctrl.GetConfigOrDie() // reads --kubeconfig, KUBECONFIG, in-cluster config, ~/.kube/config
-	if qps > 0 {
-		cfg.QPS, cfg.Burst = float32(qps), burst
+	mgrOpts, err := c.managerOptions()
+	if err != nil {
+		return err
 	}
-	mgrOpts := ctrl.Options{
+	ctrlOpts, err := c.controllerOptions()
+	if err != nil {
+		return err
+	}
+	cfg := ctrl.GetConfigOrDie() // reads --kubeconfig, KUBECONFIG, in-cluster config, ~/.kube/config
+	if c.qps > 0 {
+		cfg.QPS, cfg.Burst = float32(c.qps), c.burst
+	}
+	mgr, err := ctrl.NewManager(cfg, mgrOpts)
+	if err != nil {
+		return fmt.Errorf("creating the manager: %w", err)
+	}
+	ctx := ctrl.SetupSignalHandler()
+	if err := controllers.Setup(ctx, mgr, ctrlOpts); err != nil {
+		return fmt.Errorf("setting up the controllers: %w", err)
+	}
+	// Liveness: the process answers, and no reconcile worker is stuck.
+	if err := mgr.AddHealthzCheck("workers", ctrlOpts.Watchdog.Check); err != nil {
+		return fmt.Errorf("setting up the health check: %w", err)
+	}
+	if err := mgr.AddReadyzCheck("readyz", healthz.Ping); err != nil {
+		return fmt.Errorf("setting up the ready check: %w", err)
+	}
+	log.Info("Starting manager")
+	return mgr.Start(ctx)
+}
+
+// managerOptions are the manager's: metrics, probes, leader election, what
+// the cache holds (namespaces, the shard).
+func (c config) managerOptions() (ctrl.Options, error) {
+	var tlsOpts []func(*tls.Config)
+	if !c.enableHTTP2 {
+		tlsOpts = append(tlsOpts, func(t *tls.Config) { t.NextProtos = []string{"http/1.1"} })
+	}
+	metricsOpts := metricsserver.Options{BindAddress: c.metricsAddr, SecureServing: c.secureMetrics, TLSOpts: tlsOpts}
+	if c.secureMetrics {
+		// Only callers that Kubernetes authenticates and authorizes (RBAC on
+		// the /metrics non-resource URL) may read the metrics.
+		metricsOpts.FilterProvider = filters.WithAuthenticationAndAuthorization
+	}
+	shard, err := labels.Parse(c.watchSelector)
+	if err != nil {
+		return ctrl.Options{}, fmt.Errorf("invalid --watch-label-selector: %w", err)
+	}
+	o := ctrl.Options{
 		Scheme:                 scheme,
 		Metrics:                metricsOpts,
-		HealthProbeBindAddress: probeAddr,
-		LeaderElection:         leaderElect,
-		LeaderElectionID:       controllers.LeaderElectionID("momentum.culture.momentum.dev", watchSelector),
-		PprofBindAddress:       pprofAddr,
+		HealthProbeBindAddress: c.probeAddr,
+		LeaderElection:         c.leaderElect,
+		LeaderElectionID:       controllers.LeaderElectionID("momentum.culture.momentum.dev", c.watchSelector),
+		PprofBindAddress:       c.pprofAddr,
 		// The lease timings are controller-runtime's defaults (lease 15s,
 		// renew deadline 10s, retry 2s): a killed leader is replaced within
 		// lease + retry (tested in test/chaos).
-		LeaderElectionNamespace: leaderElectionNamespace,
+		LeaderElectionNamespace: c.leaderElectionNamespace,
 	}
-	controllers.ManagerOptions(&mgrOpts)
-	controllers.WatchNamespaces(&mgrOpts, strings.Split(namespaces, ","))
-	controllers.WatchLabelSelector(&mgrOpts, shard)
-	mgr, err := ctrl.NewManager(cfg, mgrOpts)
+	controllers.ManagerOptions(&o)
+	controllers.WatchNamespaces(&o, strings.Split(c.namespaces, ","))
+	controllers.WatchLabelSelector(&o, shard)
+	return o, nil
+}
+
+// controllerOptions are the reconcilers': concurrency, delivery Jobs, the
+// outbound policy and where its exceptions apply, the watchdog.
+func (c config) controllerOptions() (controllers.Options, error) {
+	cidrs, err := outbound.ParseCIDRs(c.allowCIDRs)
 	if err != nil {
-		log.Error(err, "Failed to create manager")
-		os.Exit(1)
+		return controllers.Options{}, fmt.Errorf("invalid --allow-cidr: %w", err)
 	}
-	ctx := ctrl.SetupSignalHandler()
-	dog := watchdog.New()
-	if err := controllers.Setup(ctx, mgr, controllers.Options{
-		MaxConcurrentReconciles:  concurrency,
-		Jobs:                     cronjobs.Options{Image: jobImage, AllowHTTPHosts: allowHTTPHosts, AllowCIDRs: allowCIDRs},
-		Policy:                   policy,
-		Measurements:             measurements,
-		PerNamespaceMeasurements: perNamespace,
+	nsSelector, err := tenancy.ParseSelector(c.allowNSSelector)
+	if err != nil {
+		return controllers.Options{}, fmt.Errorf("invalid --allow-namespace-selector: %w", err)
+	}
+	return controllers.Options{
+		MaxConcurrentReconciles:  c.concurrency,
+		Jobs:                     cronjobs.Options{Image: c.jobImage, AllowHTTPHosts: c.allowHTTPHosts, AllowCIDRs: c.allowCIDRs},
+		Policy:                   outbound.Policy{AllowHTTPHosts: c.allowHTTPHosts, AllowCIDRs: cidrs},
+		Measurements:             c.measurements,
+		PerNamespaceMeasurements: c.perNamespace,
 		AllowNamespaceSelector:   nsSelector,
-		Watchdog:                 dog,
-	}); err != nil {
-		log.Error(err, "Failed to set up controllers")
-		os.Exit(1)
-	}
-	// Liveness: the process answers, and no reconcile worker is stuck.
-	if err := mgr.AddHealthzCheck("workers", dog.Check); err != nil {
-		log.Error(err, "Failed to set up health check")
-		os.Exit(1)
-	}
-	if err := mgr.AddReadyzCheck("readyz", healthz.Ping); err != nil {
-		log.Error(err, "Failed to set up ready check")
-		os.Exit(1)
-	}
-	log.Info("Starting manager")
-	if err := mgr.Start(ctx); err != nil {
-		log.Error(err, "Manager stopped with an error")
-		os.Exit(1)
-	}
+		Watchdog:                 watchdog.New(),
+	}, nil
 }
 
 // setMemoryLimit sets a soft memory limit at 90% of the container's memory
