@@ -173,6 +173,24 @@ func Setup(ctx context.Context, mgr manager.Manager, opts Options) error {
 	}
 	ctrlOpts := controller.Options{MaxConcurrentReconciles: opts.MaxConcurrentReconciles}
 	exceptions := tenancy.Exceptions{Selector: opts.AllowNamespaceSelector, Namespaces: mgr.GetClient()}
+	if err := setupProgram(mgr, opts, ctrlOpts, exceptions); err != nil {
+		return err
+	}
+	if err := setupDelivery(mgr, opts, ctrlOpts, exceptions); err != nil {
+		return err
+	}
+	if err := setupSuccess(mgr, opts, ctrlOpts); err != nil {
+		return err
+	}
+	if err := metrics.Register(mgr); err != nil {
+		return fmt.Errorf("registering Momentum's metrics: %w", err)
+	}
+	return nil
+}
+
+// setupProgram registers the Initiative and LeadingIndicator reconcilers and
+// the runner of live measurements.
+func setupProgram(mgr manager.Manager, opts Options, ctrlOpts controller.Options, exceptions tenancy.Exceptions) error {
 	if err := (&initiative.Reconciler{
 		Client:     mgr.GetClient(),
 		Clock:      opts.Clock,
@@ -203,6 +221,11 @@ func Setup(ctx context.Context, mgr manager.Manager, opts Options) error {
 	}).SetupWithManager(mgr, ctrlOpts); err != nil {
 		return fmt.Errorf("setting up the LeadingIndicator controller: %w", err)
 	}
+	return nil
+}
+
+// setupDelivery registers the Channel and RecognitionCampaign reconcilers.
+func setupDelivery(mgr manager.Manager, opts Options, ctrlOpts controller.Options, exceptions tenancy.Exceptions) error {
 	if err := (&channel.Reconciler{
 		Client:     mgr.GetClient(),
 		Secrets:    mgr.GetAPIReader(),
@@ -225,12 +248,6 @@ func Setup(ctx context.Context, mgr manager.Manager, opts Options) error {
 		Watchdog:   opts.Watchdog,
 	}).SetupWithManager(mgr, ctrlOpts); err != nil {
 		return fmt.Errorf("setting up the RecognitionCampaign controller: %w", err)
-	}
-	if err := setupSuccess(mgr, opts, ctrlOpts); err != nil {
-		return err
-	}
-	if err := metrics.Register(mgr); err != nil {
-		return fmt.Errorf("registering Momentum's metrics: %w", err)
 	}
 	return nil
 }

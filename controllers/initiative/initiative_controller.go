@@ -92,22 +92,8 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 	if until, hold := holdFirstWrite(obj, gateInds, ownInds, now); hold && err == nil {
 		return reconcile.Result{RequeueAfter: until.Sub(now)}, nil // the indicators' events wake it sooner
 	}
-	var ch children
 	if err == nil {
-		ch, err = r.fetchChildren(ctx, obj)
-	}
-	if err == nil {
-		ch.success, err = r.fetchSuccess(ctx, obj)
-	}
-	if err == nil {
-		d = decide(obj, gateInds, ownInds, ch, r.Exceptions.Jobs(ctx, obj.Namespace, r.Jobs), now)
-		flagQuietHoursConflicts(obj, &d, now)
-		err = r.applyChildren(ctx, obj, ch, &d, now)
-	}
-	if err == nil {
-		var wait time.Time
-		wait, err = r.releaseHeld(ctx, obj, ch.jobs, now)
-		d.recheckAt = earliest(d.recheckAt, wait)
+		d, err = r.decideAndApply(ctx, obj, gateInds, ownInds, now)
 	}
 	if err != nil {
 		// What the children stand for is recorded only once they exist (or
@@ -138,6 +124,28 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 		return reconcile.Result{}, err
 	}
 	return reconcile.Result{RequeueAfter: after(d.recheckAt, now)}, nil
+}
+
+// decideAndApply reads the initiative's children, decides its status and
+// applies the children the decision asks for: reminder CronJobs, celebration
+// Jobs, and quick wins held for quiet hours that may now go out.
+func (r *Reconciler) decideAndApply(ctx context.Context, obj *v1alpha1.Initiative, gateInds map[string]*v1alpha1.LeadingIndicator,
+	ownInds []v1alpha1.LeadingIndicator, now time.Time) (decision, error) {
+	ch, err := r.fetchChildren(ctx, obj)
+	if err == nil {
+		ch.success, err = r.fetchSuccess(ctx, obj)
+	}
+	if err != nil {
+		return decision{}, err
+	}
+	d := decide(obj, gateInds, ownInds, ch, r.Exceptions.Jobs(ctx, obj.Namespace, r.Jobs), now)
+	flagQuietHoursConflicts(obj, &d, now)
+	if err := r.applyChildren(ctx, obj, ch, &d, now); err != nil {
+		return d, err
+	}
+	wait, err := r.releaseHeld(ctx, obj, ch.jobs, now)
+	d.recheckAt = earliest(d.recheckAt, wait)
+	return d, err
 }
 
 // fetchIndicators reads, from the cache, the indicators that gates name and
