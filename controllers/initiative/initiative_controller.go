@@ -113,9 +113,6 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 	if wrote {
 		r.Own.Wrote(before)
 		record.Emit(r.Recorder, obj, d.events)
-		if err == nil {
-			record.Emit(r.Recorder, obj, d.celebrated)
-		}
 		if d.entered != nil {
 			log.Info("Entered stage", "stage", d.entered.To, "from", d.entered.From)
 		}
@@ -288,8 +285,12 @@ func (r *Reconciler) applyChildren(ctx context.Context, obj *v1alpha1.Initiative
 	if err != nil {
 		return err
 	}
-	if err := r.recordDelivered(ctx, obj, ch.ledger, d.deliveries.delivered); err != nil {
+	recorded, err := r.recordDelivered(ctx, obj, ch.ledger, d.deliveries.delivered)
+	if err != nil {
 		return err
+	}
+	if recorded {
+		record.Emit(r.Recorder, obj, d.deliveries.celebrated) // a win is celebrated once its Job delivered it
 	}
 	if len(taken) > 0 {
 		obj.Status.Celebrations = d.celebrationsBefore // the wins are not posted: retry them

@@ -30,10 +30,8 @@ type decision struct {
 	entered   *stages.Transition
 	recheckAt time.Time
 	reminders reminderPlan
-	// celebrations are the one-off Jobs that post new quick wins, and
-	// celebrated their Events, emitted only once the Jobs exist.
+	// celebrations are the one-off Jobs that post new quick wins.
 	celebrations []*batchv1.Job
-	celebrated   []record.Event
 	// celebrationsBefore is status.celebrations as it was, to restore when
 	// the wins cannot be posted.
 	celebrationsBefore *v1alpha1.CelebrationStatus
@@ -131,7 +129,6 @@ const nameConflictRecheck = time.Minute
 // again in a minute. A stalled initiative keeps saying what to fix first.
 func nameConflicts(obj *v1alpha1.Initiative, d *decision, taken []string, now time.Time) {
 	d.recheckAt = earliest(d.recheckAt, now.Add(nameConflictRecheck))
-	d.celebrated = nil
 	if d.stalled != "" {
 		return
 	}
@@ -300,7 +297,6 @@ func planCelebrations(obj *v1alpha1.Initiative, inds []v1alpha1.LeadingIndicator
 			Kind: "celebration", Source: w.Key, Initiative: obj.Namespace + "/" + obj.Name,
 			Title: w.Title, Text: w.Text, Key: celebrationKey(obj, w.Key),
 		}, opts))
-		d.celebrated = append(d.celebrated, record.Event{Type: corev1.EventTypeNormal, Reason: v1alpha1.EventReasonCelebrated, Note: w.Title})
 	}
 	return ""
 }
