@@ -45,7 +45,7 @@ func ledgerOf(keys []string, prefix string) []string {
 
 // withPrefix puts prefix before each name.
 func withPrefix(prefix string, items []string) []string {
-	out := make([]string, 0, len(items))
+	var out []string
 	for _, n := range items {
 		out = append(out, prefix+n)
 	}
