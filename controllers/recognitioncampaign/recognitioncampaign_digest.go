@@ -62,13 +62,13 @@ func dueTick(sched cron.Schedule, since, now time.Time) time.Time {
 }
 
 // handledSince is the time from which spotlights are due: the newest one
-// handled or, for a campaign never scheduled (new, or re-created from Git),
-// its creation: a new campaign does not post for times before it existed.
-func handledSince(obj *v1alpha1.RecognitionCampaign) time.Time {
-	if t := obj.Status.LastScheduleTime; t != nil && !t.Before(&obj.CreationTimestamp) {
+// handled or, for a campaign never scheduled (new, or re-created from Git
+// without its status), now: it posts nothing for times before it was seen.
+func handledSince(obj *v1alpha1.RecognitionCampaign, now time.Time) time.Time {
+	if t := obj.Status.LastScheduleTime; t != nil {
 		return t.Time
 	}
-	return obj.CreationTimestamp.Time
+	return now
 }
 
 // nextTick is the next scheduled time after now, in the schedule's own

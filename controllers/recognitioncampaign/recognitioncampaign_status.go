@@ -75,7 +75,18 @@ func decide(obj *v1alpha1.RecognitionCampaign, in inputs, now time.Time) decisio
 	status, reason, msg := deliveryFailing(d.status)
 	conditions.Set(&d.status.Conditions, v1alpha1.ConditionDeliveryFailing, status, reason, msg, obj.Generation, now)
 
+	if d.status.LastScheduleTime == nil {
+		d.status.LastScheduleTime = ptr.To(metav1.NewTime(now)) // nothing is due from before it was seen
+	}
+
 	prevReady := meta.FindStatusCondition(obj.Status.Conditions, v1alpha1.ConditionReady)
+	var t spotlight.Tally
+	if in.initiative != nil {
+		held := slices.Concat(ledgerOf(keys, keyHeld), ledgerOf(plan.record, keyHeld), plan.claimed)
+		t = tally(obj, in.initiative, d.status.SpotlightedNominations, held)
+		d.status = withTally(d.status, t)
+		d.events = append(d.events, rejections(obj.Status.Rejected, t.Rejected)...)
+	}
 	sched, schedErr := cron.ParseStandard(cronSpec(obj.Spec))
 	if ready, stalled, blocked := blocker(obj, in, schedErr); blocked {
 		d.ready, d.stalled = ready, stalled
@@ -88,11 +99,6 @@ func decide(obj *v1alpha1.RecognitionCampaign, in inputs, now time.Time) decisio
 		}
 		return d
 	}
-	held := slices.Concat(ledgerOf(keys, keyHeld), ledgerOf(plan.record, keyHeld), plan.claimed)
-	t := spotlight.Evaluate(obj.Spec, in.initiative.Name, in.initiative.Spec, d.status.SpotlightedNominations)
-	t.Pending = slices.DeleteFunc(t.Pending, func(n v1alpha1.Nomination) bool { return slices.Contains(held, n.Name) })
-	d.status = withTally(d.status, t)
-	d.events = append(d.events, rejections(obj.Status.Rejected, t.Rejected)...)
 
 	suspended := ptr.Deref(in.initiative.Spec.Suspend, false)
 	next := nextTick(sched, now)
@@ -144,6 +150,14 @@ func recordOutcomes(obj *v1alpha1.RecognitionCampaign, keys []string, jobs []bat
 	return st, published
 }
 
+// tally judges the nominations; pending are those neither published nor
+// held (under way in a digest, or in one given up).
+func tally(obj *v1alpha1.RecognitionCampaign, it *v1alpha1.Initiative, published, held []string) spotlight.Tally {
+	t := spotlight.Evaluate(obj.Spec, it.Name, it.Spec, published)
+	t.Pending = slices.DeleteFunc(t.Pending, func(n v1alpha1.Nomination) bool { return slices.Contains(held, n.Name) })
+	return t
+}
+
 // later is the later of a status time and t; a zero t changes nothing.
 func later(at *metav1.Time, t time.Time) *metav1.Time {
 	if t.IsZero() || (at != nil && !at.Time.Before(t)) {
@@ -175,7 +189,7 @@ func rejections(before, after []v1alpha1.RejectedNomination) []record.Event {
 // it handles: nil while none is due or it is held for quiet hours. A due
 // time with nothing new to post is handled by posting nothing.
 func planSpotlight(obj *v1alpha1.RecognitionCampaign, in inputs, sched cron.Schedule, pending []v1alpha1.Nomination, holdUntil, now time.Time) ([]*batchv1.Job, *metav1.Time) {
-	due := dueTick(sched, handledSince(obj), now)
+	due := dueTick(sched, handledSince(obj, now), now)
 	if due.IsZero() || !holdUntil.IsZero() {
 		return nil, nil
 	}

@@ -44,20 +44,17 @@ func TestDueTick(t *testing.T) {
 }
 
 func TestHandledSince(t *testing.T) {
-	created := t0.Add(-time.Hour)
 	tests := map[string]struct {
 		last *metav1.Time
 		want time.Time
 	}{
-		"never scheduled: its creation":                         {want: created},
-		"scheduled: the newest handled":                         {last: ptr.To(metav1.NewTime(t0)), want: t0},
-		"status older than the object (restored): its creation": {last: ptr.To(metav1.NewTime(created.Add(-time.Hour))), want: created},
+		"never scheduled: now":          {want: t0},
+		"scheduled: the newest handled": {last: ptr.To(metav1.NewTime(t0.Add(-time.Hour))), want: t0.Add(-time.Hour)},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			obj := &v1alpha1.RecognitionCampaign{ObjectMeta: metav1.ObjectMeta{CreationTimestamp: metav1.NewTime(created)},
-				Status: v1alpha1.RecognitionCampaignStatus{LastScheduleTime: tc.last}}
-			NewWithT(t).Expect(handledSince(obj)).To(Equal(tc.want))
+			obj := &v1alpha1.RecognitionCampaign{Status: v1alpha1.RecognitionCampaignStatus{LastScheduleTime: tc.last}}
+			NewWithT(t).Expect(handledSince(obj, t0)).To(Equal(tc.want))
 		})
 	}
 }
@@ -145,9 +142,8 @@ func TestDecide(t *testing.T) {
 			edit: func(_ *v1alpha1.RecognitionCampaign, in *inputs) { in.channel = nil },
 			now:  t0.Add(time.Hour), scheduled: t0, reason: v1alpha1.ReasonChannelNotFound},
 		"a new campaign posts nothing for times before it existed": {
-			edit: func(obj *v1alpha1.RecognitionCampaign, _ *inputs) {
-				obj.Status.LastScheduleTime, obj.CreationTimestamp = nil, metav1.NewTime(t0.Add(time.Hour))
-			}, now: t0.Add(time.Hour), reason: v1alpha1.ReasonScheduled},
+			edit: func(obj *v1alpha1.RecognitionCampaign, _ *inputs) { obj.Status.LastScheduleTime = nil },
+			now:  t0.Add(time.Hour), scheduled: t0.Add(time.Hour), reason: v1alpha1.ReasonScheduled},
 		"a holiday holds the spotlight": {
 			edit: func(_ *v1alpha1.RecognitionCampaign, in *inputs) {
 				in.initiative.Spec.QuietHours = &v1alpha1.QuietHours{TimeZone: "UTC", Holidays: []v1alpha1.Date{"2026-11-20"}}
