@@ -19,8 +19,8 @@ BENCH_LATENCY ?= 10s
 BENCH_GROWTH ?= 1000,3000,10000
 # How long `make fuzz` runs each fuzz target.
 FUZZTIME ?= 10s
-# `make chaos`: SIGKILLs of the manager and programs under load (CHAOS_KILLS=200 for the full run, ~6 min).
-CHAOS_KILLS ?= 40
+# `make chaos`: 200 SIGKILLs of the manager under load (CHAOS_KILLS=40 for a shorter run), API server and etcd outages, failover.
+CHAOS_KILLS ?= 200
 CHAOS_PROGRAMS ?= 100
 
 SHELL = /usr/bin/env bash -o pipefail

@@ -44,6 +44,9 @@ func start(t *testing.T) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// etcd on a data dir of the test's own, kept across a restart (see
+	// TestEtcdRestart): envtest removes only a dir it made up itself.
+	env.ControlPlane.Etcd = &envtest.Etcd{DataDir: filepath.Join(t.TempDir(), "etcd")}
 	cfg, err := env.Start()
 	if err != nil {
 		t.Fatal(err)
