@@ -38,60 +38,72 @@ func digestAttempt(obj *v1alpha1.RecognitionCampaign, tick string, n int, noms s
 	return j
 }
 
+// planCase is attempts of one digest and what planAttempts makes of them.
+type planCase struct {
+	jobs []batchv1.Job
+	// done are the ledger's keys.
+	done []string
+	now  time.Time
+	// want is the plan, but its retries and events.
+	want attemptPlan
+	// retries names the new attempts; events their reasons.
+	retries, events []string
+}
+
+// Attempts of the digest of planTick, of testCampaign.
+const (
+	planTick  = "20261120t1500z"
+	clear     = batchv1.JobReasonBackoffLimitExceeded
+	ambiguous = batchv1.JobReasonPodFailurePolicy
+)
+
+var planObj = testCampaign()
+
+// planCases are the attempts TestPlanAttempts plans for.
+var planCases = map[string]planCase{
+	"delivered: the digest and its nominations to the ledger": {
+		jobs: []batchv1.Job{digestAttempt(planObj, planTick, 1, "ana,sam", batchv1.JobComplete, "")}, now: t0,
+		want:   attemptPlan{record: []string{"digest/" + planTick, "nomination/ana", "nomination/sam"}, published: []string{"ana", "sam"}, lastSuccess: t0},
+		events: []string{v1alpha1.EventReasonSpotlighted},
+	},
+	"already in the ledger: nothing": {
+		jobs: []batchv1.Job{digestAttempt(planObj, planTick, 1, "ana", batchv1.JobComplete, "")}, done: []string{"digest/" + planTick}, now: t0,
+	},
+	"running: its nominations are claimed": {
+		jobs: []batchv1.Job{digestAttempt(planObj, planTick, 1, "ana", "", "")}, now: t0,
+		want: attemptPlan{claimed: []string{"ana"}},
+	},
+	"clear failure within the backoff: claimed, retried later": {
+		jobs: []batchv1.Job{digestAttempt(planObj, planTick, 1, "ana", batchv1.JobFailed, clear)}, now: t0,
+		want: attemptPlan{claimed: []string{"ana"}, retryAt: t0.Add(time.Minute)},
+	},
+	"clear failure after the backoff: attempt 2": {
+		jobs: []batchv1.Job{digestAttempt(planObj, planTick, 1, "ana", batchv1.JobFailed, clear)}, now: t0.Add(time.Minute),
+		want: attemptPlan{claimed: []string{"ana"}}, retries: []string{digestJobName("heroes", planTick, 2)},
+	},
+	"attempts exhausted: given up, nominations held": {
+		jobs: []batchv1.Job{digestAttempt(planObj, planTick, 1, "ana", batchv1.JobFailed, clear), digestAttempt(planObj, planTick, 2, "ana", batchv1.JobFailed, clear)}, now: t0.Add(time.Hour),
+		want:   attemptPlan{record: []string{"gaveup/" + planTick, "held/ana"}, lastFailure: t0},
+		events: []string{v1alpha1.ReasonSpotlightFailed},
+	},
+	"ambiguous: given up at once": {
+		jobs: []batchv1.Job{digestAttempt(planObj, planTick, 1, "ana", batchv1.JobFailed, ambiguous)}, now: t0,
+		want:   attemptPlan{record: []string{"gaveup/" + planTick, "held/ana"}, lastFailure: t0},
+		events: []string{v1alpha1.ReasonSpotlightFailed},
+	},
+	"a Job of the earlier CronJob: not a digest": {
+		jobs: []batchv1.Job{func() batchv1.Job {
+			j := digestAttempt(planObj, planTick, 1, "ana", batchv1.JobComplete, "")
+			delete(j.Annotations, cronjobs.AnnotationDigest)
+			return j
+		}()}, now: t0,
+	},
+}
+
 func TestPlanAttempts(t *testing.T) {
 	obj := testCampaign()
 	p := delivery.Policy{Attempts: 2, Backoff: time.Minute}
-	const tick = "20261120t1500z"
-	clear, ambiguous := batchv1.JobReasonBackoffLimitExceeded, batchv1.JobReasonPodFailurePolicy
-	tests := map[string]struct {
-		jobs []batchv1.Job
-		// done are the ledger's keys.
-		done []string
-		now  time.Time
-		// want is the plan, but its retries and events.
-		want attemptPlan
-		// retries names the new attempts; events their reasons.
-		retries, events []string
-	}{
-		"delivered: the digest and its nominations to the ledger": {
-			jobs: []batchv1.Job{digestAttempt(obj, tick, 1, "ana,sam", batchv1.JobComplete, "")}, now: t0,
-			want:   attemptPlan{record: []string{"digest/" + tick, "nomination/ana", "nomination/sam"}, published: []string{"ana", "sam"}, lastSuccess: t0},
-			events: []string{v1alpha1.EventReasonSpotlighted},
-		},
-		"already in the ledger: nothing": {
-			jobs: []batchv1.Job{digestAttempt(obj, tick, 1, "ana", batchv1.JobComplete, "")}, done: []string{"digest/" + tick}, now: t0,
-		},
-		"running: its nominations are claimed": {
-			jobs: []batchv1.Job{digestAttempt(obj, tick, 1, "ana", "", "")}, now: t0,
-			want: attemptPlan{claimed: []string{"ana"}},
-		},
-		"clear failure within the backoff: claimed, retried later": {
-			jobs: []batchv1.Job{digestAttempt(obj, tick, 1, "ana", batchv1.JobFailed, clear)}, now: t0,
-			want: attemptPlan{claimed: []string{"ana"}, retryAt: t0.Add(time.Minute)},
-		},
-		"clear failure after the backoff: attempt 2": {
-			jobs: []batchv1.Job{digestAttempt(obj, tick, 1, "ana", batchv1.JobFailed, clear)}, now: t0.Add(time.Minute),
-			want: attemptPlan{claimed: []string{"ana"}}, retries: []string{digestJobName("heroes", tick, 2)},
-		},
-		"attempts exhausted: given up, nominations held": {
-			jobs: []batchv1.Job{digestAttempt(obj, tick, 1, "ana", batchv1.JobFailed, clear), digestAttempt(obj, tick, 2, "ana", batchv1.JobFailed, clear)}, now: t0.Add(time.Hour),
-			want:   attemptPlan{record: []string{"gaveup/" + tick, "held/ana"}, lastFailure: t0},
-			events: []string{v1alpha1.ReasonSpotlightFailed},
-		},
-		"ambiguous: given up at once": {
-			jobs: []batchv1.Job{digestAttempt(obj, tick, 1, "ana", batchv1.JobFailed, ambiguous)}, now: t0,
-			want:   attemptPlan{record: []string{"gaveup/" + tick, "held/ana"}, lastFailure: t0},
-			events: []string{v1alpha1.ReasonSpotlightFailed},
-		},
-		"a Job of the earlier CronJob: not a digest": {
-			jobs: []batchv1.Job{func() batchv1.Job {
-				j := digestAttempt(obj, tick, 1, "ana", batchv1.JobComplete, "")
-				delete(j.Annotations, cronjobs.AnnotationDigest)
-				return j
-			}()}, now: t0,
-		},
-	}
-	for name, tc := range tests {
+	for name, tc := range planCases {
 		t.Run(name, func(t *testing.T) {
 			g := NewWithT(t)
 			got := planAttempts(obj, tc.jobs, tc.done, p, tc.now)

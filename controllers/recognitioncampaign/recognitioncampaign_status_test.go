@@ -104,52 +104,54 @@ func TestBlocker(t *testing.T) {
 	}
 }
 
+// decideCases are the worlds TestDecide decides on, from world().
+var decideCases = map[string]struct {
+	edit func(*v1alpha1.RecognitionCampaign, *inputs)
+	now  time.Time
+	// jobs names the nominations of each digest Job created.
+	jobs []string
+	// scheduled is status.lastScheduleTime after; record the ledger keys.
+	scheduled time.Time
+	record    []string
+	reason    string
+}{
+	"before the spotlight: nothing posted":            {now: t0.Add(30 * time.Minute), scheduled: t0, reason: v1alpha1.ReasonScheduled},
+	"the spotlight is due: one digest of the pending": {now: t0.Add(time.Hour), jobs: []string{"ana,sam"}, scheduled: t0.Add(time.Hour), reason: v1alpha1.ReasonScheduled},
+	"nothing new: nothing posted, the time handled": {
+		edit: func(_ *v1alpha1.RecognitionCampaign, in *inputs) {
+			in.ledger = ledger.Desired("culture", "l", nil, []string{"nomination/ana", "nomination/sam"})
+		}, now: t0.Add(time.Hour), scheduled: t0.Add(time.Hour), reason: v1alpha1.ReasonScheduled},
+	"a digest under way claims its nominations": {
+		edit: func(obj *v1alpha1.RecognitionCampaign, in *inputs) {
+			in.jobs = []batchv1.Job{digestAttempt(obj, "20261120t1400z", 1, "ana", "", "")}
+		}, now: t0.Add(time.Hour), jobs: []string{"sam"}, scheduled: t0.Add(time.Hour), reason: v1alpha1.ReasonScheduled},
+	"a delivered digest is recorded and not posted again": {
+		edit: func(obj *v1alpha1.RecognitionCampaign, in *inputs) {
+			in.jobs = []batchv1.Job{digestAttempt(obj, "20261120t1400z", 1, "ana", batchv1.JobComplete, "")}
+		}, now: t0.Add(time.Hour), jobs: []string{"sam"}, scheduled: t0.Add(time.Hour),
+		record: []string{"digest/20261120t1400z", "nomination/ana"}, reason: v1alpha1.ReasonScheduled},
+	"a held nomination is never posted": {
+		edit: func(_ *v1alpha1.RecognitionCampaign, in *inputs) {
+			in.ledger = ledger.Desired("culture", "l", nil, []string{"gaveup/x", "held/ana"})
+		}, now: t0.Add(time.Hour), jobs: []string{"sam"}, scheduled: t0.Add(time.Hour), reason: v1alpha1.ReasonScheduled},
+	"suspended: nothing posted": {
+		edit: func(_ *v1alpha1.RecognitionCampaign, in *inputs) { in.initiative.Spec.Suspend = ptr.To(true) },
+		now:  t0.Add(time.Hour), scheduled: t0, reason: v1alpha1.ReasonSuspended},
+	"channel missing: nothing posted, the time not handled": {
+		edit: func(_ *v1alpha1.RecognitionCampaign, in *inputs) { in.channel = nil },
+		now:  t0.Add(time.Hour), scheduled: t0, reason: v1alpha1.ReasonChannelNotFound},
+	"a new campaign posts nothing for times before it existed": {
+		edit: func(obj *v1alpha1.RecognitionCampaign, _ *inputs) { obj.Status.LastScheduleTime = nil },
+		now:  t0.Add(time.Hour), scheduled: t0.Add(time.Hour), reason: v1alpha1.ReasonScheduled},
+	"a holiday holds the spotlight": {
+		edit: func(_ *v1alpha1.RecognitionCampaign, in *inputs) {
+			in.initiative.Spec.QuietHours = &v1alpha1.QuietHours{TimeZone: "UTC", Holidays: []v1alpha1.Date{"2026-11-20"}}
+		}, now: t0.Add(time.Hour), scheduled: t0, reason: v1alpha1.ReasonScheduled},
+}
+
 func TestDecide(t *testing.T) {
 	tick := tickKey(t0.Add(time.Hour))
-	tests := map[string]struct {
-		edit func(*v1alpha1.RecognitionCampaign, *inputs)
-		now  time.Time
-		// jobs names the nominations of each digest Job created.
-		jobs []string
-		// scheduled is status.lastScheduleTime after; record the ledger keys.
-		scheduled time.Time
-		record    []string
-		reason    string
-	}{
-		"before the spotlight: nothing posted":            {now: t0.Add(30 * time.Minute), scheduled: t0, reason: v1alpha1.ReasonScheduled},
-		"the spotlight is due: one digest of the pending": {now: t0.Add(time.Hour), jobs: []string{"ana,sam"}, scheduled: t0.Add(time.Hour), reason: v1alpha1.ReasonScheduled},
-		"nothing new: nothing posted, the time handled": {
-			edit: func(_ *v1alpha1.RecognitionCampaign, in *inputs) {
-				in.ledger = ledger.Desired("culture", "l", nil, []string{"nomination/ana", "nomination/sam"})
-			}, now: t0.Add(time.Hour), scheduled: t0.Add(time.Hour), reason: v1alpha1.ReasonScheduled},
-		"a digest under way claims its nominations": {
-			edit: func(obj *v1alpha1.RecognitionCampaign, in *inputs) {
-				in.jobs = []batchv1.Job{digestAttempt(obj, "20261120t1400z", 1, "ana", "", "")}
-			}, now: t0.Add(time.Hour), jobs: []string{"sam"}, scheduled: t0.Add(time.Hour), reason: v1alpha1.ReasonScheduled},
-		"a delivered digest is recorded and not posted again": {
-			edit: func(obj *v1alpha1.RecognitionCampaign, in *inputs) {
-				in.jobs = []batchv1.Job{digestAttempt(obj, "20261120t1400z", 1, "ana", batchv1.JobComplete, "")}
-			}, now: t0.Add(time.Hour), jobs: []string{"sam"}, scheduled: t0.Add(time.Hour),
-			record: []string{"digest/20261120t1400z", "nomination/ana"}, reason: v1alpha1.ReasonScheduled},
-		"a held nomination is never posted": {
-			edit: func(_ *v1alpha1.RecognitionCampaign, in *inputs) {
-				in.ledger = ledger.Desired("culture", "l", nil, []string{"gaveup/x", "held/ana"})
-			}, now: t0.Add(time.Hour), jobs: []string{"sam"}, scheduled: t0.Add(time.Hour), reason: v1alpha1.ReasonScheduled},
-		"suspended: nothing posted": {
-			edit: func(_ *v1alpha1.RecognitionCampaign, in *inputs) { in.initiative.Spec.Suspend = ptr.To(true) },
-			now:  t0.Add(time.Hour), scheduled: t0, reason: v1alpha1.ReasonSuspended},
-		"channel missing: nothing posted, the time not handled": {
-			edit: func(_ *v1alpha1.RecognitionCampaign, in *inputs) { in.channel = nil },
-			now:  t0.Add(time.Hour), scheduled: t0, reason: v1alpha1.ReasonChannelNotFound},
-		"a new campaign posts nothing for times before it existed": {
-			edit: func(obj *v1alpha1.RecognitionCampaign, _ *inputs) { obj.Status.LastScheduleTime = nil },
-			now:  t0.Add(time.Hour), scheduled: t0.Add(time.Hour), reason: v1alpha1.ReasonScheduled},
-		"a holiday holds the spotlight": {
-			edit: func(_ *v1alpha1.RecognitionCampaign, in *inputs) {
-				in.initiative.Spec.QuietHours = &v1alpha1.QuietHours{TimeZone: "UTC", Holidays: []v1alpha1.Date{"2026-11-20"}}
-			}, now: t0.Add(time.Hour), scheduled: t0, reason: v1alpha1.ReasonScheduled},
-	}
-	for name, tc := range tests {
+	for name, tc := range decideCases {
 		t.Run(name, func(t *testing.T) {
 			g := NewWithT(t)
 			obj, in := world()

@@ -188,6 +188,17 @@ func (r *jobRunner) runOnce(ctx context.Context, t *testing.T, job *batchv1.Job)
 	}
 }
 
+// counts returns the Jobs run, and how many Job names were created again
+// (under a new UID).
+func (r *jobRunner) counts() (runs, recreated int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, uids := range r.uids {
+		recreated += len(uids) - 1
+	}
+	return r.runs, recreated
+}
+
 // notify runs the Job's container command as its pod would.
 func (h *harness) notify(t *testing.T, job *batchv1.Job) int {
 	c := job.Spec.Template.Spec.Containers[0]

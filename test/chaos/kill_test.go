@@ -155,8 +155,7 @@ func TestKillUnderLoad(t *testing.T) {
 	convergence := time.Since(lastKill)
 	// Every celebration Job has run and every success reached the ledger.
 	g.Eventually(func(g Gomega) { delivered(g, h, n) }).WithTimeout(30 * time.Second).WithPolling(500 * time.Millisecond).Should(Succeed())
-	// Every nomination went out in one digest; the last wait for the next
-	// minute's spotlight (at most 10 a digest).
+	// Every nomination went out in one digest (the last wait for the next minute's).
 	var nominated, digests int
 	g.Eventually(func(g Gomega) { nominated, digests = spotlightedOnce(g, h, noms) }).
 		WithTimeout(3 * time.Minute).WithPolling(time.Second).Should(Succeed())
@@ -165,13 +164,7 @@ func TestKillUnderLoad(t *testing.T) {
 	for _, c := range posts {
 		dup += c - 1
 	}
-	runner.mu.Lock()
-	recreated := 0
-	for _, uids := range runner.uids {
-		recreated += len(uids) - 1
-	}
-	runs := runner.runs
-	runner.mu.Unlock()
+	runs, recreated := runner.counts()
 	report("kill -9: %d kills survived over %s, %d programs, %d nominations in %d digests (each once), %d Jobs run, %d deliveries, %d duplicate POSTs, %d Jobs created twice, converged %.1fs after the last kill",
 		kills, lastKill.Sub(began).Round(time.Second), n, nominated, digests, runs, len(posts), dup, recreated, convergence.Seconds())
 	g.Expect(dup).To(BeZero(), "POSTs per key: %v", posts)
