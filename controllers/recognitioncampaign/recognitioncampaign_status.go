@@ -139,9 +139,12 @@ func recordOutcomes(obj *v1alpha1.RecognitionCampaign, keys []string, jobs []bat
 	fromCronJob, last := spotlight.Delivered(legacy)
 	all := slices.Concat(ledgerOf(keys, keyNomination), fromCronJob, plan.published)
 	st.SpotlightedNominations = spotlight.MarkPublished(st.SpotlightedNominations, all, obj.Spec.Nominations)
-	published := slices.DeleteFunc(slices.Clone(st.SpotlightedNominations), func(n string) bool {
-		return slices.Contains(obj.Status.SpotlightedNominations, n)
-	})
+	var published []string
+	for _, n := range st.SpotlightedNominations {
+		if !slices.Contains(obj.Status.SpotlightedNominations, n) {
+			published = append(published, n)
+		}
+	}
 	if last != nil {
 		st.LastPublicationTime = later(st.LastPublicationTime, last.Time)
 	}
