@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -23,6 +24,8 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
+	logf "sigs.k8s.io/controller-runtime/pkg/log"
+	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
 	"github.com/momentum-dev/momentum/internal/cronjobs"
@@ -40,6 +43,7 @@ type harness struct {
 
 func start(t *testing.T) *harness {
 	t.Helper()
+	logf.SetLogger(zap.New(zap.WriteTo(io.Discard))) // envtest's own logs are noise here
 	env, err := testenv.New()
 	if err != nil {
 		t.Fatal(err)
