@@ -45,7 +45,10 @@ func ledgerOf(keys []string, prefix string) []string {
 
 // withPrefix puts prefix before each name.
 func withPrefix(prefix string, items []string) []string {
-	var out []string
+	if len(items) == 0 {
+		return nil
+	}
+	out := make([]string, 0, len(items))
 	for _, n := range items {
 		out = append(out, prefix+n)
 	}

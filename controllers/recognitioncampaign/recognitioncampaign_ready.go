@@ -74,7 +74,7 @@ func channelUnready(obj *v1alpha1.RecognitionCampaign, in inputs, _ error) (meta
 
 // readyCondition is Ready for a campaign that can post: when the next
 // spotlight is, and what is pending.
-func readyCondition(obj *v1alpha1.RecognitionCampaign, initiative *v1alpha1.Initiative, t spotlight.Tally, next time.Time, suspended bool) metav1.Condition {
+func readyCondition(initiative *v1alpha1.Initiative, t spotlight.Tally, next time.Time, suspended bool) metav1.Condition {
 	pending := plural(len(t.Pending), "nomination") + " pending"
 	if len(t.Rejected) > 0 {
 		pending += fmt.Sprintf(", %s rejected (see status.rejected)", plural(len(t.Rejected), "nomination"))
@@ -99,7 +99,7 @@ type quiet struct {
 }
 
 // quietHours applies the initiative's quiet hours to the spotlight.
-func quietHours(obj *v1alpha1.RecognitionCampaign, initiative *v1alpha1.Initiative, sched cron.Schedule, now time.Time) quiet {
+func quietHours(initiative *v1alpha1.Initiative, sched cron.Schedule, now time.Time) quiet {
 	cal, err := quiethours.New(initiative.Spec.QuietHours)
 	if err != nil || cal == nil {
 		return quiet{}

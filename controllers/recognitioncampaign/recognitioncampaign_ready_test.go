@@ -33,7 +33,7 @@ func TestReadyCondition(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			g := NewWithT(t)
-			got := readyCondition(testCampaign(), it, tc.t, next, tc.suspended)
+			got := readyCondition(it, tc.t, next, tc.suspended)
 			g.Expect(got.Status).To(Equal(metav1.ConditionTrue))
 			g.Expect(got.Reason).To(Equal(tc.reason))
 			g.Expect(got.Message).To(Equal(tc.message))
@@ -62,9 +62,13 @@ func TestQuietHours(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			g := NewWithT(t)
 			it := &v1alpha1.Initiative{ObjectMeta: metav1.ObjectMeta{Name: "customer-first"}, Spec: v1alpha1.InitiativeSpec{QuietHours: tc.quiet}}
-			q := quietHours(testCampaign(), it, tc.sched, tc.now)
+			q := quietHours(it, tc.sched, tc.now)
 			g.Expect(q.holdUntil).To(BeTemporally("==", tc.hold))
-			g.Expect(q.conflict != "").To(Equal(tc.conflict))
+			if tc.conflict {
+				g.Expect(q.conflict).To(ContainSubstring("in the quiet hours of Initiative customer-first"))
+			} else {
+				g.Expect(q.conflict).To(BeEmpty())
+			}
 		})
 	}
 }

@@ -107,7 +107,7 @@ func decide(obj *v1alpha1.RecognitionCampaign, in inputs, now time.Time) decisio
 		d.status.NextPublicationTime = ptr.To(metav1.NewTime(next))
 		d.nextAt = earliest(d.nextAt, next)
 	}
-	q := quietHours(obj, in.initiative, sched, now)
+	q := quietHours(in.initiative, sched, now)
 	if !suspended {
 		job, handled := planSpotlight(obj, in, sched, t.Pending, q.holdUntil, now)
 		d.create = append(d.create, job...)
@@ -116,7 +116,7 @@ func decide(obj *v1alpha1.RecognitionCampaign, in inputs, now time.Time) decisio
 		}
 		d.nextAt = earliest(d.nextAt, q.holdUntil)
 	}
-	d.ready = readyCondition(obj, in.initiative, t, next, suspended)
+	d.ready = readyCondition(in.initiative, t, next, suspended)
 	if q.conflict != "" && d.ready.Status == metav1.ConditionTrue {
 		d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonQuietHoursConflict, q.conflict)
 		d.events = append(d.events, warnOnce(prevReady, d.ready)...)
@@ -180,8 +180,9 @@ func withTally(st v1alpha1.RecognitionCampaignStatus, t spotlight.Tally) v1alpha
 
 // rejections are the Warnings for nominations newly found not to qualify.
 func rejections(before, after []v1alpha1.RejectedNomination) []record.Event {
-	var out []record.Event
-	for _, r := range spotlight.NewlyRejected(before, after) {
+	rejected := spotlight.NewlyRejected(before, after)
+	out := make([]record.Event, 0, len(rejected))
+	for _, r := range rejected {
 		out = append(out, record.Event{Type: corev1.EventTypeWarning, Reason: v1alpha1.EventReasonNominationRejected,
 			Note: fmt.Sprintf("Nomination %s does not qualify: %s", r.Name, r.Reason)})
 	}
