@@ -89,7 +89,7 @@ fuzz: ## Run each fuzz target for FUZZTIME (plain `go test` runs their committed
 	done
 
 .PHONY: chaos
-chaos: envtest ## Fault-injection tests: flaky receivers, kill -9 of the manager binary under load, leader failover; prints the figures.
+chaos: envtest ## Fault-injection tests: flaky receivers, 200 kill -9 of the manager binary under load, leader failover, API server and etcd outages; prints the figures.
 	go test ./internal/notify -run '^TestFlakyReceivers$$' -count=1 -v
 	KUBEBUILDER_ASSETS=$(ENVTEST_DIR) CHAOS_KILLS=$(CHAOS_KILLS) CHAOS_PROGRAMS=$(CHAOS_PROGRAMS) go test -tags chaos ./test/chaos -count=1 -timeout 30m -v
 
