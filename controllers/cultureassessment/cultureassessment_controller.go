@@ -7,18 +7,14 @@ import (
 	"context"
 	"fmt"
 
-	corev1 "k8s.io/api/core/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/events"
 	"k8s.io/utils/clock"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
-	logf "sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
@@ -27,7 +23,7 @@ import (
 	"github.com/momentum-dev/momentum/internal/assessment"
 	"github.com/momentum-dev/momentum/internal/conditions"
 	"github.com/momentum-dev/momentum/internal/index"
-	"github.com/momentum-dev/momentum/internal/record"
+	"github.com/momentum-dev/momentum/internal/refs"
 	"github.com/momentum-dev/momentum/internal/successindex"
 	"github.com/momentum-dev/momentum/internal/watchdog"
 )
@@ -58,33 +54,14 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 	if v1alpha1.DecodeError(obj) != "" {
 		return conditions.ReportUndecodable(ctx, r.Client, r.Recorder, "CultureAssessment", before, obj, &obj.Status.Conditions, &obj.Status.ObservedGeneration, now)
 	}
-	var ready metav1.Condition
-	var evs []record.Event
-	it := &v1alpha1.Initiative{}
-	err := r.Client.Get(ctx, types.NamespacedName{Namespace: obj.Namespace, Name: obj.Spec.InitiativeRef.Name}, it)
-	if apierrors.IsNotFound(err) {
-		it, err = nil, nil
-	} else if err != nil {
-		err = fmt.Errorf("reading Initiative %s: %w", obj.Spec.InitiativeRef.Name, err)
-	}
+	var out conditions.Outcome
+	it, err := refs.Initiative(ctx, r.Client, obj.Namespace, obj.Spec.InitiativeRef.Name)
 	if err == nil {
-		ready = decide(obj, it)
-		if prev := meta.FindStatusCondition(before.Status.Conditions, v1alpha1.ConditionReady); ready.Status == metav1.ConditionFalse && (prev == nil || prev.Reason != ready.Reason) {
-			evs = append(evs, record.Event{Type: corev1.EventTypeWarning, Reason: ready.Reason, Note: ready.Message})
-		}
+		out.Ready = decide(obj, it)
+		out.Events = conditions.Warning(meta.FindStatusCondition(before.Status.Conditions, v1alpha1.ConditionReady), out.Ready)
 	}
-	wrote, conflict, perr := conditions.Write(ctx, r.Client, before, obj, &obj.Status.Conditions, &obj.Status.ObservedGeneration,
-		conditions.Result{Ready: ready, Err: err}, now)
-	if conflict {
-		return reconcile.Result{RequeueAfter: conditions.ConflictRetry}, nil
-	}
-	if perr != nil {
-		return reconcile.Result{}, perr
-	}
-	if wrote {
-		record.Emit(r.Recorder, obj, evs)
-	}
-	return reconcile.Result{}, err
+	out.Err = err
+	return conditions.Finish(ctx, r.Client, r.Recorder, before, obj, &obj.Status.Conditions, &obj.Status.ObservedGeneration, out, now)
 }
 
 // decide writes the scores into status and returns the Ready condition. A
@@ -92,9 +69,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 // as soon as it appears. It reads no API and no clock.
 func decide(obj *v1alpha1.CultureAssessment, it *v1alpha1.Initiative) metav1.Condition {
 	if it == nil {
-		return conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonInitiativeNotFound, fmt.Sprintf(
-			"Initiative %s named in spec.initiativeRef not found in namespace %s: create it or fix spec.initiativeRef",
-			obj.Spec.InitiativeRef.Name, obj.Namespace))
+		return refs.InitiativeNotFound(obj.Namespace, obj.Spec.InitiativeRef.Name, "")
 	}
 	floor := successindex.Floor(it.Spec)
 	conds, observed := obj.Status.Conditions, obj.Status.ObservedGeneration
@@ -114,21 +89,10 @@ func decide(obj *v1alpha1.CultureAssessment, it *v1alpha1.Initiative) metav1.Con
 func (r *Reconciler) SetupWithManager(mgr manager.Manager, opts controller.Options) error {
 	return builder.ControllerManagedBy(mgr).
 		For(&v1alpha1.CultureAssessment{}, builder.WithPredicates(predicate.Or(predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}))).
-		Watches(&v1alpha1.Initiative{}, handler.EnqueueRequestsFromMapFunc(r.assessmentsOf), builder.WithPredicates(predicate.GenerationChangedPredicate{})).
+		Watches(&v1alpha1.Initiative{}, handler.EnqueueRequestsFromMapFunc(index.Requests(r.Client, newList, index.AssessmentByInitiative)), builder.WithPredicates(predicate.GenerationChangedPredicate{})).
 		WithOptions(opts).
 		Named("cultureassessment").
 		Complete(r.Watchdog.Wrap("cultureassessment", r))
 }
 
-func (r *Reconciler) assessmentsOf(ctx context.Context, o client.Object) []reconcile.Request {
-	list := &v1alpha1.CultureAssessmentList{}
-	if err := r.Client.List(ctx, list, client.InNamespace(o.GetNamespace()), client.MatchingFields{index.AssessmentByInitiative: o.GetName()}); err != nil {
-		logf.FromContext(ctx).Error(err, "Failed to list assessments of initiative", "initiative", o.GetName())
-		return nil
-	}
-	reqs := make([]reconcile.Request, 0, len(list.Items))
-	for _, a := range list.Items {
-		reqs = append(reqs, reconcile.Request{NamespacedName: types.NamespacedName{Namespace: a.Namespace, Name: a.Name}})
-	}
-	return reqs
-}
+func newList() *v1alpha1.CultureAssessmentList { return &v1alpha1.CultureAssessmentList{} }

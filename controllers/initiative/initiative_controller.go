@@ -18,7 +18,7 @@ import (
 	"k8s.io/utils/clock"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	ctrl "sigs.k8s.io/controller-runtime/pkg/controller"
+	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	logf "sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
@@ -29,8 +29,8 @@ import (
 	"github.com/momentum-dev/momentum/internal/conditions"
 	"github.com/momentum-dev/momentum/internal/cronjobs"
 	"github.com/momentum-dev/momentum/internal/delivery"
+	"github.com/momentum-dev/momentum/internal/due"
 	"github.com/momentum-dev/momentum/internal/index"
-	"github.com/momentum-dev/momentum/internal/record"
 	"github.com/momentum-dev/momentum/internal/ssa"
 	"github.com/momentum-dev/momentum/internal/stages"
 	"github.com/momentum-dev/momentum/internal/tenancy"
@@ -102,28 +102,18 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 		obj.Status.Celebrations = before.Status.Celebrations
 		obj.Status.Reminders = before.Status.Reminders
 	}
-	wrote, conflict, perr := conditions.Write(ctx, r.Client, before, obj, &obj.Status.Conditions, &obj.Status.ObservedGeneration,
-		conditions.Result{Ready: d.ready, Stalled: d.stalled, Err: err}, now)
-	if conflict {
-		return reconcile.Result{RequeueAfter: conditions.ConflictRetry}, nil
+	evs := d.events
+	if err == nil {
+		evs = append(evs, d.celebrated...)
 	}
-	if perr != nil {
-		return reconcile.Result{}, perr
-	}
-	if wrote {
-		r.Own.Wrote(before)
-		record.Emit(r.Recorder, obj, d.events)
-		if err == nil {
-			record.Emit(r.Recorder, obj, d.celebrated)
-		}
-		if d.entered != nil {
-			log.Info("Entered stage", "stage", d.entered.To, "from", d.entered.From)
-		}
-	}
-	if err != nil {
-		return reconcile.Result{}, err
-	}
-	return reconcile.Result{RequeueAfter: after(d.recheckAt, now)}, nil
+	return conditions.Finish(ctx, r.Client, r.Recorder, before, obj, &obj.Status.Conditions, &obj.Status.ObservedGeneration, conditions.Outcome{
+		Result: conditions.Result{Ready: d.ready, Stalled: d.stalled, Err: err}, Events: evs, RecheckAt: d.recheckAt, Own: r.Own,
+		Stored: func(wrote bool) {
+			if wrote && d.entered != nil {
+				log.Info("Entered stage", "stage", d.entered.To, "from", d.entered.From)
+			}
+		},
+	}, now)
 }
 
 // decideAndApply reads the initiative's children, decides its status and
@@ -144,7 +134,7 @@ func (r *Reconciler) decideAndApply(ctx context.Context, obj *v1alpha1.Initiativ
 		return d, err
 	}
 	wait, err := r.releaseHeld(ctx, obj, ch.jobs, now)
-	d.recheckAt = earliest(d.recheckAt, wait)
+	d.recheckAt = due.Earliest(d.recheckAt, wait)
 	return d, err
 }
 
@@ -352,27 +342,14 @@ func (r *Reconciler) createCelebrations(ctx context.Context, obj *v1alpha1.Initi
 	return taken, nil
 }
 
-// after turns a due time into a requeue delay; zero means no time-based
-// event is pending. A due time already passed (a chained stage advance) asks
-// for an immediate retry.
-func after(at, now time.Time) time.Duration {
-	if at.IsZero() {
-		return 0
-	}
-	if d := at.Sub(now); d > 0 {
-		return d
-	}
-	return time.Millisecond
-}
-
 // SetupWithManager watches Initiatives and, through the indexes, the
 // LeadingIndicators they reference or own.
-func (r *Reconciler) SetupWithManager(mgr manager.Manager, opts ctrl.Options) error {
+func (r *Reconciler) SetupWithManager(mgr manager.Manager, opts controller.Options) error {
 	return builder.ControllerManagedBy(mgr).
 		For(&v1alpha1.Initiative{}, builder.WithPredicates(predicate.Or(predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}))).
 		Owns(&batchv1.CronJob{}).
 		Watches(&batchv1.Job{}, handler.EnqueueRequestsFromMapFunc(initiativeOfJob)).
-		Watches(&v1alpha1.Channel{}, handler.EnqueueRequestsFromMapFunc(r.initiativesUsing)).
+		Watches(&v1alpha1.Channel{}, handler.EnqueueRequestsFromMapFunc(index.Requests(r.Client, newInitiativeList, index.InitiativeByChannel))).
 		Watches(&v1alpha1.LeadingIndicator{}, handler.EnqueueRequestsFromMapFunc(r.initiativesOf)).
 		Watches(&v1alpha1.Commitment{}, handler.EnqueueRequestsFromMapFunc(initiativeOfSuccess)).
 		Watches(&v1alpha1.CultureAssessment{}, handler.EnqueueRequestsFromMapFunc(initiativeOfSuccess)).
@@ -408,16 +385,4 @@ func initiativeOfJob(_ context.Context, o client.Object) []reconcile.Request {
 	return []reconcile.Request{{NamespacedName: types.NamespacedName{Namespace: o.GetNamespace(), Name: name}}}
 }
 
-// initiativesUsing maps a Channel to the initiatives whose reminders name it.
-func (r *Reconciler) initiativesUsing(ctx context.Context, o client.Object) []reconcile.Request {
-	list := &v1alpha1.InitiativeList{}
-	if err := r.Client.List(ctx, list, client.InNamespace(o.GetNamespace()), client.MatchingFields{index.InitiativeByChannel: o.GetName()}); err != nil {
-		logf.FromContext(ctx).Error(err, "Failed to list initiatives using channel", "channel", o.GetName())
-		return nil
-	}
-	reqs := make([]reconcile.Request, 0, len(list.Items))
-	for _, it := range list.Items {
-		reqs = append(reqs, reconcile.Request{NamespacedName: types.NamespacedName{Namespace: it.Namespace, Name: it.Name}})
-	}
-	return reqs
-}
+func newInitiativeList() *v1alpha1.InitiativeList { return &v1alpha1.InitiativeList{} }

@@ -21,6 +21,7 @@ import (
 	"github.com/momentum-dev/momentum/internal/bound"
 	"github.com/momentum-dev/momentum/internal/cronjobs"
 	"github.com/momentum-dev/momentum/internal/delivery"
+	"github.com/momentum-dev/momentum/internal/due"
 	"github.com/momentum-dev/momentum/internal/ledger"
 	"github.com/momentum-dev/momentum/internal/record"
 )
@@ -81,7 +82,7 @@ func planDeliveries(obj *v1alpha1.Initiative, jobs []batchv1.Job, delivered []st
 			newest := slices.MaxFunc(byWin[win], func(a, b *batchv1.Job) int { return attemptOf(a) - attemptOf(b) })
 			plan.retries = append(plan.retries, retryJob(obj, newest, win, next.Create))
 		case !next.RetryAt.IsZero():
-			plan.retryAt = earliest(plan.retryAt, next.RetryAt)
+			plan.retryAt = due.Earliest(plan.retryAt, next.RetryAt)
 		case next.GaveUp != "":
 			plan.failing = append(plan.failing, win)
 			gaveUp(obj, win, next.GaveUp, d)

@@ -4,12 +4,13 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/robfig/cron/v3"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
 	"github.com/momentum-dev/momentum/internal/cronjobs"
+	"github.com/momentum-dev/momentum/internal/due"
+	"github.com/momentum-dev/momentum/internal/quiethours"
 )
 
 // planReviewDigest adds the review digest's CronJob to the reminder plan:
@@ -34,7 +35,7 @@ func planReviewDigest(obj *v1alpha1.Initiative, ch children, opts cronjobs.Optio
 	}
 	lines, opensAt := reviewsDue(ch.success.owners, now)
 	st.Suspended = ptr.Deref(obj.Spec.Suspend, false) || len(lines) == 0
-	sched, err := cron.ParseStandard(cronSpec(v1alpha1.Reminder{Schedule: rr.Schedule, TimeZone: rr.TimeZone}))
+	sched, err := quiethours.ParseSchedule(rr.Schedule, rr.TimeZone)
 	if err != nil {
 		plan.invalid = append(plan.invalid, fmt.Sprintf("spec.reviewReminder: schedule %q: %v", rr.Schedule, err))
 		return st, opensAt
@@ -60,7 +61,7 @@ func planReviewDigest(obj *v1alpha1.Initiative, ch children, opts cronjobs.Optio
 	if !st.Suspended {
 		next := sched.Next(now)
 		st.NextScheduleTime = ptr.To(metav1.NewTime(next))
-		plan.nextAt = earliest(plan.nextAt, next)
+		plan.nextAt = due.Earliest(plan.nextAt, next)
 	}
 	desired := cronjobs.CronJob(cronjobs.Delivery{
 		Name: name, Namespace: obj.Namespace, Owner: *metav1.NewControllerRef(obj, initiativeKind),

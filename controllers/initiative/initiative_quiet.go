@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/robfig/cron/v3"
 	batchv1 "k8s.io/api/batch/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -17,6 +16,7 @@ import (
 	"github.com/momentum-dev/momentum/api/v1alpha1"
 	"github.com/momentum-dev/momentum/internal/conditions"
 	"github.com/momentum-dev/momentum/internal/cronjobs"
+	"github.com/momentum-dev/momentum/internal/due"
 	"github.com/momentum-dev/momentum/internal/quiethours"
 	"github.com/momentum-dev/momentum/internal/stages"
 )
@@ -39,7 +39,7 @@ func planSuccessAndCalendar(obj *v1alpha1.Initiative, ch children, opts cronjobs
 	holidayEnds := holdOnHolidays(obj, ch, &d.reminders, now)
 	quietEnds := holdCelebrations(obj, d.celebrations, now)
 	successAt := applySuccess(obj, ch.success, now)
-	return earliest(earliest(digestAt, holidayEnds), earliest(quietEnds, successAt))
+	return due.Earliest(digestAt, holidayEnds, quietEnds, successAt)
 }
 
 // calendar parses spec.quietHours; a calendar the manager cannot read (the
@@ -112,11 +112,7 @@ func quietConflicts(obj *v1alpha1.Initiative, now time.Time) []string {
 	}
 	var out []string
 	check := func(name string, schedule v1alpha1.CronSchedule, tz v1alpha1.TimeZone) {
-		spec := string(schedule)
-		if tz != "" {
-			spec = "CRON_TZ=" + string(tz) + " " + spec
-		}
-		sched, err := cron.ParseStandard(spec)
+		sched, err := quiethours.ParseSchedule(schedule, tz)
 		if err != nil {
 			return // reported as ScheduleInvalid by the reminder plan
 		}
@@ -147,7 +143,7 @@ func flagQuietHoursConflicts(obj *v1alpha1.Initiative, d *decision, now time.Tim
 	d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonQuietHoursConflict, fmt.Sprintf(
 		"%s, in quiet hours: move the schedule into spec.quietHours.allow or widen the allowed hours (it still runs as scheduled)",
 		strings.Join(conflicts, "; ")))
-	d.events = append(d.events, warnOnce(meta.FindStatusCondition(obj.Status.Conditions, v1alpha1.ConditionReady), d.ready)...)
+	d.events = append(d.events, conditions.Warning(meta.FindStatusCondition(obj.Status.Conditions, v1alpha1.ConditionReady), d.ready)...)
 }
 
 // holdOnHolidays suspends every scheduled delivery of the initiative for

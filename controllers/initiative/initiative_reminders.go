@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/robfig/cron/v3"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -18,6 +17,7 @@ import (
 	"github.com/momentum-dev/momentum/internal/cronjobs"
 	"github.com/momentum-dev/momentum/internal/delivery"
 	"github.com/momentum-dev/momentum/internal/names"
+	"github.com/momentum-dev/momentum/internal/quiethours"
 	"github.com/momentum-dev/momentum/internal/render"
 )
 
@@ -91,7 +91,7 @@ func planReminders(obj *v1alpha1.Initiative, ownInds []v1alpha1.LeadingIndicator
 		}
 		st.Suspended = ptr.Deref(obj.Spec.Suspend, false) || (len(rem.Stages) > 0 && !slices.Contains(rem.Stages, obj.Status.Stage))
 
-		sched, err := cron.ParseStandard(cronSpec(rem))
+		sched, err := quiethours.ParseSchedule(rem.Schedule, rem.TimeZone)
 		if err != nil {
 			plan.invalid = append(plan.invalid, fmt.Sprintf("reminder %s: schedule %q: %v", rem.Name, rem.Schedule, err))
 			plan.statuses = append(plan.statuses, st)
@@ -217,13 +217,6 @@ func deliveries(jobs []batchv1.Job, reminder string) (success, failure *metav1.T
 		}
 	}
 	return success, failure
-}
-
-func cronSpec(rem v1alpha1.Reminder) string {
-	if rem.TimeZone == "" {
-		return string(rem.Schedule)
-	}
-	return "CRON_TZ=" + string(rem.TimeZone) + " " + string(rem.Schedule)
 }
 
 // deliveryCondition summarises the reminders' newest deliveries and the

@@ -16,6 +16,7 @@ import (
 	"github.com/momentum-dev/momentum/internal/celebrate"
 	"github.com/momentum-dev/momentum/internal/conditions"
 	"github.com/momentum-dev/momentum/internal/cronjobs"
+	"github.com/momentum-dev/momentum/internal/due"
 	"github.com/momentum-dev/momentum/internal/ledger"
 	"github.com/momentum-dev/momentum/internal/momentum"
 	"github.com/momentum-dev/momentum/internal/record"
@@ -59,7 +60,7 @@ func decide(obj *v1alpha1.Initiative, gateInds map[string]*v1alpha1.LeadingIndic
 			obj.Namespace, obj.Name, st.Stage, st.Stage)
 		d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonStageNotFound, msg)
 		d.stalled = v1alpha1.ReasonStageNotFound
-		d.events = warnOnce(prevReady, d.ready)
+		d.events = conditions.Warning(prevReady, d.ready)
 		return d
 	}
 
@@ -109,7 +110,7 @@ func decide(obj *v1alpha1.Initiative, gateInds map[string]*v1alpha1.LeadingIndic
 		meta.RemoveStatusCondition(&st.Conditions, v1alpha1.ConditionDeliveryFailing)
 	}
 
-	d.recheckAt = earliest(earliest(out.RecheckAt, risk.RecheckAt), earliest(earliest(d.reminders.nextAt, calendarAt), d.deliveries.retryAt))
+	d.recheckAt = due.Earliest(out.RecheckAt, risk.RecheckAt, d.reminders.nextAt, calendarAt, d.deliveries.retryAt)
 	if out.Entered != nil && out.Ready && !out.Final && !suspended(obj) {
 		d.recheckAt = now // the next stage's gates are met too: take it in its own step
 	}
@@ -117,7 +118,7 @@ func decide(obj *v1alpha1.Initiative, gateInds map[string]*v1alpha1.LeadingIndic
 	var warn bool
 	d.ready, d.stalled, warn = readyCondition(obj, out, d.reminders, ch.pending)
 	if warn {
-		d.events = append(d.events, warnOnce(prevReady, d.ready)...)
+		d.events = append(d.events, conditions.Warning(prevReady, d.ready)...)
 	}
 	return d
 }
@@ -130,7 +131,7 @@ const nameConflictRecheck = time.Minute
 // name is held by an object the initiative does not control, and looks
 // again in a minute. A stalled initiative keeps saying what to fix first.
 func nameConflicts(obj *v1alpha1.Initiative, d *decision, taken []string, now time.Time) {
-	d.recheckAt = earliest(d.recheckAt, now.Add(nameConflictRecheck))
+	d.recheckAt = due.Earliest(d.recheckAt, now.Add(nameConflictRecheck))
 	d.celebrated = nil
 	if d.stalled != "" {
 		return
@@ -139,16 +140,7 @@ func nameConflicts(obj *v1alpha1.Initiative, d *decision, taken []string, now ti
 	d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonNameConflict, fmt.Sprintf(
 		"%s: Momentum never changes or deletes an object it does not control; delete or rename that object, or rename the reminder (checked again every minute)",
 		strings.Join(taken, "; ")))
-	d.events = append(d.events, warnOnce(prev, d.ready)...)
-}
-
-// warnOnce emits a Warning when Ready turns to this reason, not on every
-// retry or message change.
-func warnOnce(prev *metav1.Condition, next metav1.Condition) []record.Event {
-	if prev != nil && prev.Status == next.Status && prev.Reason == next.Reason {
-		return nil
-	}
-	return []record.Event{{Type: corev1.EventTypeWarning, Reason: next.Reason, Note: next.Message}}
+	d.events = append(d.events, conditions.Warning(prev, d.ready)...)
 }
 
 func summarize(inds []v1alpha1.LeadingIndicator) *v1alpha1.IndicatorSummary {
@@ -206,13 +198,6 @@ func unmet(gates []v1alpha1.GateStatus, most int) string {
 		msgs = append(msgs[:most], fmt.Sprintf("and %d more", len(msgs)-most))
 	}
 	return strings.Join(msgs, "; ")
-}
-
-func earliest(a, b time.Time) time.Time {
-	if a.IsZero() || (!b.IsZero() && b.Before(a)) {
-		return b
-	}
-	return a
 }
 
 func suspended(obj *v1alpha1.Initiative) bool { return ptr.Deref(obj.Spec.Suspend, false) }

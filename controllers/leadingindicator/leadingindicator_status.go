@@ -3,15 +3,16 @@ package leadingindicator
 import (
 	"fmt"
 	"time"
-	"unicode/utf8"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
+	"github.com/momentum-dev/momentum/internal/bound"
 	"github.com/momentum-dev/momentum/internal/conditions"
 	"github.com/momentum-dev/momentum/internal/health"
 	"github.com/momentum-dev/momentum/internal/record"
+	"github.com/momentum-dev/momentum/internal/refs"
 )
 
 // decision is everything decide works out for one reconcile.
@@ -46,7 +47,7 @@ func decide(obj *v1alpha1.LeadingIndicator, initiative *v1alpha1.Initiative, m m
 		st.LastAttemptTime = &at
 		if m.err != nil {
 			st.ConsecutiveFailures++
-			st.LastFailure = truncate(m.err.Error(), 512)
+			st.LastFailure = bound.Text(m.err.Error(), 512)
 		} else {
 			st.ConsecutiveFailures, st.LastFailure = 0, ""
 			// A new measurement is history even when the value repeats:
@@ -90,9 +91,7 @@ func decide(obj *v1alpha1.LeadingIndicator, initiative *v1alpha1.Initiative, m m
 			"The source of %s failed %d times in a row (last: %s): check spec.source and the server it names; measurement goes on and recovers by itself",
 			obj.Name, st.ConsecutiveFailures, st.LastFailure))
 	case initiative == nil:
-		d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonInitiativeNotFound, fmt.Sprintf(
-			"Initiative %s named in spec.initiativeRef not found in namespace %s: create it or fix spec.initiativeRef",
-			obj.Spec.InitiativeRef.Name, obj.Namespace))
+		d.ready = refs.InitiativeNotFound(obj.Namespace, obj.Spec.InitiativeRef.Name, "")
 	case obj.Spec.Behavior != "" && !hasBehavior(initiative, obj.Spec.Behavior):
 		d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonBehaviorNotFound, fmt.Sprintf(
 			"Behavior %s named in spec.behavior is not a behavior of Initiative %s: add it to the initiative's spec.behaviors or fix spec.behavior",
@@ -114,24 +113,4 @@ func hasBehavior(it *v1alpha1.Initiative, name string) bool {
 		}
 	}
 	return false
-}
-
-// truncate shortens s to at most n bytes without splitting a character.
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
-}
-
-// warning is the Warning Event for Ready turning False with a new reason;
-// nothing while it stays so (every measurement would repeat it).
-func warning(prev *metav1.Condition, next metav1.Condition) []record.Event {
-	if next.Status != metav1.ConditionFalse || (prev != nil && prev.Status == next.Status && prev.Reason == next.Reason) {
-		return nil
-	}
-	return []record.Event{{Type: corev1.EventTypeWarning, Reason: next.Reason, Note: next.Message}}
 }

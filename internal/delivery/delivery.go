@@ -105,7 +105,7 @@ func Next(p Policy, attempts []Attempt, now time.Time) Plan {
 	case last.Phase == Ambiguous:
 		return Plan{GaveUp: "may have been delivered, so it is not sent again"}
 	case last.N >= p.attempts():
-		return Plan{GaveUp: "failed " + plural(last.N) + ", giving up"}
+		return Plan{GaveUp: "failed " + times(last.N) + ", giving up"}
 	}
 	due := last.At.Add(p.backoff(last.N))
 	if now.Before(due) {
@@ -133,7 +133,8 @@ func (p Policy) backoff(n int) time.Duration {
 	return min(b, MaxBackoff)
 }
 
-func plural(n int) string {
+// times counts attempts: "once", "3 times".
+func times(n int) string {
 	if n == 1 {
 		return "once"
 	}

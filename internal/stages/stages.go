@@ -8,7 +8,6 @@ import (
 	"math/big"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -357,7 +356,7 @@ func indicatorGate(c v1alpha1.IndicatorCriterion, indicators map[string]Indicato
 		g.Met = g.Met && met
 		parts = append(parts, msg)
 	}
-	g.Message = truncate(strings.Join(parts, "; "), 1024)
+	g.Message = bound.Text(strings.Join(parts, "; "), 1024)
 	return g
 }
 
@@ -428,7 +427,7 @@ func Explain(gates []v1alpha1.GateStatus) string {
 	for _, g := range gates {
 		parts = append(parts, g.Message)
 	}
-	return truncate("exit criteria met: "+strings.Join(parts, "; "), 1024)
+	return bound.Text("exit criteria met: "+strings.Join(parts, "; "), 1024)
 }
 
 // progress is the share of all exit criteria met: every stage before the
@@ -494,15 +493,3 @@ func index(all []v1alpha1.Stage, name string) int {
 }
 
 func suspended(spec v1alpha1.InitiativeSpec) bool { return spec.Suspend != nil && *spec.Suspend }
-
-// truncate shortens s to at most n bytes without splitting a character.
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	cut := n - len("...")
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "..."
-}

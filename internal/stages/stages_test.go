@@ -11,6 +11,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
+	"github.com/momentum-dev/momentum/internal/bound"
 )
 
 var t0 = time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
@@ -238,11 +239,11 @@ func TestProgressWithoutCriteriaCountsApprovals(t *testing.T) {
 
 func TestTruncateKeepsRunes(t *testing.T) {
 	s := strings.Repeat("é", 600)
-	got := truncate(s, 1024)
-	if len(got) > 1024 || !strings.HasSuffix(got, "...") || !strings.HasPrefix(got, "é") {
+	got := bound.Text(s, 1024)
+	if len(got) > 1024 || !strings.HasSuffix(got, bound.Marker) || !strings.HasPrefix(got, "é") {
 		t.Fatalf("truncate = %d bytes %q...", len(got), got[:10])
 	}
-	for _, r := range strings.TrimSuffix(got, "...") {
+	for _, r := range strings.TrimSuffix(got, bound.Marker) {
 		if r != 'é' {
 			t.Fatalf("truncate split a character: %q", r)
 		}
