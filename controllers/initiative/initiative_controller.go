@@ -121,7 +121,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 // Jobs, and quick wins held for quiet hours that may now go out.
 func (r *Reconciler) decideAndApply(ctx context.Context, obj *v1alpha1.Initiative, gateInds map[string]*v1alpha1.LeadingIndicator,
 	ownInds []v1alpha1.LeadingIndicator, now time.Time) (decision, error) {
-	ch, err := r.fetchChildren(ctx, obj)
+	ch, err := r.fetchInputs(ctx, obj)
 	if err == nil {
 		ch.success, err = r.fetchSuccess(ctx, obj)
 	}
@@ -161,10 +161,10 @@ func (r *Reconciler) fetchIndicators(ctx context.Context, obj *v1alpha1.Initiati
 	return gate, own.Items, nil
 }
 
-// fetchChildren reads, from the cache, the Channels reminders name and the
+// fetchInputs reads, from the cache, the Channels reminders name and the
 // CronJobs and Jobs the initiative owns.
-func (r *Reconciler) fetchChildren(ctx context.Context, obj *v1alpha1.Initiative) (children, error) {
-	ch := children{channels: map[string]*v1alpha1.Channel{}, notReady: map[string]bool{}, cronJobs: map[string]*batchv1.CronJob{}}
+func (r *Reconciler) fetchInputs(ctx context.Context, obj *v1alpha1.Initiative) (inputs, error) {
+	ch := inputs{channels: map[string]*v1alpha1.Channel{}, notReady: map[string]bool{}, cronJobs: map[string]*batchv1.CronJob{}}
 	// Nothing scheduled now or before: no lookups. status.reminders is only
 	// cleared by a reconcile whose deletions all succeeded (a failed one
 	// restores it), so no owned CronJob can be left behind by skipping.
@@ -239,7 +239,7 @@ func childCronJobNames(obj *v1alpha1.Initiative) []string {
 }
 
 // any other holds the name, and is recorded as taken.
-func (r *Reconciler) lookupReminderNames(ctx context.Context, obj *v1alpha1.Initiative, ch *children) error {
+func (r *Reconciler) lookupReminderNames(ctx context.Context, obj *v1alpha1.Initiative, ch *inputs) error {
 	ch.taken = map[string]string{}
 	for _, name := range childCronJobNames(obj) {
 		if ch.cronJobs[name] != nil {
@@ -270,7 +270,7 @@ func (r *Reconciler) reader() client.Reader {
 // applyChildren writes the reminder CronJobs and celebration Jobs decided
 // on. A celebration Job whose name is taken is not posted; that and any
 // reminder CronJob whose name is taken are reported as NameConflict.
-func (r *Reconciler) applyChildren(ctx context.Context, obj *v1alpha1.Initiative, ch children, d *decision, now time.Time) error {
+func (r *Reconciler) applyChildren(ctx context.Context, obj *v1alpha1.Initiative, ch inputs, d *decision, now time.Time) error {
 	if err := r.applyReminders(ctx, ch, d.reminders); err != nil {
 		return err
 	}
@@ -293,7 +293,7 @@ func (r *Reconciler) applyChildren(ctx context.Context, obj *v1alpha1.Initiative
 // applyReminders writes the CronJobs that changed, with server-side apply
 // and one field owner, and removes the CronJobs the initiative controls
 // that no reminder wants.
-func (r *Reconciler) applyReminders(ctx context.Context, ch children, plan reminderPlan) error {
+func (r *Reconciler) applyReminders(ctx context.Context, ch inputs, plan reminderPlan) error {
 	log := logf.FromContext(ctx)
 	for _, cj := range plan.apply {
 		var uid types.UID

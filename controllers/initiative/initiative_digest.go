@@ -17,7 +17,7 @@ import (
 // the same restricted Job and notify path as reminders, with a digest of
 // the commitments whose review is due, suspended while none is. It returns
 // the digest's status and when the digest next changes by time alone.
-func planReviewDigest(obj *v1alpha1.Initiative, ch children, opts cronjobs.Options, now time.Time, plan *reminderPlan) (*v1alpha1.ReminderStatus, time.Time) {
+func planReviewDigest(obj *v1alpha1.Initiative, ch inputs, opts cronjobs.Options, now time.Time, plan *reminderPlan) (*v1alpha1.ReminderStatus, time.Time) {
 	rr := obj.Spec.ReviewReminder
 	if rr == nil {
 		return nil, time.Time{}
@@ -68,7 +68,7 @@ func planReviewDigest(obj *v1alpha1.Initiative, ch children, opts cronjobs.Optio
 		Labels:   map[string]string{cronjobs.LabelInitiative: obj.Name, cronjobs.LabelReminder: digestName},
 		Schedule: string(rr.Schedule), TimeZone: string(rr.TimeZone), Suspend: st.Suspended,
 		ChannelType: channel.Spec.Type, SecretName: channel.Spec.SecretRef.Name,
-		Kind: "reminder", Source: digestName, Initiative: obj.Namespace + "/" + obj.Name,
+		Kind: "reminder", Item: digestName, Initiative: obj.Namespace + "/" + obj.Name,
 		Title: "Success Index reviews due", Text: digestText(obj, lines),
 	}, opts)
 	plan.keep[name] = true

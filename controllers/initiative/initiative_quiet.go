@@ -33,7 +33,7 @@ const held = "true"
 // planSuccessAndCalendar adds to the decision what the Success Index and
 // the quiet hours ask for: the review digest, holiday holds, held quick wins
 // and the commitments roll-up. It returns when any of it next changes.
-func planSuccessAndCalendar(obj *v1alpha1.Initiative, ch children, opts cronjobs.Options, now time.Time, d *decision) time.Time {
+func planSuccessAndCalendar(obj *v1alpha1.Initiative, ch inputs, opts cronjobs.Options, now time.Time, d *decision) time.Time {
 	var digestAt time.Time
 	obj.Status.ReviewReminder, digestAt = planReviewDigest(obj, ch, opts, now, &d.reminders)
 	holidayEnds := holdOnHolidays(obj, ch, &d.reminders, now)
@@ -150,7 +150,7 @@ func flagQuietHoursConflicts(obj *v1alpha1.Initiative, d *decision, now time.Tim
 // the rest of a holiday, and returns when the holiday ends. The next
 // reconcile after it applies the desired CronJobs again (they differ from
 // the held ones).
-func holdOnHolidays(obj *v1alpha1.Initiative, ch children, plan *reminderPlan, now time.Time) time.Time {
+func holdOnHolidays(obj *v1alpha1.Initiative, ch inputs, plan *reminderPlan, now time.Time) time.Time {
 	until, ok := quiethours.HolidayUntil(calendar(obj), now)
 	if !ok {
 		return time.Time{}

@@ -21,8 +21,10 @@ import (
 	"github.com/momentum-dev/momentum/internal/render"
 )
 
-// children is what the reminders of an initiative depend on, read from the cache.
-type children struct {
+// inputs is what an initiative's decision reads besides the initiative and
+// its indicators: the Channels it names, the CronJobs and Jobs it owns, its
+// ledger and success objects, all from the cache.
+type inputs struct {
 	// channels named by reminders, by name; a missing name was not found.
 	channels map[string]*v1alpha1.Channel
 	// notReady names channels that exist but are not Ready: nothing is
@@ -74,7 +76,7 @@ type reminderPlan struct {
 // the initiative does not control. A CronJob an earlier version created
 // under an older name stands in for the reminder's until the new one is
 // applied, then it is removed.
-func planReminders(obj *v1alpha1.Initiative, ownInds []v1alpha1.LeadingIndicator, ch children, opts cronjobs.Options, now time.Time) reminderPlan {
+func planReminders(obj *v1alpha1.Initiative, ownInds []v1alpha1.LeadingIndicator, ch inputs, opts cronjobs.Options, now time.Time) reminderPlan {
 	plan := reminderPlan{keep: map[string]bool{}}
 	data := render.DataFor(obj, ownInds)
 	for _, rem := range obj.Spec.Reminders {
@@ -137,7 +139,7 @@ func planReminders(obj *v1alpha1.Initiative, ownInds []v1alpha1.LeadingIndicator
 			Labels:   map[string]string{cronjobs.LabelInitiative: obj.Name, cronjobs.LabelReminder: rem.Name},
 			Schedule: string(rem.Schedule), TimeZone: string(rem.TimeZone), Suspend: st.Suspended,
 			ChannelType: channel.Spec.Type, SecretName: channel.Spec.SecretRef.Name,
-			Kind: "reminder", Source: rem.Name, Initiative: obj.Namespace + "/" + obj.Name,
+			Kind: "reminder", Item: rem.Name, Initiative: obj.Namespace + "/" + obj.Name,
 			Title: "Reminder: " + rem.Name, Text: text,
 		}, opts)
 		if existing != nil {

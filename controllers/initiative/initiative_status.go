@@ -45,7 +45,7 @@ type decision struct {
 // decide writes the status fields the initiative owns (everything but the
 // Ready/Reconciling/Stalled contract, which conditions.Finish applies) and
 // returns the decision. It reads no API and no clock: all inputs are given.
-func decide(obj *v1alpha1.Initiative, gateInds map[string]*v1alpha1.LeadingIndicator, ownInds []v1alpha1.LeadingIndicator, ch children, opts cronjobs.Options, now time.Time) decision {
+func decide(obj *v1alpha1.Initiative, gateInds map[string]*v1alpha1.LeadingIndicator, ownInds []v1alpha1.LeadingIndicator, ch inputs, opts cronjobs.Options, now time.Time) decision {
 	st := &obj.Status
 	in := stages.Input{Spec: obj.Spec, Status: *st, Indicators: map[string]stages.Indicator{}, Now: now, Freeze: freezeOf(obj, now)}
 	for name, ind := range gateInds {
@@ -244,7 +244,7 @@ const defaultCooldown = 24 * time.Hour
 // planCelebrations decides the quick wins to post and records them in
 // status. Without the Channel nothing is posted or recorded, so the wins
 // wait for it. It returns the missing Channel's name.
-func planCelebrations(obj *v1alpha1.Initiative, inds []v1alpha1.LeadingIndicator, ch children, opts cronjobs.Options, now time.Time, d *decision) string {
+func planCelebrations(obj *v1alpha1.Initiative, inds []v1alpha1.LeadingIndicator, ch inputs, opts cronjobs.Options, now time.Time, d *decision) string {
 	st := &obj.Status
 	if obj.Spec.Celebrations == nil {
 		st.Celebrations = nil // configuring them again starts afresh, silently
@@ -282,7 +282,7 @@ func planCelebrations(obj *v1alpha1.Initiative, inds []v1alpha1.LeadingIndicator
 			Labels:      map[string]string{cronjobs.LabelInitiative: obj.Name, cronjobs.LabelCelebration: "true"},
 			Annotations: map[string]string{cronjobs.AnnotationWin: w.Key, cronjobs.AnnotationAttempt: "1"},
 			ChannelType: channel.Spec.Type, SecretName: channel.Spec.SecretRef.Name,
-			Kind: "celebration", Source: w.Key, Initiative: obj.Namespace + "/" + obj.Name,
+			Kind: "celebration", Item: w.Key, Initiative: obj.Namespace + "/" + obj.Name,
 			Title: w.Title, Text: w.Text, Key: celebrationKey(obj, w.Key),
 		}, opts))
 		d.celebrated = append(d.celebrated, record.Event{Type: corev1.EventTypeNormal, Reason: v1alpha1.EventReasonCelebrated, Note: w.Title})

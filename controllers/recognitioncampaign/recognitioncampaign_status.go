@@ -183,7 +183,7 @@ func decide(obj *v1alpha1.RecognitionCampaign, in inputs, opts cronjobs.Options,
 		Annotations: map[string]string{cronjobs.AnnotationNominations: strings.Join(spotlight.Names(batch), ",")},
 		Schedule:    string(obj.Spec.Schedule), TimeZone: string(obj.Spec.TimeZone), Suspend: suspended,
 		ChannelType: in.channel.Spec.Type, SecretName: in.channel.Spec.SecretRef.Name,
-		Kind: "spotlight", Source: obj.Name, Initiative: obj.Namespace + "/" + in.initiative.Name,
+		Kind: "spotlight", Item: obj.Name, Initiative: obj.Namespace + "/" + in.initiative.Name,
 		Title: "Spotlight: " + obj.Name, Text: spotlight.Digest(batch, obj.Spec.Behaviors),
 		Key: digestKey(obj, batch),
 	}, opts)

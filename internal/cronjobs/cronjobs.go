@@ -65,8 +65,10 @@ type Delivery struct {
 	// Channel is where to deliver.
 	ChannelType v1alpha1.ChannelType
 	SecretName  string
-	// Message and the envelope the notify command sends.
-	Kind, Title, Text, Initiative, Source string
+	// Message and the envelope the notify command sends: Kind is
+	// "reminder", "celebration" or "spotlight"; Item names what is
+	// delivered (the reminder, the win's key, the campaign).
+	Kind, Title, Text, Initiative, Item string
 	// Key is the delivery's idempotency key, the same for every attempt;
 	// empty for a CronJob, whose runs are keyed by their Job's name.
 	Key string
@@ -108,16 +110,7 @@ func CronJob(d Delivery, o Options) *batchv1.CronJob {
 			FailedJobsHistoryLimit:     ptr.To[int32](historyLimit),
 			JobTemplate: batchv1.JobTemplateSpec{
 				ObjectMeta: metav1.ObjectMeta{Labels: labels, Annotations: d.Annotations},
-				Spec: batchv1.JobSpec{
-					BackoffLimit:            ptr.To[int32](backoffLimit),
-					PodFailurePolicy:        podFailurePolicy(),
-					ActiveDeadlineSeconds:   ptr.To[int64](activeDeadlineSeconds),
-					TTLSecondsAfterFinished: ptr.To[int32](ttlAfterFinished),
-					Template: corev1.PodTemplateSpec{
-						ObjectMeta: metav1.ObjectMeta{Labels: labels},
-						Spec:       PodSpec(d, o),
-					},
-				},
+				Spec:       jobSpec(d, o, labels),
 			},
 		},
 	}
@@ -135,15 +128,21 @@ func Job(d Delivery, o Options) *batchv1.Job {
 		TypeMeta: metav1.TypeMeta{APIVersion: batchAPIVersion, Kind: "Job"},
 		ObjectMeta: metav1.ObjectMeta{Name: d.Name, Namespace: d.Namespace, Labels: labels, Annotations: d.Annotations,
 			OwnerReferences: []metav1.OwnerReference{d.Owner}},
-		Spec: batchv1.JobSpec{
-			BackoffLimit:            ptr.To[int32](backoffLimit),
-			PodFailurePolicy:        podFailurePolicy(),
-			ActiveDeadlineSeconds:   ptr.To[int64](activeDeadlineSeconds),
-			TTLSecondsAfterFinished: ptr.To[int32](ttlAfterFinished),
-			Template: corev1.PodTemplateSpec{
-				ObjectMeta: metav1.ObjectMeta{Labels: labels},
-				Spec:       PodSpec(d, o),
-			},
+		Spec: jobSpec(d, o, labels),
+	}
+}
+
+// jobSpec is the spec of every delivery Job, scheduled or one-off: bounded
+// retries and run time, cleaned up after it finishes.
+func jobSpec(d Delivery, o Options, labels map[string]string) batchv1.JobSpec {
+	return batchv1.JobSpec{
+		BackoffLimit:            ptr.To[int32](backoffLimit),
+		PodFailurePolicy:        podFailurePolicy(),
+		ActiveDeadlineSeconds:   ptr.To[int64](activeDeadlineSeconds),
+		TTLSecondsAfterFinished: ptr.To[int32](ttlAfterFinished),
+		Template: corev1.PodTemplateSpec{
+			ObjectMeta: metav1.ObjectMeta{Labels: labels},
+			Spec:       PodSpec(d, o),
 		},
 	}
 }
@@ -178,7 +177,7 @@ func PodSpec(d Delivery, o Options) corev1.PodSpec {
 			Env: []corev1.EnvVar{
 				idempotencyKey(d.Key),
 				{Name: "MOMENTUM_KIND", Value: d.Kind},
-				{Name: "MOMENTUM_NAME", Value: d.Source},
+				{Name: "MOMENTUM_NAME", Value: d.Item},
 				{Name: "MOMENTUM_INITIATIVE", Value: d.Initiative},
 				{Name: "MOMENTUM_TITLE", Value: d.Title},
 				{Name: "MOMENTUM_MESSAGE", Value: d.Text},

@@ -4,7 +4,7 @@ import (
 	"sort"
 	"strings"
 
-	apimeta "k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
@@ -59,7 +59,7 @@ func stageSpec(it *v1alpha1.Initiative, name string) *v1alpha1.Stage {
 }
 
 func condition(conds []metav1.Condition, t string) *metav1.Condition {
-	return apimeta.FindStatusCondition(conds, t)
+	return meta.FindStatusCondition(conds, t)
 }
 
 // riskReasons splits the MomentumAtRisk message into its blockers, most

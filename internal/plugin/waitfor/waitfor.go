@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strings"
 
-	apimeta "k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
@@ -61,7 +61,7 @@ type Outcome struct {
 // Evaluate judges it against t. Only a status the controller computed for
 // the current spec counts (observedGeneration equals generation).
 func Evaluate(it *v1alpha1.Initiative, t Target) Outcome {
-	if c := apimeta.FindStatusCondition(it.Status.Conditions, v1alpha1.ConditionStalled); c != nil && c.Status == metav1.ConditionTrue {
+	if c := meta.FindStatusCondition(it.Status.Conditions, v1alpha1.ConditionStalled); c != nil && c.Status == metav1.ConditionTrue {
 		return Outcome{Failed: true, Message: fmt.Sprintf("initiative %s is Stalled (%s): %s", it.Name, c.Reason, c.Message)}
 	}
 	if t.Kind == KindStage && !slices.Contains(stages(it), t.Name) && !entered(it, t.Name) {
@@ -72,7 +72,7 @@ func Evaluate(it *v1alpha1.Initiative, t Target) Outcome {
 	}
 	switch t.Kind {
 	case KindReady:
-		c := apimeta.FindStatusCondition(it.Status.Conditions, v1alpha1.ConditionReady)
+		c := meta.FindStatusCondition(it.Status.Conditions, v1alpha1.ConditionReady)
 		if c != nil && c.Status == metav1.ConditionTrue {
 			return Outcome{Reached: true, Message: fmt.Sprintf("initiative %s is Ready: %s", it.Name, c.Message)}
 		}
