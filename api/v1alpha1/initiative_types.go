@@ -832,8 +832,6 @@ const (
 	ReasonStageInProgress = "StageInProgress"
 	// ReasonFinalStage: Ready, the initiative is in its last stage.
 	ReasonFinalStage = "FinalStage"
-	// ReasonSuspended: Ready, progression is paused by spec.suspend.
-	ReasonSuspended = "Suspended"
 	// ReasonIndicatorNotFound: a LeadingIndicator named in a gate is missing.
 	ReasonIndicatorNotFound = "IndicatorNotFound"
 	// ReasonStageNotFound: the current stage is no longer in spec.stages.
@@ -852,19 +850,8 @@ const (
 	// ReasonOnTrack: MomentumAtRisk is False.
 	ReasonOnTrack = "OnTrack"
 
-	// ReasonChannelNotFound: a reminder names a Channel that does not exist.
-	ReasonChannelNotFound = "ChannelNotFound"
-	// ReasonChannelNotReady: a Channel exists but cannot deliver (see its
-	// status); nothing is scheduled to it until it is Ready.
-	ReasonChannelNotReady = "ChannelNotReady"
-	// ReasonChannelPending: a Channel has not been checked yet; nothing is
-	// scheduled to it until it is Ready. A passing state, not a fault.
-	ReasonChannelPending = "ChannelPending"
 	// ReasonTemplateInvalid: a reminder's message template does not parse or render.
 	ReasonTemplateInvalid = "TemplateInvalid"
-	// ReasonScheduleInvalid: a schedule or time zone the API server let
-	// through is still not one the controller can compute.
-	ReasonScheduleInvalid = "ScheduleInvalid"
 
 	// ConditionDeliveryFailing is True when the newest finished delivery of
 	// a reminder failed.
@@ -882,9 +869,6 @@ const (
 	// EventReasonStageAdvanced is the Event reason when the initiative moves
 	// to its next stage.
 	EventReasonStageAdvanced = "StageAdvanced"
-
-	// ReasonQuietHoursConflict: a reminder's schedule fires in quiet hours.
-	ReasonQuietHoursConflict = "QuietHoursConflict"
 )
 
 // Initiative is a customer-centric culture-change program: its why, its

@@ -252,14 +252,14 @@ type LeadingIndicatorStatus struct {
 const (
 	// ReasonMeasured: Ready, the indicator's health is computed.
 	ReasonMeasured = "Measured"
-	// ReasonInitiativeNotFound: spec.initiativeRef names no Initiative.
-	ReasonInitiativeNotFound = "InitiativeNotFound"
-	// ReasonBehaviorNotFound: spec.behavior names no behavior of the initiative.
-	ReasonBehaviorNotFound = "BehaviorNotFound"
 	// ReasonSourceInvalid: spec.source has a query or jsonPath that cannot work.
 	ReasonSourceInvalid = "SourceInvalid"
 	// ReasonSourceUnavailable: the live source failed failureLimit times in a row.
 	ReasonSourceUnavailable = "SourceUnavailable"
+
+	// EventReasonHealthChanged is the Event reason when the indicator's
+	// health changes.
+	EventReasonHealthChanged = "HealthChanged"
 )
 
 // LeadingIndicator tracks one leading indicator of a culture change against a target.

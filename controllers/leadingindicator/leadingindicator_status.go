@@ -81,7 +81,7 @@ func decide(obj *v1alpha1.LeadingIndicator, initiative *v1alpha1.Initiative, m m
 	d.staleAt = res.StaleAt
 	summary := health.Describe(obj.Name, res.Health, res.Freshness, st.Value, obj.Spec.Target)
 	if prevHealth != "" && prevHealth != res.Health {
-		d.events = append(d.events, record.Event{Type: corev1.EventTypeNormal, Reason: "HealthChanged",
+		d.events = append(d.events, record.Event{Type: corev1.EventTypeNormal, Reason: v1alpha1.EventReasonHealthChanged,
 			Note: fmt.Sprintf("Health changed from %s to %s: %s", prevHealth, res.Health, summary)})
 	}
 
