@@ -1,12 +1,10 @@
 package controllers_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"os"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -42,26 +40,8 @@ var (
 	nsSeq   atomic.Int32
 	// logs holds every log line the managers under test wrote, so tests can
 	// prove what never appears in them.
-	logs syncBuffer
+	logs testenv.SyncBuffer
 )
-
-// syncBuffer is a bytes.Buffer safe for concurrent writers.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // testJobs and testPolicy configure delivery as the manager's flags would.
 var (
