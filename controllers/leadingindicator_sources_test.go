@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"net/netip"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -16,21 +15,9 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
-	"github.com/momentum-dev/momentum/controllers/leadingindicator"
 	"github.com/momentum-dev/momentum/internal/outbound"
-	"github.com/momentum-dev/momentum/internal/sources"
 	"github.com/momentum-dev/momentum/internal/testenv"
 )
-
-// loopbackPolicy lets tests reach their own servers on 127.0.0.1.
-var loopbackPolicy = outbound.Policy{AllowHTTPHosts: []string{"127.0.0.1"}, AllowCIDRs: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}}
-
-func liveReconciler(clk *clocktesting.FakeClock, policy outbound.Policy, writes *atomic.Int32) *leadingindicator.Reconciler {
-	r := newIndicatorReconciler(countingClient(writes), clk)
-	r.Secrets = k8s
-	r.Measurer = sources.Measurer{Policy: policy}
-	return r
-}
 
 func TestHTTPSourceMeasuresCountsFailuresAndRecovers(t *testing.T) {
 	g := NewWithT(t)
