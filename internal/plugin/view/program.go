@@ -37,18 +37,6 @@ func NewProgram(it v1alpha1.Initiative, inds []v1alpha1.LeadingIndicator, camps 
 	return p
 }
 
-// stageNames are the initiative's stages in order.
-func stageNames(it *v1alpha1.Initiative) []string {
-	if len(it.Spec.Stages) == 0 {
-		return v1alpha1.DefaultStages
-	}
-	out := make([]string, 0, len(it.Spec.Stages))
-	for _, s := range it.Spec.Stages {
-		out = append(out, s.Name)
-	}
-	return out
-}
-
 func stageSpec(it *v1alpha1.Initiative, name string) *v1alpha1.Stage {
 	for i := range it.Spec.Stages {
 		if it.Spec.Stages[i].Name == name {
