@@ -176,11 +176,11 @@ func weeklyWhy() v1alpha1.Reminder {
 	}
 }
 
-func newIndicator(ns, name, initiative string, target string, samples ...v1alpha1.Sample) *v1alpha1.LeadingIndicator {
+func newIndicator(ns, name, initiativeName string, target string, samples ...v1alpha1.Sample) *v1alpha1.LeadingIndicator {
 	return &v1alpha1.LeadingIndicator{
 		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name},
 		Spec: v1alpha1.LeadingIndicatorSpec{
-			InitiativeRef: v1alpha1.LocalObjectReference{Name: initiative},
+			InitiativeRef: v1alpha1.LocalObjectReference{Name: initiativeName},
 			Category:      v1alpha1.CategoryAwareness,
 			Unit:          "percent",
 			Target:        v1alpha1.Target{Value: v1alpha1.Decimal(target), Direction: v1alpha1.AtLeast, AtRiskMargin: ptr.To(v1alpha1.Decimal("10"))},
@@ -276,11 +276,11 @@ func newCampaign(ns string) *v1alpha1.RecognitionCampaign {
 	}
 }
 
-func newCommitment(ns, name, initiative, owner string, reviews ...v1alpha1.CommitmentReview) *v1alpha1.Commitment {
+func newCommitment(ns, name, initiativeName, owner string, reviews ...v1alpha1.CommitmentReview) *v1alpha1.Commitment {
 	return &v1alpha1.Commitment{
 		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name},
 		Spec: v1alpha1.CommitmentSpec{
-			InitiativeRef: v1alpha1.LocalObjectReference{Name: initiative},
+			InitiativeRef: v1alpha1.LocalObjectReference{Name: initiativeName},
 			Owner:         v1alpha1.CommitmentOwner{Name: owner, Email: "owner@example.com"},
 			Reviewer:      "Alex Kim",
 			Actions: []v1alpha1.CommitmentAction{
@@ -304,11 +304,11 @@ func rated(action string, o v1alpha1.Outcome, rating int32) v1alpha1.ActionOutco
 	return out
 }
 
-func newAssessment(ns, name, initiative string) *v1alpha1.CultureAssessment {
+func newAssessment(ns, name, initiativeName string) *v1alpha1.CultureAssessment {
 	return &v1alpha1.CultureAssessment{
 		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name},
 		Spec: v1alpha1.CultureAssessmentSpec{
-			InitiativeRef: v1alpha1.LocalObjectReference{Name: initiative},
+			InitiativeRef: v1alpha1.LocalObjectReference{Name: initiativeName},
 			Scale:         &v1alpha1.ScoreScale{Min: "1", Max: "5"},
 			Disciplines: []v1alpha1.Discipline{
 				{Name: "customer-insight", Target: "3.5"}, {Name: "empowerment", Target: "3.5"},
@@ -401,8 +401,8 @@ func nudge(t *testing.T, ns string) {
 // ---- The children Momentum creates: CronJobs, Jobs and what they carry.
 
 // reminderCronJob is the name of an initiative's reminder CronJob.
-func reminderCronJob(initiative, reminder string) string {
-	return names.CronJob(names.Child{OwnerKind: "Initiative", OwnerName: initiative, Role: names.RoleReminder, Key: reminder})
+func reminderCronJob(initiativeName, reminder string) string {
+	return names.CronJob(names.Child{OwnerKind: "Initiative", OwnerName: initiativeName, Role: names.RoleReminder, Key: reminder})
 }
 
 // weeklyWhyCronJob is the CronJob of customer-first's weeklyWhy reminder.

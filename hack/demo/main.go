@@ -179,10 +179,10 @@ func (d *demo) applySamples(ctx context.Context, feedbackURL string) error {
 		return err
 	}
 	live := strings.NewReader(fmt.Sprintf(liveIndicator, feedbackURL))
-	if err := d.kubectl(ctx, live, "apply", "--server-side", "-n", "culture", "-f", "-"); err != nil {
+	if err := d.kubectl(ctx, live, "apply", "--server-side", "-n", sampleNamespace, "-f", "-"); err != nil {
 		return err
 	}
-	if err := d.kubectl(ctx, nil, "wait", "-n", "culture", "--for=condition=Ready", "--timeout=60s", "initiatives,leadingindicators,channels,recognitioncampaigns", "--all"); err != nil {
+	if err := d.kubectl(ctx, nil, "wait", "-n", sampleNamespace, "--for=condition=Ready", "--timeout=60s", "initiatives,leadingindicators,channels,recognitioncampaigns", "--all"); err != nil {
 		return fmt.Errorf("waiting for the sample program to be Ready (see %s): %w", d.managerLog, err)
 	}
 	return nil
@@ -191,13 +191,13 @@ func (d *demo) applySamples(ctx context.Context, feedbackURL string) error {
 // show prints the program, its CronJobs and the gates of its current stage.
 func (d *demo) show(ctx context.Context) error {
 	for _, args := range [][]string{
-		{"get", "momentum", "-n", "culture"},
-		{"get", "cronjobs", "-n", "culture", "-l", "app.kubernetes.io/managed-by=momentum"},
-		{"get", "initiative", "customer-first", "-n", "culture", "-o",
+		{"momentum", "-n", sampleNamespace},
+		{"cronjobs", "-n", sampleNamespace, "-l", "app.kubernetes.io/managed-by=momentum"},
+		{"initiative", "customer-first", "-n", sampleNamespace, "-o",
 			`jsonpath={range .status.gates[*]}{.met}{"\t"}{.kind}{"\t"}{.message}{"\n"}{end}`},
 	} {
 		fmt.Fprintln(d.out)
-		if err := d.kubectl(ctx, nil, args...); err != nil {
+		if err := d.kubectl(ctx, nil, append([]string{"get"}, args...)...); err != nil {
 			return err
 		}
 	}
@@ -221,6 +221,9 @@ func (d *demo) wait(ctx context.Context, once bool) error {
 	}
 	return nil
 }
+
+// sampleNamespace is the namespace of config/samples.
+const sampleNamespace = "culture"
 
 // liveIndicator measures the demo's feedback API every 30 seconds (the least interval the API allows).
 const liveIndicator = `apiVersion: culture.momentum.dev/v1alpha1

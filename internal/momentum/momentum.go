@@ -84,13 +84,13 @@ func Assess(in Input) Risk {
 	}
 	var recheck time.Time
 	if in.TargetDuration > 0 && !in.EnteredAt.IsZero() {
-		due := in.EnteredAt.Add(in.TargetDuration)
-		if in.Now.Before(due) {
-			recheck = due
+		dueAt := in.EnteredAt.Add(in.TargetDuration)
+		if in.Now.Before(dueAt) {
+			recheck = dueAt
 		} else {
 			reasons = append(reasons, v1alpha1.ReasonStageOverdue)
 			blockers = append(blockers, fmt.Sprintf("stage %s is past its targetDuration %s since %s",
-				in.Stage, in.TargetDuration, due.UTC().Format(time.RFC3339)))
+				in.Stage, in.TargetDuration, dueAt.UTC().Format(time.RFC3339)))
 		}
 	}
 	if in.Window > 0 && !in.LastProgress.IsZero() {
