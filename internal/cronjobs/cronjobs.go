@@ -4,6 +4,8 @@
 package cronjobs
 
 import (
+	"maps"
+
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
@@ -93,10 +95,7 @@ const (
 
 // CronJob returns the desired CronJob for a delivery, controlled by its owner.
 func CronJob(d Delivery, o Options) *batchv1.CronJob {
-	labels := map[string]string{LabelManagedBy: ManagedBy}
-	for k, v := range d.Labels {
-		labels[k] = v
-	}
+	labels := labelsOf(d)
 	return &batchv1.CronJob{
 		TypeMeta:   metav1.TypeMeta{APIVersion: batchAPIVersion, Kind: "CronJob"},
 		ObjectMeta: metav1.ObjectMeta{Name: d.Name, Namespace: d.Namespace, Labels: labels, OwnerReferences: []metav1.OwnerReference{d.Owner}},
@@ -120,16 +119,21 @@ func CronJob(d Delivery, o Options) *batchv1.CronJob {
 // by its owner. Its name is the caller's deterministic one: creating it
 // twice fails, so a win is posted at most once.
 func Job(d Delivery, o Options) *batchv1.Job {
-	labels := map[string]string{LabelManagedBy: ManagedBy}
-	for k, v := range d.Labels {
-		labels[k] = v
-	}
+	labels := labelsOf(d)
 	return &batchv1.Job{
 		TypeMeta: metav1.TypeMeta{APIVersion: batchAPIVersion, Kind: "Job"},
 		ObjectMeta: metav1.ObjectMeta{Name: d.Name, Namespace: d.Namespace, Labels: labels, Annotations: d.Annotations,
 			OwnerReferences: []metav1.OwnerReference{d.Owner}},
 		Spec: jobSpec(d, o, labels),
 	}
+}
+
+// labelsOf are the labels of a delivery's CronJob or Job and its pods:
+// Momentum's, and the owner's.
+func labelsOf(d Delivery) map[string]string {
+	labels := map[string]string{LabelManagedBy: ManagedBy}
+	maps.Copy(labels, d.Labels)
+	return labels
 }
 
 // jobSpec is the spec of every delivery Job, scheduled or one-off: bounded
