@@ -13,8 +13,9 @@ import (
 	"github.com/momentum-dev/momentum/api/v1alpha1"
 )
 
-// TrendWindow is how many of the newest measurements the trend looks at.
-const TrendWindow = 4
+// TrendWindow is how many of the newest measurements the trend looks at:
+// v1alpha1.DefaultTrendSamples, which the trend gate defaults to as well.
+const TrendWindow = v1alpha1.DefaultTrendSamples
 
 // steadyShare is the share of the target's scale within which a change over
 // the trend window counts as Steady rather than Improving or Declining.

@@ -361,9 +361,10 @@ func indicatorGate(c v1alpha1.IndicatorCriterion, indicators map[string]Indicato
 	return g
 }
 
-// trendGate judges the trend of the newest trendSamples measurements.
+// trendGate judges the trend of the newest trendSamples measurements (by
+// default as many as the indicator's own trend looks at).
 func trendGate(c v1alpha1.IndicatorCriterion, ind Indicator) (bool, string) {
-	n := 3
+	n := v1alpha1.DefaultTrendSamples
 	if c.TrendSamples != nil {
 		n = int(*c.TrendSamples)
 	}
