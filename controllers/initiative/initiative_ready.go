@@ -60,14 +60,8 @@ func readyCondition(obj *v1alpha1.Initiative, out stages.Outcome, f faults, pend
 			"Channel %s named in spec.reminders or spec.celebrations not found in namespace %s: create it, or fix the name",
 			strings.Join(f.missingChannels, ", "), obj.Namespace)), "", true
 	case len(f.unreadyChannels) > 0:
-		names := sortedUnique(f.unreadyChannels)
-		if pending {
-			return conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonChannelPending, fmt.Sprintf(
-				"Waiting for Channel %s to be checked before anything is scheduled to it", strings.Join(names, ", "))), "", false
-		}
-		return conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonChannelNotReady, fmt.Sprintf(
-			"Channel %s is not Ready, so nothing is scheduled to it: see `kubectl describe channel %s -n %s`",
-			strings.Join(names, ", "), names[0], obj.Namespace)), "", true
+		ready, warn := conditions.ChannelWait(pending, sortedUnique(f.unreadyChannels), obj.Namespace, "anything is scheduled", "so nothing is scheduled to it")
+		return ready, "", warn
 	case suspended(obj):
 		return conditions.Ready(metav1.ConditionTrue, v1alpha1.ReasonSuspended, fmt.Sprintf(
 			"Suspended in stage %s (%s): set spec.suspend to false to resume progression", out.Stage, metCount(out.Gates))), "", false

@@ -164,15 +164,10 @@ func observed(reminder, name string, existing *batchv1.CronJob, jobs []batchv1.J
 		plan.keep[existing.Name] = true
 	}
 	st.LastSuccessfulTime, st.LastFailureTime = deliveries(jobs, reminder)
-	if failing(st) {
+	if delivery.Failing(st) {
 		plan.failing = []string{reminder}
 	}
 	return plan, st
-}
-
-// failing reports whether a reminder's newest delivery failed.
-func failing(st v1alpha1.ReminderStatus) bool {
-	return st.LastFailureTime != nil && (st.LastSuccessfulTime == nil || st.LastSuccessfulTime.Before(st.LastFailureTime))
 }
 
 // nextRun is a schedule's next time after now, as status and as a time.

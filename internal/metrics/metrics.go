@@ -31,6 +31,7 @@ import (
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
 	"github.com/momentum-dev/momentum/internal/cronjobs"
+	"github.com/momentum-dev/momentum/internal/delivery"
 	"github.com/momentum-dev/momentum/internal/stages"
 )
 
@@ -399,7 +400,7 @@ func collectInitiative(ch chan<- prometheus.Metric, in *v1alpha1.Initiative) {
 			ch <- gauge(deliveryLastFailure, unix(*r.LastFailureTime), dv...)
 		}
 		// The same rule as the DeliveryFailing condition.
-		failing := r.LastFailureTime != nil && (r.LastSuccessfulTime == nil || r.LastSuccessfulTime.Before(r.LastFailureTime))
+		failing := delivery.Failing(r)
 		ch <- gauge(deliveryFailing, boolValue(failing), dv...)
 	}
 	if st.Celebrations != nil {

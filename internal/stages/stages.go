@@ -386,10 +386,7 @@ func improvementGate(c v1alpha1.IndicatorCriterion, ind Indicator, baselines map
 	if !ok || ind.Value == nil {
 		return false, "improvement needs a measurement in this stage to record the baseline"
 	}
-	gain := new(big.Rat).Sub(ind.Value.Rat(), base.Rat())
-	if ind.Target.Direction == v1alpha1.AtMost {
-		gain.Neg(gain)
-	}
+	gain := health.Gain(ind.Target.Direction, base.Rat(), ind.Value.Rat())
 	var need *big.Rat
 	var unit string
 	if p := c.Improvement.Percent; p != nil {
