@@ -9,6 +9,7 @@ import (
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
 	"github.com/momentum-dev/momentum/internal/cronjobs"
+	"github.com/momentum-dev/momentum/internal/stages"
 )
 
 // t0 is the time the pure tests of this package run at: a Friday, 16:00 UTC.
@@ -50,4 +51,9 @@ func finished(reminder string, failed bool, at time.Time) batchv1.Job {
 	}
 	return batchv1.Job{ObjectMeta: metav1.ObjectMeta{Name: reminder + at.Format("1504"), Labels: map[string]string{cronjobs.LabelReminder: reminder}},
 		Status: batchv1.JobStatus{Conditions: []batchv1.JobCondition{{Type: cond, Status: corev1.ConditionTrue, LastTransitionTime: metav1.NewTime(at)}}}}
+}
+
+// stagesOutcome is a stage decision that stays in stage, entered an hour ago.
+func stagesOutcome(stage string) stages.Outcome {
+	return stages.Outcome{Stage: stage, EnteredAt: metav1.NewTime(t0.Add(-time.Hour))}
 }
