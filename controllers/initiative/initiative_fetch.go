@@ -46,9 +46,10 @@ func (r *Reconciler) fetchIndicators(ctx context.Context, obj *v1alpha1.Initiati
 // CronJobs and Jobs the initiative owns.
 func (r *Reconciler) fetchChildren(ctx context.Context, obj *v1alpha1.Initiative) (children, error) {
 	ch := children{channels: map[string]*v1alpha1.Channel{}, notReady: map[string]bool{}, cronJobs: map[string]*batchv1.CronJob{}}
-	// Nothing scheduled now or before: no lookups. status.reminders is only
-	// cleared by a reconcile whose deletions all succeeded (a failed one
-	// restores it), so no owned CronJob can be left behind by skipping.
+	// Nothing scheduled now or before: no lookups. status.reminders and
+	// status.reviewReminder are only cleared by a reconcile whose deletions
+	// all succeeded (decideAndApply records them only then), so no owned
+	// CronJob can be left behind by skipping.
 	if len(obj.Spec.Reminders) == 0 && obj.Status.Reminders == nil && obj.Spec.Celebrations == nil &&
 		obj.Spec.ReviewReminder == nil && obj.Status.ReviewReminder == nil {
 		return ch, nil
@@ -103,9 +104,6 @@ func (r *Reconciler) fetchChildren(ctx context.Context, obj *v1alpha1.Initiative
 	return ch, err
 }
 
-// lookupReminderNames reads, from the API server, each reminder CronJob
-// name that is not among the initiative's own in the cache: an object there
-// that the initiative controls (unlabelled, or not cached yet) is its own;
 // childCronJobNames are the names of the CronJobs the initiative's spec asks
 // for: one per reminder, and the review digest's.
 func childCronJobNames(obj *v1alpha1.Initiative) []string {
@@ -119,6 +117,9 @@ func childCronJobNames(obj *v1alpha1.Initiative) []string {
 	return out
 }
 
+// lookupReminderNames reads, from the API server, each reminder CronJob
+// name that is not among the initiative's own in the cache: an object there
+// that the initiative controls (unlabelled, or not cached yet) is its own;
 // any other holds the name, and is recorded as taken.
 func (r *Reconciler) lookupReminderNames(ctx context.Context, obj *v1alpha1.Initiative, ch *children) error {
 	ch.taken = map[string]string{}
