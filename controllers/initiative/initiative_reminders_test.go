@@ -135,7 +135,11 @@ func TestObservedReminder(t *testing.T) {
 			plan, st := observed("standup", "new-name", tc.existing, tc.jobs)
 			g.Expect(st.Name).To(Equal("standup"))
 			g.Expect(st.CronJobName).To(Equal("new-name"))
-			g.Expect(len(plan.failing) == 1).To(Equal(tc.failing))
+			if tc.failing {
+				g.Expect(plan.failing).To(Equal([]string{"standup"}))
+			} else {
+				g.Expect(plan.failing).To(BeEmpty())
+			}
 			g.Expect(plan.keep["old-name"]).To(Equal(tc.keep))
 		})
 	}
