@@ -8,6 +8,13 @@ import (
 // this order when spec.stages is omitted.
 var DefaultStages = []string{"Initiation", "Implementation", "Embedding", "Reinforcement"}
 
+// DefaultTrendSamples is how many of the newest measurements a trend is
+// judged over: the indicator's status.trend (its TREND column) and, unless
+// a gate sets spec.stages[].exitCriteria.indicators[].trendSamples, the
+// trend gate, so the two never disagree. The trendSamples marker must say
+// the same (a test compares them).
+const DefaultTrendSamples = 4
+
 // InitiativeSpec is a culture-change program as kept in Git.
 // +kubebuilder:validation:XValidation:rule="!has(self.reviewReminder) || !has(self.reminders) || !self.reminders.exists(r, r.name == 'review-digest')",message="spec.reminders[].name review-digest is taken by spec.reviewReminder's CronJob",fieldPath=".reminders"
 // +kubebuilder:validation:XValidation:rule="!has(self.approvals) || self.approvals.all(a, has(self.stages) ? self.stages.exists(s, s.name == a.stage) : a.stage in ['Initiation', 'Implementation', 'Embedding', 'Reinforcement'])",message="spec.approvals[].stage must name a stage declared in spec.stages (or one of Initiation, Implementation, Embedding, Reinforcement when spec.stages is omitted)",fieldPath=".approvals"
@@ -347,8 +354,11 @@ type IndicatorCriterion struct {
 	Trend RequiredTrend `json:"trend,omitempty"`
 
 	// trendSamples is how many of the newest measurements the trend
-	// requirement looks at. Defaults to 3.
+	// requirement looks at. Defaults to 4: the same window as the
+	// indicator's own status.trend (the TREND column), so a gate on the
+	// default never disagrees with what the indicator shows.
 	// +optional
+	// +kubebuilder:default=4
 	// +kubebuilder:validation:Minimum=2
 	// +kubebuilder:validation:Maximum=24
 	TrendSamples *int32 `json:"trendSamples,omitempty"`

@@ -121,28 +121,36 @@ func (r *Reconciler) check(ctx context.Context, obj *v1alpha1.Channel) (verdict,
 	case err != nil:
 		return verdict{}, fmt.Errorf("reading Secret %s: %w", name, err)
 	}
+	return judge(secret, r.Exceptions.Policy(ctx, obj.Namespace, r.Policy)), nil
+}
+
+// judge decides whether a Channel's Secret may be used, and why not: it is
+// labelled for Channels, holds an address the outbound policy allows, and
+// its owner lets it go to that host. It reads no API.
+func judge(secret *corev1.Secret, policy outbound.Policy) verdict {
+	name := secret.Name
 	usable := secrets.Usable(name, secret.Labels, v1alpha1.PurposeChannel)
 	if usable.Refusal != "" {
-		return notReady(v1alpha1.ReasonSecretNotUsable, usable.Refusal), nil
+		return notReady(v1alpha1.ReasonSecretNotUsable, usable.Refusal)
 	}
 	address := string(secret.Data[v1alpha1.SecretKeyAddress])
 	if address == "" {
 		return notReady(v1alpha1.ReasonAddressMissing, fmt.Sprintf(
-			"Secret %s has no key %q: put the webhook URL there", name, v1alpha1.SecretKeyAddress)), nil
+			"Secret %s has no key %q: put the webhook URL there", name, v1alpha1.SecretKeyAddress))
 	}
-	if err := r.Exceptions.Policy(ctx, obj.Namespace, r.Policy).ValidateURL(address); err != nil {
+	if err := policy.ValidateURL(address); err != nil {
 		return notReady(v1alpha1.ReasonAddressInvalid, fmt.Sprintf(
-			"The address in Secret %s is not allowed: %v", name, err)), nil
+			"The address in Secret %s is not allowed: %v", name, err))
 	}
 	if refusal := secrets.HostAllowed(name, secret.Annotations, outbound.Host(address)); refusal != "" {
-		return notReady(v1alpha1.ReasonSecretNotUsable, refusal), nil
+		return notReady(v1alpha1.ReasonSecretNotUsable, refusal)
 	}
 	msg := fmt.Sprintf("Secret %s holds an address the outbound policy allows", name)
 	if usable.Deprecated {
 		msg += fmt.Sprintf(" (it is usable only through the deprecated label %s=true: label it %s=%s)",
 			v1alpha1.LabelUsable, v1alpha1.LabelUsableFor, v1alpha1.PurposeChannel)
 	}
-	return verdict{ready: conditions.Ready(metav1.ConditionTrue, v1alpha1.ReasonChannelReady, msg), deprecated: usable.Deprecated}, nil
+	return verdict{ready: conditions.Ready(metav1.ConditionTrue, v1alpha1.ReasonChannelReady, msg), deprecated: usable.Deprecated}
 }
 
 func notReady(reason, msg string) verdict {

@@ -5,12 +5,9 @@ package leadingindicator
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	"k8s.io/apimachinery/pkg/api/meta"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/tools/events"
 	"k8s.io/utils/clock"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
@@ -107,7 +104,6 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 // to reach the cache (conditions.FirstWriteHold, until d.heldUntil): nothing
 // is recorded until then.
 func (r *Reconciler) evaluate(ctx context.Context, obj *v1alpha1.LeadingIndicator, now time.Time) (d decision, inFlight bool, err error) {
-	prevReady := meta.FindStatusCondition(obj.Status.Conditions, v1alpha1.ConditionReady).DeepCopy() // conditions change in place later
 	initiative, err := refs.Initiative(ctx, r.Client, obj.Namespace, obj.Spec.InitiativeRef.Name)
 	if err != nil {
 		return decision{}, false, err
@@ -116,34 +112,19 @@ func (r *Reconciler) evaluate(ctx context.Context, obj *v1alpha1.LeadingIndicato
 		return decision{heldUntil: until}, true, nil // the initiative's create event ends the wait
 	}
 	var m measurement
-	var refusal string
-	invalid := validateSource(obj.Spec.Source)
-	if obj.Spec.Source != nil && invalid == nil {
-		if refusal, err = r.secretRefusal(ctx, obj); err != nil {
+	b := blocked{invalid: validateSource(obj.Spec.Source)}
+	if obj.Spec.Source != nil && b.invalid == nil {
+		if b.refusal, err = r.secretRefusal(ctx, obj); err != nil {
 			return decision{}, false, err
 		}
-		if refusal == "" {
+		if b.refusal == "" {
 			if m, inFlight = r.measureIfDue(ctx, obj, now); inFlight {
 				return decision{}, true, nil
 			}
 		}
 	}
-	d = decide(obj, initiative, m, now)
-	d.recorded = m.fromRunner
-	switch {
-	case invalid != nil:
-		d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonSourceInvalid, fmt.Sprintf(
-			"spec.source of %s cannot be measured: %v; fix it (nothing is requested until then)", obj.Name, invalid))
-		d.stalled = v1alpha1.ReasonSourceInvalid
-		d.nextMeasurement = time.Time{}
-	case refusal != "":
-		// Secrets are not watched: look again after a while, or at once
-		// when the indicator is annotated.
-		d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonSecretNotUsable, fmt.Sprintf(
-			"spec.source of %s cannot use its Secret: %s (nothing is requested until then)", obj.Name, refusal))
-		d.nextMeasurement = now.Add(secretRecheck)
-	}
-	d.events = append(d.events, conditions.Warning(prevReady, d.ready)...)
+	d = decide(obj, initiative, m, b, now)
+	obj.Status = *d.status.DeepCopy()
 	return d, false, nil
 }
 

@@ -12,6 +12,8 @@ import (
 
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
+
+	"github.com/momentum-dev/momentum/api/v1alpha1"
 )
 
 // Phase is how one attempt ended, if it did.
@@ -139,4 +141,11 @@ func times(n int) string {
 		return "once"
 	}
 	return strconv.Itoa(n) + " times"
+}
+
+// Failing reports whether a reminder's newest finished delivery failed: a
+// failure and no success after it. The DeliveryFailing condition, the
+// delivery_failing metric and the plugin's views all read it.
+func Failing(r v1alpha1.ReminderStatus) bool {
+	return r.LastFailureTime != nil && (r.LastSuccessfulTime == nil || r.LastSuccessfulTime.Before(r.LastFailureTime))
 }

@@ -284,19 +284,24 @@ func TestTrendAndImprovementGates(t *testing.T) {
 		message   string
 	}{
 		"improving over 3 samples": {
-			criterion: v1alpha1.IndicatorCriterion{Health: v1alpha1.RequireOnTarget, Trend: v1alpha1.RequireImproving},
+			criterion: v1alpha1.IndicatorCriterion{Health: v1alpha1.RequireOnTarget, Trend: v1alpha1.RequireImproving, TrendSamples: ptr.To[int32](3)},
 			status:    inStage("Embedding", t0), inds: nps(v1alpha1.HealthOnTarget, "20", "25", "31"),
 			met: true, message: "trend Improving over 3 measurements",
 		},
 		"steady is not improving": {
-			criterion: v1alpha1.IndicatorCriterion{Health: v1alpha1.RequireOnTarget, Trend: v1alpha1.RequireImproving},
+			criterion: v1alpha1.IndicatorCriterion{Health: v1alpha1.RequireOnTarget, Trend: v1alpha1.RequireImproving, TrendSamples: ptr.To[int32](3)},
 			status:    inStage("Embedding", t0), inds: nps(v1alpha1.HealthOnTarget, "31", "31", "31"),
 			message: "trend Steady over 3 measurements; needs Improving",
 		},
 		"steady is not declining": {
-			criterion: v1alpha1.IndicatorCriterion{Health: v1alpha1.RequireOnTarget, Trend: v1alpha1.RequireNotDeclining},
+			criterion: v1alpha1.IndicatorCriterion{Health: v1alpha1.RequireOnTarget, Trend: v1alpha1.RequireNotDeclining, TrendSamples: ptr.To[int32](3)},
 			status:    inStage("Embedding", t0), inds: nps(v1alpha1.HealthOnTarget, "31", "31", "31"),
 			met: true,
+		},
+		"by default, the TREND column's window": {
+			criterion: v1alpha1.IndicatorCriterion{Health: v1alpha1.RequireOnTarget, Trend: v1alpha1.RequireImproving},
+			status:    inStage("Embedding", t0), inds: nps(v1alpha1.HealthOnTarget, "20", "25", "31"),
+			message: "trend needs 4 measurements, has 3",
 		},
 		"too few samples for the trend": {
 			criterion: v1alpha1.IndicatorCriterion{Health: v1alpha1.RequireOnTarget, Trend: v1alpha1.RequireImproving, TrendSamples: ptr.To[int32](5)},

@@ -8,6 +8,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
+	"github.com/momentum-dev/momentum/internal/delivery"
 )
 
 // Program is an initiative with the objects that report to it.
@@ -74,12 +75,7 @@ func weakestLevel(f *v1alpha1.Funnel) v1alpha1.FunnelLevelName {
 }
 
 // failing says whether a reminder's newest finished delivery failed.
-func failing(r v1alpha1.ReminderStatus) bool {
-	if r.LastFailureTime == nil {
-		return false
-	}
-	return r.LastSuccessfulTime == nil || r.LastFailureTime.After(r.LastSuccessfulTime.Time)
-}
+func failing(r v1alpha1.ReminderStatus) bool { return delivery.Failing(r) }
 
 // target prints an indicator's target with its direction, e.g. ">= 75".
 func target(t v1alpha1.Target) string {
