@@ -6,26 +6,16 @@ import (
 	"time"
 
 	. "github.com/onsi/gomega"
-	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/tools/events"
 	clocktesting "k8s.io/utils/clock/testing"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
 	"github.com/momentum-dev/momentum/controllers"
 	"github.com/momentum-dev/momentum/controllers/recognitioncampaign"
 )
-
-// onlyCronJob returns the one CronJob of a namespace (tests make one).
-func onlyCronJob(g Gomega, ns string) *batchv1.CronJob {
-	list := &batchv1.CronJobList{}
-	g.Expect(k8s.List(context.Background(), list, client.InNamespace(ns))).To(Succeed())
-	g.Expect(list.Items).To(HaveLen(1))
-	return &list.Items[0]
-}
 
 // A Ready Channel looks at its Secret again on its own: revoking the label,
 // or deleting the Secret, makes it not Ready and suspends the reminders

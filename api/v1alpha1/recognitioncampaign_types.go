@@ -247,15 +247,17 @@ type RejectedNomination struct {
 }
 
 // Reasons and Event reasons of a RecognitionCampaign. A missing initiative
-// or channel reuses ReasonInitiativeNotFound and ReasonChannelNotFound; a
-// suspended initiative ReasonSuspended; an uncomputable schedule
-// ReasonScheduleInvalid.
+// or channel, a suspended initiative and quiet hours use the shared reasons
+// (common_types.go).
 const (
 	// ReasonScheduled: Ready, the next spotlight is scheduled.
 	ReasonScheduled = "Scheduled"
 	// ReasonSpotlightFailed: a spotlight's delivery was given up
 	// (DeliveryFailing); its nominations are not posted again.
 	ReasonSpotlightFailed = "SpotlightFailed"
+	// ReasonScheduleInvalid: a schedule or time zone the API server let
+	// through is still not one the controller can compute.
+	ReasonScheduleInvalid = "ScheduleInvalid"
 
 	// EventReasonSpotlighted is the Event reason when a delivered spotlight
 	// marks nominations as published.

@@ -121,5 +121,5 @@ func nameConflict(obj *v1alpha1.RecognitionCampaign, d *decision, taken []string
 	d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonNameConflict, fmt.Sprintf(
 		"The spotlight's %s: Momentum never changes or deletes an object it does not control; delete or rename that object, or rename the campaign (checked again every minute)",
 		strings.Join(taken, "; ")))
-	d.events = append(d.events, warnOnce(prev, d.ready)...)
+	d.events = append(d.events, conditions.Warning(prev, d.ready)...)
 }

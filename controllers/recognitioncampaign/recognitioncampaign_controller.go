@@ -32,7 +32,7 @@ import (
 	"github.com/momentum-dev/momentum/internal/cronjobs"
 	"github.com/momentum-dev/momentum/internal/delivery"
 	"github.com/momentum-dev/momentum/internal/index"
-	"github.com/momentum-dev/momentum/internal/record"
+	"github.com/momentum-dev/momentum/internal/refs"
 	"github.com/momentum-dev/momentum/internal/tenancy"
 	"github.com/momentum-dev/momentum/internal/watchdog"
 )
@@ -81,24 +81,14 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 		return conditions.ReportUndecodable(ctx, r.Client, r.Recorder, "RecognitionCampaign", before, obj, &obj.Status.Conditions, &obj.Status.ObservedGeneration, now)
 	}
 	d, err := r.decideAndApply(ctx, obj, now)
-	wrote, conflict, perr := conditions.Write(ctx, r.Client, before, obj, &obj.Status.Conditions, &obj.Status.ObservedGeneration,
-		conditions.Result{Ready: d.ready, Stalled: d.stalled, Err: err}, now)
-	if conflict {
-		return reconcile.Result{RequeueAfter: conditions.ConflictRetry}, nil
-	}
-	if perr != nil {
-		return reconcile.Result{}, perr
-	}
-	if wrote {
-		record.Emit(r.Recorder, obj, d.events)
-		if len(d.published) > 0 {
-			logf.FromContext(ctx).Info("Marked nominations spotlighted", "nominations", d.published)
-		}
-	}
-	if err != nil {
-		return reconcile.Result{}, err
-	}
-	return reconcile.Result{RequeueAfter: after(d.nextAt, now)}, nil
+	return conditions.Finish(ctx, r.Client, r.Recorder, before, obj, &obj.Status.Conditions, &obj.Status.ObservedGeneration, conditions.Outcome{
+		Result: conditions.Result{Ready: d.ready, Stalled: d.stalled, Err: err}, Events: d.events, RecheckAt: d.nextAt,
+		Stored: func(wrote bool) {
+			if wrote && len(d.published) > 0 {
+				logf.FromContext(ctx).Info("Marked nominations spotlighted", "nominations", d.published)
+			}
+		},
+	}, now)
 }
 
 // decideAndApply fetches, decides and applies, and leaves in obj.Status
@@ -126,12 +116,9 @@ func (r *Reconciler) decideAndApply(ctx context.Context, obj *v1alpha1.Recogniti
 // names (nil when missing), the CronJobs and Jobs it owns, and its ledger.
 func (r *Reconciler) fetch(ctx context.Context, obj *v1alpha1.RecognitionCampaign) (inputs, error) {
 	in := inputs{policy: r.Deliveries}
-	it := &v1alpha1.Initiative{}
-	switch err := r.Client.Get(ctx, types.NamespacedName{Namespace: obj.Namespace, Name: obj.Spec.InitiativeRef.Name}, it); {
-	case err == nil:
-		in.initiative = it
-	case !apierrors.IsNotFound(err):
-		return in, fmt.Errorf("reading Initiative %s: %w", obj.Spec.InitiativeRef.Name, err)
+	var err error
+	if in.initiative, err = refs.Initiative(ctx, r.Client, obj.Namespace, obj.Spec.InitiativeRef.Name); err != nil {
+		return in, err
 	}
 	ch := &v1alpha1.Channel{}
 	switch err := r.Client.Get(ctx, types.NamespacedName{Namespace: obj.Namespace, Name: obj.Spec.Channel}, ch); {
@@ -165,17 +152,6 @@ func (r *Reconciler) fetch(ctx context.Context, obj *v1alpha1.RecognitionCampaig
 	return in, nil
 }
 
-// after turns a due time into a requeue delay; zero means nothing is due.
-func after(at, now time.Time) time.Duration {
-	if at.IsZero() {
-		return 0
-	}
-	if d := at.Sub(now); d > 0 {
-		return d
-	}
-	return time.Millisecond
-}
-
 // SetupWithManager watches RecognitionCampaigns, their CronJobs and Jobs,
 // and, through the indexes, the Initiatives and Channels they name, so a
 // missing one heals as soon as it appears.
@@ -184,11 +160,11 @@ func (r *Reconciler) SetupWithManager(mgr manager.Manager, opts controller.Optio
 		For(&v1alpha1.RecognitionCampaign{}, builder.WithPredicates(predicate.Or(predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}))).
 		Owns(&batchv1.CronJob{}).
 		Watches(&batchv1.Job{}, handler.EnqueueRequestsFromMapFunc(campaignOfJob)).
-		Watches(&v1alpha1.Initiative{}, handler.EnqueueRequestsFromMapFunc(r.campaignsBy(index.CampaignByInitiative)),
+		Watches(&v1alpha1.Initiative{}, handler.EnqueueRequestsFromMapFunc(index.Requests(r.Client, newList, index.CampaignByInitiative)),
 			builder.WithPredicates(predicate.GenerationChangedPredicate{})).
 		// Every Channel change, status included: a Channel turning Ready
 		// lets the spotlight run.
-		Watches(&v1alpha1.Channel{}, handler.EnqueueRequestsFromMapFunc(r.campaignsBy(index.CampaignByChannel))).
+		Watches(&v1alpha1.Channel{}, handler.EnqueueRequestsFromMapFunc(index.Requests(r.Client, newList, index.CampaignByChannel))).
 		WithOptions(opts).
 		Named("recognitioncampaign").
 		Complete(r.Watchdog.Wrap("recognitioncampaign", r))
@@ -203,19 +179,4 @@ func campaignOfJob(_ context.Context, o client.Object) []reconcile.Request {
 	return []reconcile.Request{{NamespacedName: types.NamespacedName{Namespace: o.GetNamespace(), Name: name}}}
 }
 
-// campaignsBy maps an object to the campaigns that name it in the field
-// the index covers.
-func (r *Reconciler) campaignsBy(field string) handler.MapFunc {
-	return func(ctx context.Context, o client.Object) []reconcile.Request {
-		list := &v1alpha1.RecognitionCampaignList{}
-		if err := r.Client.List(ctx, list, client.InNamespace(o.GetNamespace()), client.MatchingFields{field: o.GetName()}); err != nil {
-			logf.FromContext(ctx).Error(err, "Failed to list campaigns", "field", field, "name", o.GetName())
-			return nil
-		}
-		reqs := make([]reconcile.Request, 0, len(list.Items))
-		for _, c := range list.Items {
-			reqs = append(reqs, reconcile.Request{NamespacedName: types.NamespacedName{Namespace: c.Namespace, Name: c.Name}})
-		}
-		return reqs
-	}
-}
+func newList() *v1alpha1.RecognitionCampaignList { return &v1alpha1.RecognitionCampaignList{} }

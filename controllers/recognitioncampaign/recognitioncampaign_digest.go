@@ -89,7 +89,7 @@ func digestJob(obj *v1alpha1.RecognitionCampaign, in inputs, tick string, batch 
 		Annotations: map[string]string{cronjobs.AnnotationDigest: tick, cronjobs.AnnotationAttempt: "1",
 			cronjobs.AnnotationNominations: strings.Join(spotlight.Names(batch), ",")},
 		ChannelType: in.channel.Spec.Type, SecretName: in.channel.Spec.SecretRef.Name,
-		Kind: "spotlight", Source: obj.Name, Initiative: obj.Namespace + "/" + in.initiative.Name,
+		Kind: "spotlight", Item: obj.Name, Initiative: obj.Namespace + "/" + in.initiative.Name,
 		Title: "Spotlight: " + obj.Name, Text: spotlight.Digest(batch, obj.Spec.Behaviors),
 		Key: digestKey(obj, tick),
 	}, in.jobOpts)

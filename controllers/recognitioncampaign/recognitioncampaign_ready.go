@@ -10,7 +10,9 @@ import (
 	"github.com/momentum-dev/momentum/api/v1alpha1"
 	"github.com/momentum-dev/momentum/internal/conditions"
 	"github.com/momentum-dev/momentum/internal/quiethours"
+	"github.com/momentum-dev/momentum/internal/refs"
 	"github.com/momentum-dev/momentum/internal/spotlight"
+	"github.com/momentum-dev/momentum/internal/text"
 )
 
 // check is one policy of the chain blocker runs: the Ready condition and
@@ -34,9 +36,7 @@ func initiativeMissing(obj *v1alpha1.RecognitionCampaign, in inputs, _ error) (m
 	if in.initiative != nil {
 		return metav1.Condition{}, "", false
 	}
-	return conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonInitiativeNotFound, fmt.Sprintf(
-		"Initiative %s named in spec.initiativeRef not found in namespace %s: create it or fix spec.initiativeRef (no spotlight is posted until then)",
-		obj.Spec.InitiativeRef.Name, obj.Namespace)), "", true
+	return refs.InitiativeNotFound(obj.Namespace, obj.Spec.InitiativeRef.Name, "no spotlight is posted until then"), "", true
 }
 
 func scheduleInvalid(obj *v1alpha1.RecognitionCampaign, _ inputs, schedErr error) (metav1.Condition, string, bool) {
@@ -75,9 +75,9 @@ func channelUnready(obj *v1alpha1.RecognitionCampaign, in inputs, _ error) (meta
 // readyCondition is Ready for a campaign that can post: when the next
 // spotlight is, and what is pending.
 func readyCondition(initiative *v1alpha1.Initiative, t spotlight.Tally, next time.Time, suspended bool) metav1.Condition {
-	pending := plural(len(t.Pending), "nomination") + " pending"
+	pending := text.Plural(len(t.Pending), "nomination") + " pending"
 	if len(t.Rejected) > 0 {
-		pending += fmt.Sprintf(", %s rejected (see status.rejected)", plural(len(t.Rejected), "nomination"))
+		pending += fmt.Sprintf(", %s rejected (see status.rejected)", text.Plural(len(t.Rejected), "nomination"))
 	}
 	if suspended {
 		return conditions.Ready(metav1.ConditionTrue, v1alpha1.ReasonSuspended, fmt.Sprintf(

@@ -17,6 +17,7 @@ import (
 	"github.com/momentum-dev/momentum/internal/cronjobs"
 	"github.com/momentum-dev/momentum/internal/delivery"
 	"github.com/momentum-dev/momentum/internal/ledger"
+	"github.com/momentum-dev/momentum/internal/quiethours"
 	"github.com/momentum-dev/momentum/internal/record"
 	"github.com/momentum-dev/momentum/internal/spotlight"
 )
@@ -87,12 +88,12 @@ func decide(obj *v1alpha1.RecognitionCampaign, in inputs, now time.Time) decisio
 		d.status = withTally(d.status, t)
 		d.events = append(d.events, rejections(obj.Status.Rejected, t.Rejected)...)
 	}
-	sched, schedErr := cron.ParseStandard(cronSpec(obj.Spec))
+	sched, schedErr := quiethours.ParseSchedule(obj.Spec.Schedule, obj.Spec.TimeZone)
 	if ready, stalled, blocked := blocker(obj, in, schedErr); blocked {
 		d.ready, d.stalled = ready, stalled
 		d.create = nil // no attempt while it cannot be delivered; retried once it can
 		if ready.Reason != v1alpha1.ReasonChannelPending {
-			d.events = append(d.events, warnOnce(prevReady, ready)...)
+			d.events = append(d.events, conditions.Warning(prevReady, ready)...)
 		}
 		if in.initiative != nil && schedErr != nil {
 			d.status.NextPublicationTime = nil
@@ -119,7 +120,7 @@ func decide(obj *v1alpha1.RecognitionCampaign, in inputs, now time.Time) decisio
 	d.ready = readyCondition(in.initiative, t, next, suspended)
 	if q.conflict != "" && d.ready.Status == metav1.ConditionTrue {
 		d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonQuietHoursConflict, q.conflict)
-		d.events = append(d.events, warnOnce(prevReady, d.ready)...)
+		d.events = append(d.events, conditions.Warning(prevReady, d.ready)...)
 	}
 	return d
 }
@@ -202,27 +203,4 @@ func planSpotlight(obj *v1alpha1.RecognitionCampaign, in inputs, sched cron.Sche
 		return nil, handled
 	}
 	return []*batchv1.Job{digestJob(obj, in, tickKey(due), spotlight.Batch(pending))}, handled
-}
-
-// warnOnce emits a Warning when Ready turns to this reason, not on every
-// retry or message change.
-func warnOnce(prev *metav1.Condition, next metav1.Condition) []record.Event {
-	if prev != nil && prev.Status == next.Status && prev.Reason == next.Reason {
-		return nil
-	}
-	return []record.Event{{Type: corev1.EventTypeWarning, Reason: next.Reason, Note: next.Message}}
-}
-
-func cronSpec(spec v1alpha1.RecognitionCampaignSpec) string {
-	if spec.TimeZone == "" {
-		return string(spec.Schedule)
-	}
-	return "CRON_TZ=" + string(spec.TimeZone) + " " + string(spec.Schedule)
-}
-
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }
