@@ -52,68 +52,68 @@ func with(base []string, extra ...string) []string {
 }
 
 var (
-	indicatorValue = prometheus.NewDesc("momentum_indicator_value",
+	indicatorValue = newDesc("momentum_indicator_value",
 		"Newest measured value of a LeadingIndicator (status.value); absent before the first measurement.",
 		indicatorLabels, nil)
-	indicatorTarget = prometheus.NewDesc("momentum_indicator_target",
+	indicatorTarget = newDesc("momentum_indicator_target",
 		"Target of a LeadingIndicator (spec.target.value).",
 		indicatorLabels, nil)
-	indicatorHealth = prometheus.NewDesc("momentum_indicator_health",
+	indicatorHealth = newDesc("momentum_indicator_health",
 		"1 for the LeadingIndicator's current health (status.health), 0 for the other healths; not yet measured counts as Unknown.",
 		with(indicatorLabels, "health"), nil)
-	indicatorTrend = prometheus.NewDesc("momentum_indicator_trend",
+	indicatorTrend = newDesc("momentum_indicator_trend",
 		"1 for the LeadingIndicator's current trend (status.trend), 0 for the other trends; not yet measured counts as Unknown.",
 		with(indicatorLabels, "trend"), nil)
-	indicatorStale = prometheus.NewDesc("momentum_indicator_stale",
+	indicatorStale = newDesc("momentum_indicator_stale",
 		"1 when the LeadingIndicator's newest sample is older than spec.freshness (status.freshness is Stale), else 0.",
 		indicatorLabels, nil)
-	indicatorSourceFailures = prometheus.NewDesc("momentum_indicator_source_failures",
+	indicatorSourceFailures = newDesc("momentum_indicator_source_failures",
 		"Failed measurements of the LeadingIndicator's live source since its last success (status.consecutiveFailures).",
 		indicatorLabels, nil)
-	indicatorMeasured = prometheus.NewDesc("momentum_indicator_measured_timestamp_seconds",
+	indicatorMeasured = newDesc("momentum_indicator_measured_timestamp_seconds",
 		"When the LeadingIndicator's newest value was measured (status.measuredAt), as a Unix time.",
 		indicatorLabels, nil)
 
-	initiativeProgress = prometheus.NewDesc("momentum_initiative_progress",
+	initiativeProgress = newDesc("momentum_initiative_progress",
 		"Share (0-100) of all stages' exit criteria that are met (status.progress).",
 		initiativeLabels, nil)
-	initiativeStage = prometheus.NewDesc("momentum_initiative_stage",
+	initiativeStage = newDesc("momentum_initiative_stage",
 		"1 for the Initiative's current stage (status.stage), 0 for its other stages (spec.stages or the four defaults).",
 		with(initiativeLabels, "stage"), nil)
-	initiativeStageIndex = prometheus.NewDesc("momentum_initiative_stage_index",
+	initiativeStageIndex = newDesc("momentum_initiative_stage_index",
 		"0-based position of the current stage in spec.stages (or the four default stages); absent when the stage is not among them.",
 		initiativeLabels, nil)
-	initiativeStageEntered = prometheus.NewDesc("momentum_initiative_stage_entered_timestamp_seconds",
+	initiativeStageEntered = newDesc("momentum_initiative_stage_entered_timestamp_seconds",
 		"When the Initiative last entered each stage of status.history, as a Unix time.",
 		with(initiativeLabels, "stage"), nil)
-	initiativeStageExited = prometheus.NewDesc("momentum_initiative_stage_exited_timestamp_seconds",
+	initiativeStageExited = newDesc("momentum_initiative_stage_exited_timestamp_seconds",
 		"When the Initiative left each stage of status.history, as a Unix time; absent for the current stage.",
 		with(initiativeLabels, "stage"), nil)
-	initiativeAtRisk = prometheus.NewDesc("momentum_initiative_at_risk",
+	initiativeAtRisk = newDesc("momentum_initiative_at_risk",
 		"1 when the MomentumAtRisk condition is True, else 0; reason is the condition's reason (OnTrack when not at risk).",
 		with(initiativeLabels, "reason"), nil)
-	initiativeReady = prometheus.NewDesc("momentum_initiative_ready",
+	initiativeReady = newDesc("momentum_initiative_ready",
 		"1 when the Initiative's Ready condition is True, else 0.",
 		initiativeLabels, nil)
 
-	deliveryLastSuccess = prometheus.NewDesc("momentum_delivery_last_success_timestamp_seconds",
+	deliveryLastSuccess = newDesc("momentum_delivery_last_success_timestamp_seconds",
 		"When a delivery last succeeded, as a Unix time: kind=reminder for an Initiative's reminders, kind=spotlight for a RecognitionCampaign's spotlights, kind=celebration for a quick win's one-off Job.",
 		deliveryLabels, nil)
-	deliveryLastFailure = prometheus.NewDesc("momentum_delivery_last_failure_timestamp_seconds",
+	deliveryLastFailure = newDesc("momentum_delivery_last_failure_timestamp_seconds",
 		"When a delivery last failed, as a Unix time.",
 		deliveryLabels, nil)
-	deliveryFailing = prometheus.NewDesc("momentum_delivery_failing",
+	deliveryFailing = newDesc("momentum_delivery_failing",
 		"1 when the newest finished delivery failed (for reminders, the last failure is after the last success), else 0.",
 		deliveryLabels, nil)
 
-	campaignNominations = prometheus.NewDesc("momentum_campaign_nominations",
+	campaignNominations = newDesc("momentum_campaign_nominations",
 		"Nominations of a RecognitionCampaign by state: spotlighted (published), pending (due in the next spotlight) or rejected (not qualifying).",
 		with(campaignLabels, "state"), nil)
-	campaignLeadershipShare = prometheus.NewDesc("momentum_campaign_leadership_share",
+	campaignLeadershipShare = newDesc("momentum_campaign_leadership_share",
 		"Share (0-100) of qualifying nominations made by a sponsor or council member (status.leadershipShare); absent without qualifying nominations.",
 		campaignLabels, nil)
 
-	listFailed = prometheus.NewDesc("momentum_metrics_list_failed",
+	listFailed = newDesc("momentum_metrics_list_failed",
 		"1 when listing objects of kind from the cache failed during this scrape (their metrics are missing), else 0.",
 		[]string{"kind"}, nil)
 )
@@ -190,7 +190,8 @@ func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
 }
 
 // Collect lists the objects and sends their metrics.
-func (c *Collector) Collect(ch chan<- prometheus.Metric) {
+func (c *Collector) Collect(out chan<- prometheus.Metric) {
+	ch := newSink(out)
 	c.mu.Lock()
 	readers := make([]client.Reader, 0, len(c.sources))
 	for s := range c.sources {
@@ -268,7 +269,7 @@ const maxWinLength = 253
 // collectCelebration exports the outcome of a celebration Job (kind
 // "celebration", name the win it posts). Finished Jobs are removed after a
 // week, and their series with them.
-func collectCelebration(ch chan<- prometheus.Metric, j *batchv1.Job, initiative string) {
+func collectCelebration(ch *sink, j *batchv1.Job, initiative string) {
 	labels := []string{j.Namespace, initiative, "celebration", j.Annotations[cronjobs.AnnotationWin]}
 	failed := false
 	for _, c := range j.Status.Conditions {
@@ -277,13 +278,13 @@ func collectCelebration(ch chan<- prometheus.Metric, j *batchv1.Job, initiative 
 		}
 		switch c.Type {
 		case batchv1.JobComplete:
-			ch <- gauge(deliveryLastSuccess, unix(c.LastTransitionTime), labels...)
+			ch.gauge(deliveryLastSuccess, unix(c.LastTransitionTime), labels...)
 		case batchv1.JobFailed:
 			failed = true
-			ch <- gauge(deliveryLastFailure, unix(c.LastTransitionTime), labels...)
+			ch.gauge(deliveryLastFailure, unix(c.LastTransitionTime), labels...)
 		}
 	}
-	ch <- gauge(deliveryFailing, boolValue(failed), labels...)
+	ch.gauge(deliveryFailing, boolValue(failed), labels...)
 }
 
 // list reads one kind from every reader. Two readers may hold the same object
@@ -294,7 +295,7 @@ func collectCelebration(ch chan<- prometheus.Metric, j *batchv1.Job, initiative 
 func list[L client.ObjectList, T any, PT interface {
 	*T
 	client.Object
-}](ctx context.Context, c *Collector, ch chan<- prometheus.Metric, readers []client.Reader, kind string, newList func() L, items func(L) []T) []T {
+}](ctx context.Context, c *Collector, ch *sink, readers []client.Reader, kind string, newList func() L, items func(L) []T) []T {
 	var out []T
 	seen := map[client.ObjectKey]bool{}
 	failed := false
@@ -317,43 +318,43 @@ func list[L client.ObjectList, T any, PT interface {
 			}
 		}
 	}
-	ch <- gauge(listFailed, boolValue(failed), kind)
+	ch.gauge(listFailed, boolValue(failed), kind)
 	return out
 }
 
-func collectIndicator(ch chan<- prometheus.Metric, li *v1alpha1.LeadingIndicator) {
+func collectIndicator(ch *sink, li *v1alpha1.LeadingIndicator) {
 	lv := []string{li.Namespace, li.Spec.InitiativeRef.Name, li.Name, string(li.Spec.Category)}
 	st := li.Status
 	if st.Value != nil {
-		ch <- gauge(indicatorValue, st.Value.Float64(), lv...)
+		ch.gauge(indicatorValue, st.Value.Float64(), lv...)
 	}
-	ch <- gauge(indicatorTarget, li.Spec.Target.Value.Float64(), lv...)
+	ch.gauge(indicatorTarget, li.Spec.Target.Value.Float64(), lv...)
 	health := st.Health
 	if health == "" {
 		health = v1alpha1.HealthUnknown
 	}
 	for _, h := range healths {
-		ch <- gauge(indicatorHealth, boolValue(h == health), with(lv, string(h))...)
+		ch.gauge(indicatorHealth, boolValue(h == health), with(lv, string(h))...)
 	}
 	trend := st.Trend
 	if trend == "" {
 		trend = v1alpha1.TrendUnknown
 	}
 	for _, t := range trends {
-		ch <- gauge(indicatorTrend, boolValue(t == trend), with(lv, string(t))...)
+		ch.gauge(indicatorTrend, boolValue(t == trend), with(lv, string(t))...)
 	}
-	ch <- gauge(indicatorStale, boolValue(st.Freshness == v1alpha1.Stale), lv...)
-	ch <- gauge(indicatorSourceFailures, float64(st.ConsecutiveFailures), lv...)
+	ch.gauge(indicatorStale, boolValue(st.Freshness == v1alpha1.Stale), lv...)
+	ch.gauge(indicatorSourceFailures, float64(st.ConsecutiveFailures), lv...)
 	if st.MeasuredAt != nil {
-		ch <- gauge(indicatorMeasured, unix(*st.MeasuredAt), lv...)
+		ch.gauge(indicatorMeasured, unix(*st.MeasuredAt), lv...)
 	}
 }
 
-func collectInitiative(ch chan<- prometheus.Metric, in *v1alpha1.Initiative) {
+func collectInitiative(ch *sink, in *v1alpha1.Initiative) {
 	lv := []string{in.Namespace, in.Name}
 	st := in.Status
 	if st.Progress != nil {
-		ch <- gauge(initiativeProgress, float64(*st.Progress), lv...)
+		ch.gauge(initiativeProgress, float64(*st.Progress), lv...)
 	}
 
 	all := stages.Resolve(in.Spec)
@@ -362,14 +363,14 @@ func collectInitiative(ch chan<- prometheus.Metric, in *v1alpha1.Initiative) {
 		if s.Name == st.Stage {
 			current = i
 		}
-		ch <- gauge(initiativeStage, boolValue(i == current), with(lv, s.Name)...)
+		ch.gauge(initiativeStage, boolValue(i == current), with(lv, s.Name)...)
 	}
 	switch {
 	case current >= 0:
-		ch <- gauge(initiativeStageIndex, float64(current), lv...)
+		ch.gauge(initiativeStageIndex, float64(current), lv...)
 	case st.Stage != "":
 		// A stage removed from spec.stages is still where the initiative is.
-		ch <- gauge(initiativeStage, 1, with(lv, st.Stage)...)
+		ch.gauge(initiativeStage, 1, with(lv, st.Stage)...)
 	}
 
 	// A stage entered more than once appears once, with its latest visit;
@@ -379,58 +380,54 @@ func collectInitiative(ch chan<- prometheus.Metric, in *v1alpha1.Initiative) {
 		latest[r.Name] = r
 	}
 	for name, r := range latest {
-		ch <- gauge(initiativeStageEntered, unix(r.EnteredAt), with(lv, name)...)
+		ch.gauge(initiativeStageEntered, unix(r.EnteredAt), with(lv, name)...)
 		if r.ExitedAt != nil {
-			ch <- gauge(initiativeStageExited, unix(*r.ExitedAt), with(lv, name)...)
+			ch.gauge(initiativeStageExited, unix(*r.ExitedAt), with(lv, name)...)
 		}
 	}
 
 	if c := meta.FindStatusCondition(st.Conditions, v1alpha1.ConditionMomentumAtRisk); c != nil {
-		ch <- gauge(initiativeAtRisk, boolValue(c.Status == metav1.ConditionTrue), with(lv, c.Reason)...)
+		ch.gauge(initiativeAtRisk, boolValue(c.Status == metav1.ConditionTrue), with(lv, c.Reason)...)
 	}
-	ch <- gauge(initiativeReady, boolValue(meta.IsStatusConditionTrue(st.Conditions, v1alpha1.ConditionReady)), lv...)
+	ch.gauge(initiativeReady, boolValue(meta.IsStatusConditionTrue(st.Conditions, v1alpha1.ConditionReady)), lv...)
 
 	for _, r := range st.Reminders {
 		dv := []string{in.Namespace, in.Name, "reminder", r.Name}
 		if r.LastSuccessfulTime != nil {
-			ch <- gauge(deliveryLastSuccess, unix(*r.LastSuccessfulTime), dv...)
+			ch.gauge(deliveryLastSuccess, unix(*r.LastSuccessfulTime), dv...)
 		}
 		if r.LastFailureTime != nil {
-			ch <- gauge(deliveryLastFailure, unix(*r.LastFailureTime), dv...)
+			ch.gauge(deliveryLastFailure, unix(*r.LastFailureTime), dv...)
 		}
 		// The same rule as the DeliveryFailing condition.
 		failing := r.LastFailureTime != nil && (r.LastSuccessfulTime == nil || r.LastSuccessfulTime.Before(r.LastFailureTime))
-		ch <- gauge(deliveryFailing, boolValue(failing), dv...)
+		ch.gauge(deliveryFailing, boolValue(failing), dv...)
 	}
 	if st.Celebrations != nil {
 		// A celebration given up (bounded: the newest 10) stays failing.
 		for _, win := range st.Celebrations.Failed {
-			ch <- gauge(deliveryFailing, 1, in.Namespace, in.Name, "celebration", win)
+			ch.gauge(deliveryFailing, 1, in.Namespace, in.Name, "celebration", win)
 		}
 	}
 }
 
-func collectCampaign(ch chan<- prometheus.Metric, rc *v1alpha1.RecognitionCampaign) {
+func collectCampaign(ch *sink, rc *v1alpha1.RecognitionCampaign) {
 	lv := []string{rc.Namespace, rc.Name, rc.Spec.InitiativeRef.Name}
 	st := rc.Status
 	// Counts are written together once the campaign's initiative is found;
 	// before that there is nothing to count.
 	if st.Spotlighted != nil && st.Pending != nil {
-		ch <- gauge(campaignNominations, float64(*st.Spotlighted), with(lv, "spotlighted")...)
-		ch <- gauge(campaignNominations, float64(*st.Pending), with(lv, "pending")...)
-		ch <- gauge(campaignNominations, float64(len(st.Rejected)), with(lv, "rejected")...)
+		ch.gauge(campaignNominations, float64(*st.Spotlighted), with(lv, "spotlighted")...)
+		ch.gauge(campaignNominations, float64(*st.Pending), with(lv, "pending")...)
+		ch.gauge(campaignNominations, float64(len(st.Rejected)), with(lv, "rejected")...)
 	}
 	if st.LeadershipShare != nil {
-		ch <- gauge(campaignLeadershipShare, float64(*st.LeadershipShare), lv...)
+		ch.gauge(campaignLeadershipShare, float64(*st.LeadershipShare), lv...)
 	}
 	// Spotlights report no failure time: a failed one stays pending.
 	if st.LastPublicationTime != nil {
-		ch <- gauge(deliveryLastSuccess, unix(*st.LastPublicationTime), rc.Namespace, rc.Spec.InitiativeRef.Name, "spotlight", rc.Name)
+		ch.gauge(deliveryLastSuccess, unix(*st.LastPublicationTime), rc.Namespace, rc.Spec.InitiativeRef.Name, "spotlight", rc.Name)
 	}
-}
-
-func gauge(d *prometheus.Desc, v float64, labels ...string) prometheus.Metric {
-	return prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v, labels...)
 }
 
 func boolValue(b bool) float64 {

@@ -12,29 +12,29 @@ import (
 var (
 	assessmentLabels = []string{labelNamespace, labelInitiative, "assessment", "discipline"}
 
-	successIndexMean = prometheus.NewDesc("momentum_success_index_mean",
+	successIndexMean = newDesc("momentum_success_index_mean",
 		"Mean latest Success Index (0-100) of an Initiative's reviewed Commitments (status.commitments.meanIndex); absent below the confidentiality floor.",
 		initiativeLabels, nil)
-	successCommitments = prometheus.NewDesc("momentum_success_commitments",
+	successCommitments = newDesc("momentum_success_commitments",
 		"Commitments of an Initiative (status.commitments.count).",
 		initiativeLabels, nil)
-	successParticipation = prometheus.NewDesc("momentum_success_participation",
+	successParticipation = newDesc("momentum_success_participation",
 		"Percent of sponsors, council members and teams that own a Commitment (status.commitments.participation).",
 		initiativeLabels, nil)
-	successReviewsOverdue = prometheus.NewDesc("momentum_success_reviews_overdue",
+	successReviewsOverdue = newDesc("momentum_success_reviews_overdue",
 		"Commitments of an Initiative whose quarterly review is overdue (status.commitments.overdueReviews).",
 		initiativeLabels, nil)
 
-	disciplineScore = prometheus.NewDesc("momentum_assessment_discipline_score",
+	disciplineScore = newDesc("momentum_assessment_discipline_score",
 		"Latest score of a discipline of a CultureAssessment (status.disciplines[].score).",
 		assessmentLabels, nil)
-	disciplineTarget = prometheus.NewDesc("momentum_assessment_discipline_target",
+	disciplineTarget = newDesc("momentum_assessment_discipline_target",
 		"Target of a discipline of a CultureAssessment (spec.disciplines[].target).",
 		assessmentLabels, nil)
-	disciplineBreadth = prometheus.NewDesc("momentum_assessment_discipline_breadth",
+	disciplineBreadth = newDesc("momentum_assessment_discipline_breadth",
 		"Percent of shown segments at or above the discipline's target; absent without segments above the confidentiality floor.",
 		assessmentLabels, nil)
-	disciplineDepth = prometheus.NewDesc("momentum_assessment_discipline_depth",
+	disciplineDepth = newDesc("momentum_assessment_discipline_depth",
 		"Spread between the best and the worst shown segment of a discipline; absent with fewer than two.",
 		assessmentLabels, nil)
 )
@@ -53,35 +53,35 @@ var successNames = []string{
 func init() { descs = append(descs, successDescs...) }
 
 // collectSuccess exports an Initiative's commitments roll-up.
-func collectSuccess(ch chan<- prometheus.Metric, in *v1alpha1.Initiative) {
+func collectSuccess(ch *sink, in *v1alpha1.Initiative) {
 	roll := in.Status.Commitments
 	if roll == nil {
 		return
 	}
 	lv := []string{in.Namespace, in.Name}
-	ch <- gauge(successCommitments, float64(roll.Count), lv...)
-	ch <- gauge(successReviewsOverdue, float64(roll.OverdueReviews), lv...)
+	ch.gauge(successCommitments, float64(roll.Count), lv...)
+	ch.gauge(successReviewsOverdue, float64(roll.OverdueReviews), lv...)
 	if roll.MeanIndex != nil {
-		ch <- gauge(successIndexMean, float64(*roll.MeanIndex), lv...)
+		ch.gauge(successIndexMean, float64(*roll.MeanIndex), lv...)
 	}
 	if roll.Participation != nil {
-		ch <- gauge(successParticipation, float64(*roll.Participation), lv...)
+		ch.gauge(successParticipation, float64(*roll.Participation), lv...)
 	}
 }
 
 // collectAssessment exports each discipline of a CultureAssessment.
-func collectAssessment(ch chan<- prometheus.Metric, a *v1alpha1.CultureAssessment) {
+func collectAssessment(ch *sink, a *v1alpha1.CultureAssessment) {
 	for _, d := range a.Status.Disciplines {
 		lv := []string{a.Namespace, a.Spec.InitiativeRef.Name, a.Name, d.Name}
-		ch <- gauge(disciplineTarget, d.Target.Float64(), lv...)
+		ch.gauge(disciplineTarget, d.Target.Float64(), lv...)
 		if d.Score != nil {
-			ch <- gauge(disciplineScore, d.Score.Float64(), lv...)
+			ch.gauge(disciplineScore, d.Score.Float64(), lv...)
 		}
 		if d.Breadth != nil {
-			ch <- gauge(disciplineBreadth, float64(*d.Breadth), lv...)
+			ch.gauge(disciplineBreadth, float64(*d.Breadth), lv...)
 		}
 		if d.Depth != nil {
-			ch <- gauge(disciplineDepth, d.Depth.Float64(), lv...)
+			ch.gauge(disciplineDepth, d.Depth.Float64(), lv...)
 		}
 	}
 }

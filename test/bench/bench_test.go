@@ -76,7 +76,6 @@ func BenchmarkInitiativesReady(b *testing.B) {
 			b.Fatalf("not all %d objects became Ready in time (see %s)", 3*n, m.log)
 		}
 		managed := time.Since(start)
-		stopPeak()
 		cpu := m.cpu() - cpuBefore
 		writes := apiWrites(ctx, b, h.cfg).since(before)
 		fmt.Println("manager workqueues:", m.queues(b))
@@ -90,6 +89,7 @@ func BenchmarkInitiativesReady(b *testing.B) {
 		idleWrites := apiWrites(ctx, b, h.cfg).since(idleBefore)
 		p50, p99, changes, missed := measureLatency(ctx, b, h.c, ns, n, latencyFor)
 		_, peak := m.rss()
+		stopPeak()
 		m.stop()
 		ratio := 0.0
 		if withFloor {
