@@ -50,6 +50,12 @@ func cmpString(a, b string) int {
 type sink struct {
 	ch    chan<- prometheus.Metric
 	pairs map[[2]string]*dto.LabelPair
+	// last is the previous series' label names, values and pairs: most of
+	// an object's series carry the same labels, and share one slice.
+	last struct {
+		names, values []string
+		labels        []*dto.LabelPair
+	}
 }
 
 func newSink(ch chan<- prometheus.Metric) *sink {
@@ -63,11 +69,14 @@ func (s *sink) gauge(d *prometheus.Desc, v float64, values ...string) {
 		s.ch <- prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v, values...) // reports the mismatch
 		return
 	}
-	labels := make([]*dto.LabelPair, len(values))
-	for i, j := range l.sorted {
-		labels[i] = s.pair(l.names[j], values[j])
+	if !slices.Equal(l.names, s.last.names) || !slices.Equal(values, s.last.values) {
+		labels := make([]*dto.LabelPair, len(values))
+		for i, j := range l.sorted {
+			labels[i] = s.pair(l.names[j], values[j])
+		}
+		s.last.names, s.last.values, s.last.labels = l.names, slices.Clone(values), labels
 	}
-	s.ch <- &sharedGauge{desc: d, labels: labels, value: v}
+	s.ch <- &sharedGauge{desc: d, labels: s.last.labels, value: v}
 }
 
 func (s *sink) pair(name, value string) *dto.LabelPair {

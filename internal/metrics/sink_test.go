@@ -43,3 +43,24 @@ func TestSinkRefusesWrongLabelCount(t *testing.T) {
 	s := newSink(make(chan prometheus.Metric, 1))
 	g.Expect(func() { s.gauge(desc, 1, "a", "b") }).To(Panic())
 }
+
+// Consecutive series with the same labels (most of an object's) share one
+// slice of label pairs.
+func TestSinkSharesLabelsOfOneObject(t *testing.T) {
+	g := NewWithT(t)
+	labels := []string{"namespace", "initiative"}
+	a, b := newDesc("test_a", "help", labels, nil), newDesc("test_b", "help", labels, nil)
+	ch := make(chan prometheus.Metric, 3)
+	s := newSink(ch)
+	s.gauge(a, 1, "team-a", "onboarding")
+	s.gauge(b, 2, "team-a", "onboarding")
+	s.gauge(b, 3, "team-a", "renewals")
+	var got [3]*dto.Metric
+	for i := range got {
+		got[i] = &dto.Metric{}
+		g.Expect((<-ch).Write(got[i])).To(Succeed())
+	}
+	g.Expect(&got[0].Label[0]).To(BeIdenticalTo(&got[1].Label[0]))
+	g.Expect(&got[1].Label[0]).NotTo(BeIdenticalTo(&got[2].Label[0]))
+	g.Expect(got[2].GetLabel()[0].GetValue()).To(Equal("renewals"))
+}
