@@ -20,14 +20,6 @@ import (
 	"github.com/momentum-dev/momentum/controllers/recognitioncampaign"
 )
 
-// onlyCronJob returns the one CronJob of a namespace (tests make one).
-func onlyCronJob(g Gomega, ns string) *batchv1.CronJob {
-	list := &batchv1.CronJobList{}
-	g.Expect(k8s.List(context.Background(), list, client.InNamespace(ns))).To(Succeed())
-	g.Expect(list.Items).To(HaveLen(1))
-	return &list.Items[0]
-}
-
 // A Ready Channel looks at its Secret again on its own: revoking the label,
 // or deleting the Secret, makes it not Ready and suspends the reminders
 // scheduled to it, without anyone touching the Channel.

@@ -2,12 +2,10 @@ package controllers_test
 
 import (
 	"context"
-	"strings"
 	"testing"
 	"time"
 
 	. "github.com/onsi/gomega"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/tools/events"
 	"k8s.io/utils/clock"
@@ -21,34 +19,6 @@ import (
 
 func newCommitmentReconciler(c client.Client, clk clock.PassiveClock) *commitment.Reconciler {
 	return &commitment.Reconciler{Client: c, Clock: clk, Recorder: events.NewFakeRecorder(100)}
-}
-
-func rated(action string, o v1alpha1.Outcome, rating int32) v1alpha1.ActionOutcome {
-	out := v1alpha1.ActionOutcome{Action: action, Outcome: o}
-	if rating > 0 {
-		out.Rating = ptr.To(rating)
-	}
-	return out
-}
-
-func newCommitment(ns, name, initiative, owner string, reviews ...v1alpha1.CommitmentReview) *v1alpha1.Commitment {
-	return &v1alpha1.Commitment{
-		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name},
-		Spec: v1alpha1.CommitmentSpec{
-			InitiativeRef: v1alpha1.LocalObjectReference{Name: initiative},
-			Owner:         v1alpha1.CommitmentOwner{Name: owner, Email: "owner@example.com"},
-			Reviewer:      "Alex Kim",
-			Actions: []v1alpha1.CommitmentAction{
-				{Name: "call-detractors", Horizon: v1alpha1.Horizon3Months, Due: "2026-12-31", Behavior: "close-the-loop", Status: v1alpha1.ActionInProgress},
-				{Name: "coach-team", Horizon: v1alpha1.Horizon6Months},
-			},
-			Reviews: reviews,
-		},
-	}
-}
-
-func reviewOf(q v1alpha1.Quarter, date v1alpha1.Date, outcomes ...v1alpha1.ActionOutcome) v1alpha1.CommitmentReview {
-	return v1alpha1.CommitmentReview{Quarter: q, Date: date, Outcomes: outcomes, Confidence: v1alpha1.ConfidenceHigh, Narrative: "On course."}
 }
 
 func getCommitment(g Gomega, ns, name string) *v1alpha1.Commitment {
@@ -149,62 +119,4 @@ func TestCommitmentReferencesWaitAndHeal(t *testing.T) {
 		g.Expect(condition(got.Status.Conditions, v1alpha1.ConditionStalled)).To(BeNil())
 		g.Expect(got.Status.ObservedGeneration).To(Equal(got.Generation))
 	}).WithTimeout(timeout).Should(Succeed())
-}
-
-// The API server rejects bad commitments whole, naming the field.
-func TestAPIServerRejectsBadCommitments(t *testing.T) {
-	ns := namespace(t)
-	tests := map[string]struct {
-		mutate func(c *v1alpha1.Commitment)
-		want   string
-	}{
-		"no actions":                 {func(c *v1alpha1.Commitment) { c.Spec.Actions = nil }, "spec.actions: Required value"},
-		"unknown horizon":            {func(c *v1alpha1.Commitment) { c.Spec.Actions[0].Horizon = "12m" }, `spec.actions[0].horizon: Unsupported value: "12m"`},
-		"impossible due date":        {func(c *v1alpha1.Commitment) { c.Spec.Actions[0].Due = "2026-02-30" }, "spec.actions[0].due: Invalid value"},
-		"due date in another format": {func(c *v1alpha1.Commitment) { c.Spec.Actions[0].Due = "31/12/2026" }, "spec.actions[0].due: Invalid value"},
-		"unknown action status":      {func(c *v1alpha1.Commitment) { c.Spec.Actions[0].Status = "Blocked" }, `spec.actions[0].status: Unsupported value: "Blocked"`},
-		"bad quarter": {func(c *v1alpha1.Commitment) {
-			c.Spec.Reviews = []v1alpha1.CommitmentReview{reviewOf("2026-Q5", "2026-11-01", rated("coach-team", v1alpha1.OutcomeDone, 0))}
-		}, "spec.reviews[0].quarter: Invalid value"},
-		"review before its quarter": {func(c *v1alpha1.Commitment) {
-			c.Spec.Reviews = []v1alpha1.CommitmentReview{reviewOf("2026-Q4", "2026-09-30", rated("coach-team", v1alpha1.OutcomeDone, 0))}
-		}, "spec.reviews[0].date: Invalid value: date must not be before the start of the reviewed quarter"},
-		"rating out of range": {func(c *v1alpha1.Commitment) {
-			c.Spec.Reviews = []v1alpha1.CommitmentReview{reviewOf("2026-Q4", "2026-11-01", rated("coach-team", v1alpha1.OutcomeDone, 6))}
-		}, "spec.reviews[0].outcomes[0].rating: Invalid value: 6"},
-		"outcome for an unknown action": {func(c *v1alpha1.Commitment) {
-			c.Spec.Reviews = []v1alpha1.CommitmentReview{reviewOf("2026-Q4", "2026-11-01", rated("fly-to-mars", v1alpha1.OutcomeDone, 0))}
-		}, "spec.reviews: Invalid value: every spec.reviews[].outcomes[].action must name an action in spec.actions"},
-		"no narrative": {func(c *v1alpha1.Commitment) {
-			r := reviewOf("2026-Q4", "2026-11-01", rated("coach-team", v1alpha1.OutcomeDone, 0))
-			r.Narrative = ""
-			c.Spec.Reviews = []v1alpha1.CommitmentReview{r}
-		}, "spec.reviews[0].narrative: Invalid value: \"\": spec.reviews[0].narrative in body should be at least 1 chars long"},
-		"unknown confidence": {func(c *v1alpha1.Commitment) {
-			r := reviewOf("2026-Q4", "2026-11-01", rated("coach-team", v1alpha1.OutcomeDone, 0))
-			r.Confidence = "Certain"
-			c.Spec.Reviews = []v1alpha1.CommitmentReview{r}
-		}, `spec.reviews[0].confidence: Unsupported value: "Certain"`},
-		"two reviews of one quarter": {func(c *v1alpha1.Commitment) {
-			r := reviewOf("2026-Q4", "2026-11-01", rated("coach-team", v1alpha1.OutcomeDone, 0))
-			c.Spec.Reviews = []v1alpha1.CommitmentReview{r, r}
-		}, "spec.reviews[1]: Duplicate value"},
-		"owner name over its bound": {func(c *v1alpha1.Commitment) { c.Spec.Owner.Name = strings.Repeat("x", 129) }, "spec.owner.name: Too long: may not be more than 128 bytes"},
-		"bad email":                 {func(c *v1alpha1.Commitment) { c.Spec.Owner.Email = "dana" }, "spec.owner.email: Invalid value: \"dana\""},
-		"too many actions": {func(c *v1alpha1.Commitment) {
-			for i := range 21 {
-				c.Spec.Actions = append(c.Spec.Actions, v1alpha1.CommitmentAction{Name: "a" + strings.Repeat("b", i), Horizon: v1alpha1.HorizonBeyond})
-			}
-		}, "spec.actions: Too many: 23: must have at most 20 items"},
-	}
-	for name, tc := range tests {
-		t.Run(name, func(t *testing.T) {
-			g := NewWithT(t)
-			c := newCommitment(ns, "bad", "customer-first", "Dana Lee")
-			tc.mutate(c)
-			err := k8s.Create(context.Background(), c)
-			g.Expect(apierrors.IsInvalid(err)).To(BeTrue(), "%v", err)
-			g.Expect(err.Error()).To(ContainSubstring(tc.want))
-		})
-	}
 }

@@ -73,21 +73,6 @@ func TestInitiativeAdvancesThroughAllStagesByApproval(t *testing.T) {
 	}).WithTimeout(timeout).Should(Succeed())
 }
 
-// gatedProgram has a first stage with one gate of each kind but minDuration
-// (covered by TestMinDurationRequeuesAtTheExactMoment).
-func gatedProgram(ns string) *v1alpha1.Initiative {
-	it := newInitiative(ns, "customer-first")
-	it.Spec.Stages = []v1alpha1.Stage{
-		{Name: "Initiation", ExitCriteria: &v1alpha1.ExitCriteria{
-			Actions:    []v1alpha1.Action{{Name: "publish-why", Owner: "Dana Lee"}},
-			Indicators: []v1alpha1.IndicatorCriterion{{Name: "employee-awareness", Health: v1alpha1.RequireOnTarget}},
-			Approval:   v1alpha1.ApprovalRequired,
-		}},
-		{Name: "Implementation"}, {Name: "Embedding"}, {Name: "Reinforcement"},
-	}
-	return it
-}
-
 func TestEachGateKindHoldsTheStageUntilMet(t *testing.T) {
 	g := NewWithT(t)
 	ns := namespace(t)

@@ -1,21 +1,16 @@
 package controllers_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"os"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	. "github.com/onsi/gomega"
 	corev1 "k8s.io/api/core/v1"
-	eventsv1 "k8s.io/api/events/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/rest"
 	clocktesting "k8s.io/utils/clock/testing"
 	"k8s.io/utils/ptr"
@@ -28,7 +23,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
-	"github.com/momentum-dev/momentum/api/v1alpha1"
 	"github.com/momentum-dev/momentum/controllers"
 	"github.com/momentum-dev/momentum/internal/cronjobs"
 	"github.com/momentum-dev/momentum/internal/outbound"
@@ -42,26 +36,8 @@ var (
 	nsSeq   atomic.Int32
 	// logs holds every log line the managers under test wrote, so tests can
 	// prove what never appears in them.
-	logs syncBuffer
+	logs testenv.SyncBuffer
 )
-
-// syncBuffer is a bytes.Buffer safe for concurrent writers.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // testJobs and testPolicy configure delivery as the manager's flags would.
 var (
@@ -162,99 +138,6 @@ func startManagerAs(t *testing.T, cfg *rest.Config, clk *clocktesting.FakeClock,
 	return stop
 }
 
-func key(ns, name string) types.NamespacedName {
-	return types.NamespacedName{Namespace: ns, Name: name}
-}
-
-func getInitiative(g Gomega, ns, name string) *v1alpha1.Initiative {
-	obj := &v1alpha1.Initiative{}
-	g.Expect(k8s.Get(context.Background(), key(ns, name), obj)).To(Succeed())
-	return obj
-}
-
-func getIndicator(g Gomega, ns, name string) *v1alpha1.LeadingIndicator {
-	obj := &v1alpha1.LeadingIndicator{}
-	g.Expect(k8s.Get(context.Background(), key(ns, name), obj)).To(Succeed())
-	return obj
-}
-
-func condition(conds []metav1.Condition, t string) *metav1.Condition {
-	for i := range conds {
-		if conds[i].Type == t {
-			return &conds[i]
-		}
-	}
-	return nil
-}
-
-// update applies mutate to a fresh copy of obj and writes it, retrying on conflict.
-func update[T client.Object](t *testing.T, obj T, mutate func(T)) {
-	t.Helper()
-	NewWithT(t).Eventually(func() error {
-		if err := k8s.Get(context.Background(), client.ObjectKeyFromObject(obj), obj); err != nil {
-			return err
-		}
-		mutate(obj)
-		return k8s.Update(context.Background(), obj)
-	}).WithTimeout(10 * time.Second).Should(Succeed())
-}
-
-func eventsFor(g Gomega, ns, name, reason string) []eventsv1.Event {
-	list := &eventsv1.EventList{}
-	g.Expect(k8s.List(context.Background(), list, client.InNamespace(ns))).To(Succeed())
-	var out []eventsv1.Event
-	for _, e := range list.Items {
-		if e.Regarding.Name == name && (reason == "" || e.Reason == reason) {
-			out = append(out, e)
-		}
-	}
-	return out
-}
-
 // --- fixtures ---
 
-func newInitiative(ns, name string) *v1alpha1.Initiative {
-	return &v1alpha1.Initiative{
-		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name},
-		Spec: v1alpha1.InitiativeSpec{
-			Why:        "Every customer should feel we are on their side.",
-			CoreValues: []string{"Ownership", "Empathy"},
-			Sponsors:   []v1alpha1.Person{{Name: "Dana Lee", Title: "COO"}},
-			Council:    []v1alpha1.Person{{Name: "Ravi Patel", Title: "VP Support"}},
-			Behaviors:  []v1alpha1.Behavior{{Name: "close-the-loop", Description: "Reply to every detractor within 48 hours"}},
-		},
-	}
-}
-
-func newIndicator(ns, name, initiative string, target string, samples ...v1alpha1.Sample) *v1alpha1.LeadingIndicator {
-	return &v1alpha1.LeadingIndicator{
-		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name},
-		Spec: v1alpha1.LeadingIndicatorSpec{
-			InitiativeRef: v1alpha1.LocalObjectReference{Name: initiative},
-			Category:      v1alpha1.CategoryAwareness,
-			Unit:          "percent",
-			Target:        v1alpha1.Target{Value: v1alpha1.Decimal(target), Direction: v1alpha1.AtLeast, AtRiskMargin: ptr.To(v1alpha1.Decimal("10"))},
-			Samples:       samples,
-		},
-	}
-}
-
-func sample(daysBeforeT0 int, value string) v1alpha1.Sample {
-	return v1alpha1.Sample{At: metav1.NewTime(t0.Add(-time.Duration(daysBeforeT0) * 24 * time.Hour)), Value: v1alpha1.Decimal(value)}
-}
-
-func create(t *testing.T, objs ...client.Object) {
-	t.Helper()
-	for _, o := range objs {
-		if err := k8s.Create(context.Background(), o); err != nil {
-			t.Fatalf("creating %T %s: %v", o, o.GetName(), err)
-		}
-	}
-}
-
 const timeout = 20 * time.Second
-
-// metavNow is the fake clock's time as an API time, second precision.
-func metavNow(clk *clocktesting.FakeClock) metav1.Time {
-	return metav1.NewTime(clk.Now().UTC().Truncate(time.Second))
-}

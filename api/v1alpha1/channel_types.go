@@ -91,10 +91,6 @@ const (
 	ReasonChannelReady = "AddressValid"
 	// ReasonSecretNotFound: spec.secretRef names no Secret.
 	ReasonSecretNotFound = "SecretNotFound"
-	// ReasonSecretNotUsable: the Secret is not labelled usable for this
-	// purpose (culture.momentum.dev/usable-for), or its allowed-hosts
-	// annotation does not list the destination. LeadingIndicators use it too.
-	ReasonSecretNotUsable = "SecretNotUsable"
 	// ReasonAddressMissing: the Secret has no "address" key.
 	ReasonAddressMissing = "AddressMissing"
 	// ReasonAddressInvalid: the address is not a URL the outbound policy allows.

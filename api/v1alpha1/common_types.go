@@ -17,7 +17,8 @@ const (
 	ConditionStalled = "Stalled"
 )
 
-// Reasons shared by every Momentum kind.
+// Reasons used by more than one kind. Every other reason sits in the file
+// of the kind whose status carries it.
 const (
 	// ReasonRetrying is the Reconciling reason after a transient error.
 	ReasonRetrying = "Retrying"
@@ -25,6 +26,29 @@ const (
 	// create (a CronJob or Job) has its name taken by an object Momentum does
 	// not control; Momentum neither changes nor deletes it.
 	ReasonNameConflict = "NameConflict"
+	// ReasonChannelNotFound: a reminder or campaign names a Channel that
+	// does not exist.
+	ReasonChannelNotFound = "ChannelNotFound"
+	// ReasonChannelNotReady: a Channel exists but cannot deliver (see its
+	// status); nothing is scheduled to it until it is Ready.
+	ReasonChannelNotReady = "ChannelNotReady"
+	// ReasonChannelPending: a Channel has not been checked yet; nothing is
+	// scheduled to it until it is Ready. A passing state, not a fault.
+	ReasonChannelPending = "ChannelPending"
+	// ReasonSuspended: Ready, progression is paused by the initiative's
+	// spec.suspend.
+	ReasonSuspended = "Suspended"
+	// ReasonQuietHoursConflict: a reminder's or spotlight's schedule fires
+	// in the initiative's quiet hours.
+	ReasonQuietHoursConflict = "QuietHoursConflict"
+	// ReasonInitiativeNotFound: spec.initiativeRef names no Initiative.
+	ReasonInitiativeNotFound = "InitiativeNotFound"
+	// ReasonBehaviorNotFound: spec.behavior names no behavior of the initiative.
+	ReasonBehaviorNotFound = "BehaviorNotFound"
+	// ReasonSecretNotUsable: the Secret is not labelled usable for this
+	// purpose (culture.momentum.dev/usable-for), or its allowed-hosts
+	// annotation does not list the destination. LeadingIndicators use it too.
+	ReasonSecretNotUsable = "SecretNotUsable"
 )
 
 // LocalObjectReference names an object in the same namespace.

@@ -8,6 +8,13 @@ import (
 // this order when spec.stages is omitted.
 var DefaultStages = []string{"Initiation", "Implementation", "Embedding", "Reinforcement"}
 
+// DefaultTrendSamples is how many of the newest measurements a trend is
+// judged over: the indicator's status.trend (its TREND column) and, unless
+// a gate sets spec.stages[].exitCriteria.indicators[].trendSamples, the
+// trend gate, so the two never disagree. The trendSamples marker must say
+// the same (a test compares them).
+const DefaultTrendSamples = 4
+
 // InitiativeSpec is a culture-change program as kept in Git.
 // +kubebuilder:validation:XValidation:rule="!has(self.reviewReminder) || !has(self.reminders) || !self.reminders.exists(r, r.name == 'review-digest')",message="spec.reminders[].name review-digest is taken by spec.reviewReminder's CronJob",fieldPath=".reminders"
 // +kubebuilder:validation:XValidation:rule="!has(self.approvals) || self.approvals.all(a, has(self.stages) ? self.stages.exists(s, s.name == a.stage) : a.stage in ['Initiation', 'Implementation', 'Embedding', 'Reinforcement'])",message="spec.approvals[].stage must name a stage declared in spec.stages (or one of Initiation, Implementation, Embedding, Reinforcement when spec.stages is omitted)",fieldPath=".approvals"
@@ -347,8 +354,11 @@ type IndicatorCriterion struct {
 	Trend RequiredTrend `json:"trend,omitempty"`
 
 	// trendSamples is how many of the newest measurements the trend
-	// requirement looks at. Defaults to 3.
+	// requirement looks at. Defaults to 4: the same window as the
+	// indicator's own status.trend (the TREND column), so a gate on the
+	// default never disagrees with what the indicator shows.
 	// +optional
+	// +kubebuilder:default=4
 	// +kubebuilder:validation:Minimum=2
 	// +kubebuilder:validation:Maximum=24
 	TrendSamples *int32 `json:"trendSamples,omitempty"`
@@ -832,8 +842,6 @@ const (
 	ReasonStageInProgress = "StageInProgress"
 	// ReasonFinalStage: Ready, the initiative is in its last stage.
 	ReasonFinalStage = "FinalStage"
-	// ReasonSuspended: Ready, progression is paused by spec.suspend.
-	ReasonSuspended = "Suspended"
 	// ReasonIndicatorNotFound: a LeadingIndicator named in a gate is missing.
 	ReasonIndicatorNotFound = "IndicatorNotFound"
 	// ReasonStageNotFound: the current stage is no longer in spec.stages.
@@ -852,19 +860,8 @@ const (
 	// ReasonOnTrack: MomentumAtRisk is False.
 	ReasonOnTrack = "OnTrack"
 
-	// ReasonChannelNotFound: a reminder names a Channel that does not exist.
-	ReasonChannelNotFound = "ChannelNotFound"
-	// ReasonChannelNotReady: a Channel exists but cannot deliver (see its
-	// status); nothing is scheduled to it until it is Ready.
-	ReasonChannelNotReady = "ChannelNotReady"
-	// ReasonChannelPending: a Channel has not been checked yet; nothing is
-	// scheduled to it until it is Ready. A passing state, not a fault.
-	ReasonChannelPending = "ChannelPending"
 	// ReasonTemplateInvalid: a reminder's message template does not parse or render.
 	ReasonTemplateInvalid = "TemplateInvalid"
-	// ReasonScheduleInvalid: a schedule or time zone the API server let
-	// through is still not one the controller can compute.
-	ReasonScheduleInvalid = "ScheduleInvalid"
 
 	// ConditionDeliveryFailing is True when the newest finished delivery of
 	// a reminder failed.
@@ -882,9 +879,6 @@ const (
 	// EventReasonStageAdvanced is the Event reason when the initiative moves
 	// to its next stage.
 	EventReasonStageAdvanced = "StageAdvanced"
-
-	// ReasonQuietHoursConflict: a reminder's schedule fires in quiet hours.
-	ReasonQuietHoursConflict = "QuietHoursConflict"
 )
 
 // Initiative is a customer-centric culture-change program: its why, its

@@ -65,6 +65,7 @@ type LeadingIndicatorSpec struct {
 
 	// historyLimit is how many measurements status.history keeps. Defaults to 24.
 	// +optional
+	// +kubebuilder:default=24
 	// +kubebuilder:validation:Minimum=2
 	// +kubebuilder:validation:Maximum=100
 	HistoryLimit *int32 `json:"historyLimit,omitempty"`
@@ -72,6 +73,7 @@ type LeadingIndicatorSpec struct {
 	// failureLimit is how many consecutive failed measurements of a live
 	// source make the indicator SourceUnavailable. Defaults to 3.
 	// +optional
+	// +kubebuilder:default=3
 	// +kubebuilder:validation:Minimum=1
 	// +kubebuilder:validation:Maximum=100
 	FailureLimit *int32 `json:"failureLimit,omitempty"`
@@ -252,14 +254,14 @@ type LeadingIndicatorStatus struct {
 const (
 	// ReasonMeasured: Ready, the indicator's health is computed.
 	ReasonMeasured = "Measured"
-	// ReasonInitiativeNotFound: spec.initiativeRef names no Initiative.
-	ReasonInitiativeNotFound = "InitiativeNotFound"
-	// ReasonBehaviorNotFound: spec.behavior names no behavior of the initiative.
-	ReasonBehaviorNotFound = "BehaviorNotFound"
 	// ReasonSourceInvalid: spec.source has a query or jsonPath that cannot work.
 	ReasonSourceInvalid = "SourceInvalid"
 	// ReasonSourceUnavailable: the live source failed failureLimit times in a row.
 	ReasonSourceUnavailable = "SourceUnavailable"
+
+	// EventReasonHealthChanged is the Event reason when the indicator's
+	// health changes.
+	EventReasonHealthChanged = "HealthChanged"
 )
 
 // LeadingIndicator tracks one leading indicator of a culture change against a target.

@@ -235,12 +235,14 @@ type RejectedNomination struct {
 }
 
 // Reasons and Event reasons of a RecognitionCampaign. A missing initiative
-// or channel reuses ReasonInitiativeNotFound and ReasonChannelNotFound; a
-// suspended initiative ReasonSuspended; an uncomputable schedule
-// ReasonScheduleInvalid.
+// or channel, a suspended initiative and quiet hours use the shared reasons
+// (common_types.go).
 const (
 	// ReasonScheduled: Ready, the spotlight CronJob is in place.
 	ReasonScheduled = "Scheduled"
+	// ReasonScheduleInvalid: a schedule or time zone the API server let
+	// through is still not one the controller can compute.
+	ReasonScheduleInvalid = "ScheduleInvalid"
 
 	// EventReasonSpotlighted is the Event reason when a delivered spotlight
 	// marks nominations as published.

@@ -9,9 +9,12 @@ const (
 	// MaxHistoryLimit is the most measurements status.history may keep.
 	MaxHistoryLimit = 100
 	// DefaultFailureLimit is how many consecutive failed measurements make
-	// an indicator SourceUnavailable.
+	// an indicator SourceUnavailable: spec.failureLimit's default (its
+	// +kubebuilder:default marker must say the same; a test compares them).
 	DefaultFailureLimit = 3
-	// DefaultInterval is how often a live source is measured.
+	// DefaultInterval is how often a live source is measured: the default
+	// of spec.source.http.interval and spec.source.prometheus.interval
+	// (their markers must say the same; a test compares them).
 	DefaultInterval = "5m"
 )
 
@@ -68,6 +71,7 @@ type HTTPSource struct {
 
 	// interval between measurements, from 30s to 24h. Defaults to 5m.
 	// +optional
+	// +kubebuilder:default="5m"
 	// +kubebuilder:validation:Type=string
 	// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$`
 	// +kubebuilder:validation:MaxLength=32
@@ -96,6 +100,7 @@ type PrometheusSource struct {
 
 	// interval between measurements, from 30s to 24h. Defaults to 5m.
 	// +optional
+	// +kubebuilder:default="5m"
 	// +kubebuilder:validation:Type=string
 	// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$`
 	// +kubebuilder:validation:MaxLength=32

@@ -167,24 +167,6 @@ func applySamples(t *testing.T, ns string) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer safe for a writer and a reader in two goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // result is what one run of the plugin printed and returned.
 type result struct {
 	code        int
@@ -193,7 +175,7 @@ type result struct {
 
 // plugin runs the command line against the test cluster, at now.
 func plugin(ctx context.Context, now time.Time, args ...string) result {
-	var out, errOut syncBuffer
+	var out, errOut testenv.SyncBuffer
 	a := newApp(genericiooptions.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut}, func() time.Time { return now })
 	code := run(ctx, a, append(args, "--kubeconfig", kubeconfig))
 	return result{code: code, out: out.String(), errOut: errOut.String()}

@@ -10,6 +10,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
+	"github.com/momentum-dev/momentum/internal/testenv"
 )
 
 // twoStages is an initiative that leaves Initiation when action kickoff is done.
@@ -95,7 +96,7 @@ func TestStatusWatchRedrawsOnChange(t *testing.T) {
 	g.Expect(plugin(context.Background(), t0, "wait", "program", "-n", ns, "--for", "ready", "--timeout", "30s").code).To(Equal(0))
 
 	ctx, cancel := context.WithCancel(context.Background())
-	var out syncBuffer
+	var out testenv.SyncBuffer
 	done := make(chan int, 1)
 	go func() {
 		a := newApp(ioStreams(&out), func() time.Time { return t0 })

@@ -46,12 +46,6 @@ func init() {
 	utilruntime.Must(v1alpha1.AddToScheme(scheme))
 }
 
-// stringList is a repeatable string flag.
-type stringList []string
-
-func (s *stringList) String() string     { return strings.Join(*s, ",") }
-func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
-
 // config is what the flags say.
 type config struct {
 	metricsAddr, probeAddr      string
@@ -62,7 +56,7 @@ type config struct {
 	qps                         float64
 	burst                       int
 	jobImage                    string
-	allowHTTPHosts, allowCIDRs  stringList
+	allowHTTPHosts, allowCIDRs  outbound.FlagList
 	namespaces, allowNSSelector string
 	leaderElectionNamespace     string
 	watchSelector, pprofAddr    string

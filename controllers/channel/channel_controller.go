@@ -5,8 +5,6 @@ package channel
 import (
 	"context"
 	"fmt"
-	"net/url"
-	"strings"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -77,20 +75,13 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 	}
 
 	v, err := r.check(ctx, obj)
-	wrote, conflict, perr := conditions.Write(ctx, r.Client, before, obj, &obj.Status.Conditions, &obj.Status.ObservedGeneration,
-		conditions.Result{Ready: v.ready, Err: err}, now)
-	if conflict {
-		return reconcile.Result{RequeueAfter: conditions.ConflictRetry}, nil
+	var out conditions.Outcome
+	if err == nil {
+		evs, requeue := followUp(v, r.Recheck)
+		out = conditions.Outcome{Result: conditions.Result{Ready: v.ready}, Events: evs, RecheckAt: now.Add(requeue)}
 	}
-	if perr != nil {
-		return reconcile.Result{}, perr
-	}
-	if err != nil {
-		return reconcile.Result{}, err
-	}
-	evs, requeue := followUp(v, wrote, r.Recheck)
-	record.Emit(r.Recorder, obj, evs)
-	return reconcile.Result{RequeueAfter: requeue}, nil
+	out.Err = err
+	return conditions.Finish(ctx, r.Client, r.Recorder, before, obj, &obj.Status.Conditions, &obj.Status.ObservedGeneration, out, now)
 }
 
 // verdict is what check finds.
@@ -101,20 +92,16 @@ type verdict struct {
 }
 
 // followUp decides the Events of a reconcile and when the Channel looks at
-// its Secret again. Events go out only with a status write, so a Channel
-// that stays as it was repeats nothing.
-func followUp(v verdict, wrote bool, recheck time.Duration) ([]record.Event, time.Duration) {
+// its Secret again. Events go out only with a status write
+// (conditions.Finish), so a Channel that stays as it was repeats nothing.
+func followUp(v verdict, recheck time.Duration) ([]record.Event, time.Duration) {
 	if v.ready.Status != metav1.ConditionTrue {
-		var evs []record.Event
-		if wrote {
-			evs = []record.Event{{Type: corev1.EventTypeWarning, Reason: v.ready.Reason, Note: v.ready.Message}}
-		}
-		return evs, SecretRecheck
+		return []record.Event{{Type: corev1.EventTypeWarning, Reason: v.ready.Reason, Note: v.ready.Message}}, SecretRecheck
 	}
 	if recheck <= 0 {
 		recheck = ReadyRecheck
 	}
-	if wrote && v.deprecated {
+	if v.deprecated {
 		return []record.Event{{Type: corev1.EventTypeWarning, Reason: v1alpha1.EventSecretLabelDeprecated, Note: v.ready.Message}}, recheck
 	}
 	return nil, recheck
@@ -134,41 +121,40 @@ func (r *Reconciler) check(ctx context.Context, obj *v1alpha1.Channel) (verdict,
 	case err != nil:
 		return verdict{}, fmt.Errorf("reading Secret %s: %w", name, err)
 	}
+	return judge(secret, r.Exceptions.Policy(ctx, obj.Namespace, r.Policy)), nil
+}
+
+// judge decides whether a Channel's Secret may be used, and why not: it is
+// labelled for Channels, holds an address the outbound policy allows, and
+// its owner lets it go to that host. It reads no API.
+func judge(secret *corev1.Secret, policy outbound.Policy) verdict {
+	name := secret.Name
 	usable := secrets.Usable(name, secret.Labels, v1alpha1.PurposeChannel)
 	if usable.Refusal != "" {
-		return notReady(v1alpha1.ReasonSecretNotUsable, usable.Refusal), nil
+		return notReady(v1alpha1.ReasonSecretNotUsable, usable.Refusal)
 	}
 	address := string(secret.Data[v1alpha1.SecretKeyAddress])
 	if address == "" {
 		return notReady(v1alpha1.ReasonAddressMissing, fmt.Sprintf(
-			"Secret %s has no key %q: put the webhook URL there", name, v1alpha1.SecretKeyAddress)), nil
+			"Secret %s has no key %q: put the webhook URL there", name, v1alpha1.SecretKeyAddress))
 	}
-	if err := r.Exceptions.Policy(ctx, obj.Namespace, r.Policy).ValidateURL(address); err != nil {
+	if err := policy.ValidateURL(address); err != nil {
 		return notReady(v1alpha1.ReasonAddressInvalid, fmt.Sprintf(
-			"The address in Secret %s is not allowed: %v", name, err)), nil
+			"The address in Secret %s is not allowed: %v", name, err))
 	}
-	if refusal := secrets.HostAllowed(name, secret.Annotations, hostOf(address)); refusal != "" {
-		return notReady(v1alpha1.ReasonSecretNotUsable, refusal), nil
+	if refusal := secrets.HostAllowed(name, secret.Annotations, outbound.Host(address)); refusal != "" {
+		return notReady(v1alpha1.ReasonSecretNotUsable, refusal)
 	}
 	msg := fmt.Sprintf("Secret %s holds an address the outbound policy allows", name)
 	if usable.Deprecated {
 		msg += fmt.Sprintf(" (it is usable only through the deprecated label %s=true: label it %s=%s)",
 			v1alpha1.LabelUsable, v1alpha1.LabelUsableFor, v1alpha1.PurposeChannel)
 	}
-	return verdict{ready: conditions.Ready(metav1.ConditionTrue, v1alpha1.ReasonChannelReady, msg), deprecated: usable.Deprecated}, nil
+	return verdict{ready: conditions.Ready(metav1.ConditionTrue, v1alpha1.ReasonChannelReady, msg), deprecated: usable.Deprecated}
 }
 
 func notReady(reason, msg string) verdict {
 	return verdict{ready: conditions.Ready(metav1.ConditionFalse, reason, msg)}
-}
-
-// hostOf is the host of an address ValidateURL accepted.
-func hostOf(address string) string {
-	u, err := url.Parse(strings.TrimSpace(address))
-	if err != nil {
-		return ""
-	}
-	return u.Hostname()
 }
 
 // SetupWithManager watches Channels (and not Secrets, on purpose).

@@ -13,6 +13,7 @@ import (
 	"github.com/momentum-dev/momentum/api/v1alpha1"
 	"github.com/momentum-dev/momentum/internal/conditions"
 	"github.com/momentum-dev/momentum/internal/record"
+	"github.com/momentum-dev/momentum/internal/refs"
 	"github.com/momentum-dev/momentum/internal/successindex"
 )
 
@@ -48,9 +49,7 @@ func decide(obj *v1alpha1.Commitment, initiative *v1alpha1.Initiative, now time.
 
 	switch missing := missingBehaviors(obj, initiative); {
 	case initiative == nil:
-		d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonInitiativeNotFound, fmt.Sprintf(
-			"Initiative %s named in spec.initiativeRef not found in namespace %s: create it or fix spec.initiativeRef",
-			obj.Spec.InitiativeRef.Name, obj.Namespace))
+		d.ready = refs.InitiativeNotFound(obj.Namespace, obj.Spec.InitiativeRef.Name, "")
 	case len(missing) > 0:
 		d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonBehaviorNotFound, fmt.Sprintf(
 			"Behavior %s named in spec.actions[].behavior is not a behavior of Initiative %s: add it to the initiative's spec.behaviors or fix the action",
@@ -61,9 +60,7 @@ func decide(obj *v1alpha1.Commitment, initiative *v1alpha1.Initiative, now time.
 	default:
 		d.ready = conditions.Ready(metav1.ConditionTrue, v1alpha1.ReasonReviewed, describe(obj.Spec.Owner.Name, res))
 	}
-	if d.ready.Status == metav1.ConditionFalse && (prevReady == nil || prevReady.Reason != d.ready.Reason) {
-		d.events = append(d.events, record.Event{Type: corev1.EventTypeWarning, Reason: d.ready.Reason, Note: d.ready.Message})
-	}
+	d.events = append(d.events, conditions.Warning(prevReady, d.ready)...)
 	return d
 }
 

@@ -5,20 +5,15 @@ package initiative
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"slices"
 	"time"
 
 	batchv1 "k8s.io/api/batch/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/events"
 	"k8s.io/utils/clock"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	ctrl "sigs.k8s.io/controller-runtime/pkg/controller"
+	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	logf "sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
@@ -29,10 +24,8 @@ import (
 	"github.com/momentum-dev/momentum/internal/conditions"
 	"github.com/momentum-dev/momentum/internal/cronjobs"
 	"github.com/momentum-dev/momentum/internal/delivery"
+	"github.com/momentum-dev/momentum/internal/due"
 	"github.com/momentum-dev/momentum/internal/index"
-	"github.com/momentum-dev/momentum/internal/record"
-	"github.com/momentum-dev/momentum/internal/ssa"
-	"github.com/momentum-dev/momentum/internal/stages"
 	"github.com/momentum-dev/momentum/internal/tenancy"
 	"github.com/momentum-dev/momentum/internal/watchdog"
 )
@@ -95,43 +88,28 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 	if err == nil {
 		d, err = r.decideAndApply(ctx, obj, gateInds, ownInds, now)
 	}
-	if err != nil {
-		// What the children stand for is recorded only once they exist (or
-		// are gone): a win only with its Job, a removed reminder only after
-		// its CronJob was deleted. Retry them all.
-		obj.Status.Celebrations = before.Status.Celebrations
-		obj.Status.Reminders = before.Status.Reminders
+	evs := d.events
+	if err == nil {
+		evs = append(evs, d.celebrated...)
 	}
-	wrote, conflict, perr := conditions.Write(ctx, r.Client, before, obj, &obj.Status.Conditions, &obj.Status.ObservedGeneration,
-		conditions.Result{Ready: d.ready, Stalled: d.stalled, Err: err}, now)
-	if conflict {
-		return reconcile.Result{RequeueAfter: conditions.ConflictRetry}, nil
-	}
-	if perr != nil {
-		return reconcile.Result{}, perr
-	}
-	if wrote {
-		r.Own.Wrote(before)
-		record.Emit(r.Recorder, obj, d.events)
-		if err == nil {
-			record.Emit(r.Recorder, obj, d.celebrated)
-		}
-		if d.entered != nil {
-			log.Info("Entered stage", "stage", d.entered.To, "from", d.entered.From)
-		}
-	}
-	if err != nil {
-		return reconcile.Result{}, err
-	}
-	return reconcile.Result{RequeueAfter: after(d.recheckAt, now)}, nil
+	return conditions.Finish(ctx, r.Client, r.Recorder, before, obj, &obj.Status.Conditions, &obj.Status.ObservedGeneration, conditions.Outcome{
+		Result: conditions.Result{Ready: d.ready, Stalled: d.stalled, Err: err}, Events: evs, RecheckAt: d.recheckAt, Own: r.Own,
+		Stored: func(wrote bool) {
+			if wrote && d.entered != nil {
+				log.Info("Entered stage", "stage", d.entered.To, "from", d.entered.From)
+			}
+		},
+	}, now)
 }
 
 // decideAndApply reads the initiative's children, decides its status and
 // applies the children the decision asks for: reminder CronJobs, celebration
-// Jobs, and quick wins held for quiet hours that may now go out.
+// Jobs, and quick wins held for quiet hours that may now go out. What status
+// says about the children goes into it only once the apply succeeded: a win
+// only with its Job, a removed reminder only after its CronJob was deleted.
 func (r *Reconciler) decideAndApply(ctx context.Context, obj *v1alpha1.Initiative, gateInds map[string]*v1alpha1.LeadingIndicator,
 	ownInds []v1alpha1.LeadingIndicator, now time.Time) (decision, error) {
-	ch, err := r.fetchChildren(ctx, obj)
+	ch, err := r.fetchInputs(ctx, obj)
 	if err == nil {
 		ch.success, err = r.fetchSuccess(ctx, obj)
 	}
@@ -139,240 +117,29 @@ func (r *Reconciler) decideAndApply(ctx context.Context, obj *v1alpha1.Initiativ
 		return decision{}, err
 	}
 	d := decide(obj, gateInds, ownInds, ch, r.Exceptions.Jobs(ctx, obj.Namespace, r.Jobs), now)
-	flagQuietHoursConflicts(obj, &d, now)
-	if err := r.applyChildren(ctx, obj, ch, &d, now); err != nil {
+	obj.Status = *d.status.DeepCopy()
+	taken, err := r.applyChildren(ctx, obj, ch, d)
+	if err != nil {
 		return d, err
 	}
 	wait, err := r.releaseHeld(ctx, obj, ch.jobs, now)
-	d.recheckAt = earliest(d.recheckAt, wait)
-	return d, err
-}
-
-// fetchIndicators reads, from the cache, the indicators that gates name and
-// the indicators that belong to the initiative. A gate indicator that does
-// not exist is simply absent from the map.
-func (r *Reconciler) fetchIndicators(ctx context.Context, obj *v1alpha1.Initiative) (map[string]*v1alpha1.LeadingIndicator, []v1alpha1.LeadingIndicator, error) {
-	gate := map[string]*v1alpha1.LeadingIndicator{}
-	for _, name := range stages.IndicatorNames(obj.Spec) {
-		ind := &v1alpha1.LeadingIndicator{}
-		err := r.Client.Get(ctx, types.NamespacedName{Namespace: obj.Namespace, Name: name}, ind)
-		switch {
-		case apierrors.IsNotFound(err):
-			continue
-		case err != nil:
-			return nil, nil, fmt.Errorf("reading LeadingIndicator %s: %w", name, err)
-		}
-		gate[name] = ind
-	}
-	own := &v1alpha1.LeadingIndicatorList{}
-	if err := r.Client.List(ctx, own, client.InNamespace(obj.Namespace), client.MatchingFields{index.IndicatorByInitiative: obj.Name}); err != nil {
-		return nil, nil, fmt.Errorf("listing LeadingIndicators of the initiative: %w", err)
-	}
-	return gate, own.Items, nil
-}
-
-// fetchChildren reads, from the cache, the Channels reminders name and the
-// CronJobs and Jobs the initiative owns.
-func (r *Reconciler) fetchChildren(ctx context.Context, obj *v1alpha1.Initiative) (children, error) {
-	ch := children{channels: map[string]*v1alpha1.Channel{}, notReady: map[string]bool{}, cronJobs: map[string]*batchv1.CronJob{}}
-	// Nothing scheduled now or before: no lookups. status.reminders is only
-	// cleared by a reconcile whose deletions all succeeded (a failed one
-	// restores it), so no owned CronJob can be left behind by skipping.
-	if len(obj.Spec.Reminders) == 0 && obj.Status.Reminders == nil && obj.Spec.Celebrations == nil &&
-		obj.Spec.ReviewReminder == nil && obj.Status.ReviewReminder == nil {
-		return ch, nil
-	}
-	names := make([]string, 0, len(obj.Spec.Reminders)+1)
-	for _, rem := range obj.Spec.Reminders {
-		names = append(names, rem.Channel)
-	}
-	if obj.Spec.Celebrations != nil {
-		names = append(names, obj.Spec.Celebrations.Channel)
-	}
-	if obj.Spec.ReviewReminder != nil {
-		names = append(names, obj.Spec.ReviewReminder.Channel)
-	}
-	for _, name := range names {
-		c := &v1alpha1.Channel{}
-		err := r.Client.Get(ctx, types.NamespacedName{Namespace: obj.Namespace, Name: name}, c)
-		switch {
-		case apierrors.IsNotFound(err):
-			continue
-		case err != nil:
-			return ch, fmt.Errorf("reading Channel %s: %w", name, err)
-		}
-		ch.channels[name] = c
-		readiness := conditions.ChannelReadiness(c)
-		ch.notReady[name] = readiness != conditions.IsReady
-		if readiness == conditions.Pending {
-			ch.pending = true // not checked yet: wait quietly, it is no fault
-		}
-	}
-	owned := client.MatchingLabels{cronjobs.LabelManagedBy: cronjobs.ManagedBy, cronjobs.LabelInitiative: obj.Name}
-	cjs := &batchv1.CronJobList{}
-	if err := r.Client.List(ctx, cjs, client.InNamespace(obj.Namespace), owned); err != nil {
-		return ch, fmt.Errorf("listing CronJobs of the initiative: %w", err)
-	}
-	for i := range cjs.Items {
-		if metav1.IsControlledBy(&cjs.Items[i], obj) {
-			ch.cronJobs[cjs.Items[i].Name] = &cjs.Items[i]
-		}
-	}
-	if err := r.lookupReminderNames(ctx, obj, &ch); err != nil {
-		return ch, err
-	}
-	jobs := &batchv1.JobList{}
-	if err := r.Client.List(ctx, jobs, client.InNamespace(obj.Namespace), owned); err != nil {
-		return ch, fmt.Errorf("listing Jobs of the initiative: %w", err)
-	}
-	ch.jobs = jobs.Items
-	ch.deliveries = r.Deliveries
-	var err error
-	ch.ledger, err = r.fetchLedger(ctx, obj)
-	return ch, err
-}
-
-// lookupReminderNames reads, from the API server, each reminder CronJob
-// name that is not among the initiative's own in the cache: an object there
-// that the initiative controls (unlabelled, or not cached yet) is its own;
-// childCronJobNames are the names of the CronJobs the initiative's spec asks
-// for: one per reminder, and the review digest's.
-func childCronJobNames(obj *v1alpha1.Initiative) []string {
-	var out []string
-	for _, rem := range obj.Spec.Reminders {
-		out = append(out, reminderName(obj.Name, rem.Name))
-	}
-	if obj.Spec.ReviewReminder != nil {
-		out = append(out, reminderName(obj.Name, digestName))
-	}
-	return out
-}
-
-// any other holds the name, and is recorded as taken.
-func (r *Reconciler) lookupReminderNames(ctx context.Context, obj *v1alpha1.Initiative, ch *children) error {
-	ch.taken = map[string]string{}
-	for _, name := range childCronJobNames(obj) {
-		if ch.cronJobs[name] != nil {
-			continue
-		}
-		cj := &batchv1.CronJob{ObjectMeta: metav1.ObjectMeta{Namespace: obj.Namespace, Name: name}}
-		found, err := ssa.Lookup(ctx, r.reader(), obj, "CronJob", cj)
-		var taken *ssa.NameTaken
-		switch {
-		case errors.As(err, &taken):
-			ch.taken[name] = taken.Error()
-		case err != nil:
-			return fmt.Errorf("reading CronJob %s: %w", name, err)
-		case found:
-			ch.cronJobs[name] = cj
-		}
-	}
-	return nil
-}
-
-func (r *Reconciler) reader() client.Reader {
-	if r.Reader != nil {
-		return r.Reader
-	}
-	return r.Client
-}
-
-// applyChildren writes the reminder CronJobs and celebration Jobs decided
-// on. A celebration Job whose name is taken is not posted; that and any
-// reminder CronJob whose name is taken are reported as NameConflict.
-func (r *Reconciler) applyChildren(ctx context.Context, obj *v1alpha1.Initiative, ch children, d *decision, now time.Time) error {
-	if err := r.applyReminders(ctx, ch, d.reminders); err != nil {
-		return err
-	}
-	taken, err := r.createCelebrations(ctx, obj, append(slices.Clone(d.celebrations), d.deliveries.retries...))
 	if err != nil {
-		return err
+		return d, err
 	}
-	if err := r.recordDelivered(ctx, obj, ch.ledger, d.deliveries.delivered); err != nil {
-		return err
-	}
-	if len(taken) > 0 {
-		obj.Status.Celebrations = d.celebrationsBefore // the wins are not posted: retry them
-	}
-	if taken = append(slices.Clone(d.reminders.conflicts), taken...); len(taken) > 0 {
-		nameConflicts(obj, d, taken, now)
-	}
-	return nil
-}
-
-// applyReminders writes the CronJobs that changed, with server-side apply
-// and one field owner, and removes the CronJobs the initiative controls
-// that no reminder wants.
-func (r *Reconciler) applyReminders(ctx context.Context, ch children, plan reminderPlan) error {
-	log := logf.FromContext(ctx)
-	for _, cj := range plan.apply {
-		var uid types.UID
-		if own := ch.cronJobs[cj.Name]; own != nil {
-			uid = own.UID
-		}
-		if err := ssa.Apply(ctx, r.Client, cj, uid); err != nil {
-			return fmt.Errorf("applying CronJob %s: %w", cj.Name, err)
-		}
-		log.Info("Applied CronJob", "cronjob", cj.Name, "suspended", *cj.Spec.Suspend)
-	}
-	for name, cj := range ch.cronJobs {
-		if plan.keep[name] {
-			continue
-		}
-		if err := ssa.Delete(ctx, r.Client, cj); err != nil {
-			return fmt.Errorf("deleting CronJob %s no reminder wants: %w", name, err)
-		}
-		log.Info("Deleted CronJob no reminder wants", "cronjob", name)
-	}
-	return nil
-}
-
-// createCelebrations creates the one-off Jobs of new quick wins. Their names
-// are deterministic: a Job the initiative controls that already exists was
-// created by an earlier attempt whose status write did not land, so it
-// counts as posted. A Job of that name it does not control is left alone and
-// returned as taken.
-func (r *Reconciler) createCelebrations(ctx context.Context, obj *v1alpha1.Initiative, jobs []*batchv1.Job) ([]string, error) {
-	var taken []string
-	for _, job := range jobs {
-		err := r.Client.Create(ctx, job)
-		if apierrors.IsAlreadyExists(err) {
-			_, err = ssa.Lookup(ctx, r.reader(), obj, "Job", &batchv1.Job{ObjectMeta: metav1.ObjectMeta{Namespace: job.Namespace, Name: job.Name}})
-			var t *ssa.NameTaken
-			if errors.As(err, &t) {
-				taken = append(taken, fmt.Sprintf("celebration %s: %s", job.Annotations[cronjobs.AnnotationWin], t.Error()))
-				continue
-			}
-		}
-		if err != nil {
-			return nil, fmt.Errorf("creating celebration Job %s: %w", job.Name, err)
-		}
-		logf.FromContext(ctx).Info("Created celebration Job", "job", job.Name, "win", job.Annotations[cronjobs.AnnotationWin])
-	}
-	return taken, nil
-}
-
-// after turns a due time into a requeue delay; zero means no time-based
-// event is pending. A due time already passed (a chained stage advance) asks
-// for an immediate retry.
-func after(at, now time.Time) time.Duration {
-	if at.IsZero() {
-		return 0
-	}
-	if d := at.Sub(now); d > 0 {
-		return d
-	}
-	return time.Millisecond
+	d = applied(obj, d, taken, now)
+	d.recorded.into(&obj.Status)
+	d.recheckAt = due.Earliest(d.recheckAt, wait)
+	return d, nil
 }
 
 // SetupWithManager watches Initiatives and, through the indexes, the
 // LeadingIndicators they reference or own.
-func (r *Reconciler) SetupWithManager(mgr manager.Manager, opts ctrl.Options) error {
+func (r *Reconciler) SetupWithManager(mgr manager.Manager, opts controller.Options) error {
 	return builder.ControllerManagedBy(mgr).
 		For(&v1alpha1.Initiative{}, builder.WithPredicates(predicate.Or(predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}))).
 		Owns(&batchv1.CronJob{}).
 		Watches(&batchv1.Job{}, handler.EnqueueRequestsFromMapFunc(initiativeOfJob)).
-		Watches(&v1alpha1.Channel{}, handler.EnqueueRequestsFromMapFunc(r.initiativesUsing)).
+		Watches(&v1alpha1.Channel{}, handler.EnqueueRequestsFromMapFunc(index.Requests(r.Client, newInitiativeList, index.InitiativeByChannel))).
 		Watches(&v1alpha1.LeadingIndicator{}, handler.EnqueueRequestsFromMapFunc(r.initiativesOf)).
 		Watches(&v1alpha1.Commitment{}, handler.EnqueueRequestsFromMapFunc(initiativeOfSuccess)).
 		Watches(&v1alpha1.CultureAssessment{}, handler.EnqueueRequestsFromMapFunc(initiativeOfSuccess)).
@@ -408,16 +175,4 @@ func initiativeOfJob(_ context.Context, o client.Object) []reconcile.Request {
 	return []reconcile.Request{{NamespacedName: types.NamespacedName{Namespace: o.GetNamespace(), Name: name}}}
 }
 
-// initiativesUsing maps a Channel to the initiatives whose reminders name it.
-func (r *Reconciler) initiativesUsing(ctx context.Context, o client.Object) []reconcile.Request {
-	list := &v1alpha1.InitiativeList{}
-	if err := r.Client.List(ctx, list, client.InNamespace(o.GetNamespace()), client.MatchingFields{index.InitiativeByChannel: o.GetName()}); err != nil {
-		logf.FromContext(ctx).Error(err, "Failed to list initiatives using channel", "channel", o.GetName())
-		return nil
-	}
-	reqs := make([]reconcile.Request, 0, len(list.Items))
-	for _, it := range list.Items {
-		reqs = append(reqs, reconcile.Request{NamespacedName: types.NamespacedName{Namespace: it.Namespace, Name: it.Name}})
-	}
-	return reqs
-}
+func newInitiativeList() *v1alpha1.InitiativeList { return &v1alpha1.InitiativeList{} }

@@ -21,6 +21,7 @@ import (
 	"github.com/momentum-dev/momentum/internal/bound"
 	"github.com/momentum-dev/momentum/internal/cronjobs"
 	"github.com/momentum-dev/momentum/internal/delivery"
+	"github.com/momentum-dev/momentum/internal/due"
 	"github.com/momentum-dev/momentum/internal/ledger"
 	"github.com/momentum-dev/momentum/internal/record"
 )
@@ -36,6 +37,8 @@ type deliveryPlan struct {
 	retryAt time.Time
 	// failing names the wins given up whose Jobs are still there.
 	failing []string
+	// gaveUp says, by win, why its delivery was given up.
+	gaveUp map[string]string
 }
 
 // celebrationKey is a win's idempotency key: the same for every attempt.
@@ -54,8 +57,8 @@ func attemptOf(j *batchv1.Job) int {
 // planDeliveries follows each win's attempts: a success goes to the ledger,
 // a clear failure gets a new attempt after its backoff, and a win given up
 // is recorded in status.celebrations.failed (with a Warning Event the first
-// time). It reads no API and no clock.
-func planDeliveries(obj *v1alpha1.Initiative, jobs []batchv1.Job, delivered []string, p delivery.Policy, now time.Time, d *decision) deliveryPlan {
+// time, by recordGivenUp). It reads no API and no clock.
+func planDeliveries(obj *v1alpha1.Initiative, jobs []batchv1.Job, delivered []string, p delivery.Policy, now time.Time) deliveryPlan {
 	var plan deliveryPlan
 	byWin := map[string][]*batchv1.Job{}
 	for i := range jobs {
@@ -81,24 +84,35 @@ func planDeliveries(obj *v1alpha1.Initiative, jobs []batchv1.Job, delivered []st
 			newest := slices.MaxFunc(byWin[win], func(a, b *batchv1.Job) int { return attemptOf(a) - attemptOf(b) })
 			plan.retries = append(plan.retries, retryJob(obj, newest, win, next.Create))
 		case !next.RetryAt.IsZero():
-			plan.retryAt = earliest(plan.retryAt, next.RetryAt)
+			plan.retryAt = due.Earliest(plan.retryAt, next.RetryAt)
 		case next.GaveUp != "":
 			plan.failing = append(plan.failing, win)
-			gaveUp(obj, win, next.GaveUp, d)
+			if plan.gaveUp == nil {
+				plan.gaveUp = map[string]string{}
+			}
+			plan.gaveUp[win] = next.GaveUp
 		}
 	}
 	return plan
 }
 
-// gaveUp records a win whose delivery was given up, once.
-func gaveUp(obj *v1alpha1.Initiative, win, why string, d *decision) {
-	c := obj.Status.Celebrations
-	if c == nil || slices.Contains(c.Failed, win) {
-		return
+// recordGivenUp is status.celebrations with each win given up recorded in
+// failed, and a Warning for each recorded the first time.
+func recordGivenUp(obj *v1alpha1.Initiative, c *v1alpha1.CelebrationStatus, gaveUp map[string]string) (*v1alpha1.CelebrationStatus, []record.Event) {
+	if c == nil || len(gaveUp) == 0 {
+		return c, nil
 	}
-	c.Failed = append(bound.Newest(c.Failed, maxFailed-1), win)
-	d.events = append(d.events, record.Event{Type: corev1.EventTypeWarning, Reason: v1alpha1.ReasonCelebrationFailed,
-		Note: fmt.Sprintf("Celebration %s %s: see `kubectl logs job/%s -n %s` and the Channel's status", win, why, celebrationName(obj.Name, win), obj.Namespace)})
+	c = c.DeepCopy()
+	var events []record.Event
+	for _, win := range slices.Sorted(maps.Keys(gaveUp)) {
+		if slices.Contains(c.Failed, win) {
+			continue
+		}
+		c.Failed = append(bound.Newest(c.Failed, maxFailed-1), win)
+		events = append(events, record.Event{Type: corev1.EventTypeWarning, Reason: v1alpha1.ReasonCelebrationFailed,
+			Note: fmt.Sprintf("Celebration %s %s: see `kubectl logs job/%s -n %s` and the Channel's status", win, gaveUp[win], celebrationName(obj.Name, win), obj.Namespace)})
+	}
+	return c, events
 }
 
 // maxFailed bounds status.celebrations.failed (its CRD MaxItems).

@@ -49,8 +49,8 @@ func TestPlanDeliveries(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			g := NewWithT(t)
 			o := obj.DeepCopy()
-			var d decision
-			got := planDeliveries(o, tc.jobs, tc.delivered, p, tc.now, &d)
+			got := planDeliveries(o, tc.jobs, tc.delivered, p, tc.now)
+			failed, _ := recordGivenUp(o, o.Status.Celebrations, got.gaveUp)
 			var names []string
 			for _, j := range got.retries {
 				names = append(names, j.Name)
@@ -61,8 +61,10 @@ func TestPlanDeliveries(t *testing.T) {
 			}
 			g.Expect(names).To(Equal(tc.retries))
 			got.retries = nil
+			g.Expect(got.gaveUp).To(HaveLen(len(tc.want.failing)))
+			got.gaveUp = nil
 			g.Expect(got).To(Equal(tc.want))
-			g.Expect(o.Status.Celebrations.Failed).To(Equal(tc.want.failing))
+			g.Expect(failed.Failed).To(Equal(tc.want.failing))
 		})
 	}
 }

@@ -3,20 +3,17 @@ package initiative
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
-	"github.com/robfig/cron/v3"
 	batchv1 "k8s.io/api/batch/v1"
-	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	logf "sigs.k8s.io/controller-runtime/pkg/log"
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
-	"github.com/momentum-dev/momentum/internal/conditions"
 	"github.com/momentum-dev/momentum/internal/cronjobs"
+	"github.com/momentum-dev/momentum/internal/due"
 	"github.com/momentum-dev/momentum/internal/quiethours"
 	"github.com/momentum-dev/momentum/internal/stages"
 )
@@ -30,16 +27,31 @@ const AnnotationHeld = "culture.momentum.dev/held-for-quiet-hours"
 // held is AnnotationHeld's value.
 const held = "true"
 
-// planSuccessAndCalendar adds to the decision what the Success Index and
-// the quiet hours ask for: the review digest, holiday holds, held quick wins
-// and the commitments roll-up. It returns when any of it next changes.
-func planSuccessAndCalendar(obj *v1alpha1.Initiative, ch children, opts cronjobs.Options, now time.Time, d *decision) time.Time {
-	var digestAt time.Time
-	obj.Status.ReviewReminder, digestAt = planReviewDigest(obj, ch, opts, now, &d.reminders)
-	holidayEnds := holdOnHolidays(obj, ch, &d.reminders, now)
-	quietEnds := holdCelebrations(obj, d.celebrations, now)
-	successAt := applySuccess(obj, ch.success, now)
-	return earliest(earliest(digestAt, holidayEnds), earliest(quietEnds, successAt))
+// childPlan is what the initiative's children are to be: reminder
+// CronJobs (the review digest's among them), celebration Jobs, and what
+// status records of them once they are.
+type childPlan struct {
+	reminders reminderPlan
+	wins      celebrationPlan
+	recorded  recorded
+	// recheckAt is when any of it next changes by time alone.
+	recheckAt time.Time
+}
+
+// planChildren plans the reminders, the review digest and the quick wins,
+// then holds what quiet hours and holidays ask to hold.
+func planChildren(obj *v1alpha1.Initiative, ownInds []v1alpha1.LeadingIndicator, ch inputs, opts cronjobs.Options, now time.Time) childPlan {
+	digest, digestStatus, digestAt := planReviewDigest(obj, ch, opts, now)
+	reminders := planReminders(obj, ownInds, ch, opts, now)
+	p := childPlan{recorded: recorded{reminders: reminders.statuses, reviewReminder: digestStatus}}
+	p.reminders = reminders.merge(digest)
+	var holidayEnds, quietEnds time.Time
+	p.reminders, holidayEnds = holdOnHolidays(obj, ch, p.reminders, now)
+	p.wins = planCelebrations(obj, ownInds, ch, opts, now)
+	p.wins.jobs, quietEnds = holdCelebrations(obj, p.wins.jobs, now)
+	p.recorded.celebrations = p.wins.status
+	p.recheckAt = due.Earliest(p.reminders.nextAt, digestAt, holidayEnds, quietEnds, p.wins.deliveries.retryAt)
+	return p
 }
 
 // calendar parses spec.quietHours; a calendar the manager cannot read (the
@@ -61,20 +73,23 @@ func freezeOf(obj *v1alpha1.Initiative, now time.Time) *stages.Freeze {
 	return &stages.Freeze{Name: name, Until: until}
 }
 
-// holdCelebrations creates new quick-win Jobs suspended when now is in
-// quiet hours (their names stay deterministic, so each win is still posted
-// exactly once) and returns when they may go out.
-func holdCelebrations(obj *v1alpha1.Initiative, jobs []*batchv1.Job, now time.Time) time.Time {
+// holdCelebrations is the new quick-win Jobs to create, suspended when now
+// is in quiet hours (their names stay deterministic, so each win is still
+// posted exactly once), and when they may go out.
+func holdCelebrations(obj *v1alpha1.Initiative, jobs []*batchv1.Job, now time.Time) ([]*batchv1.Job, time.Time) {
 	cal := calendar(obj)
 	next, ok := cal.Next(now)
 	if len(jobs) == 0 || (ok && next.Equal(now)) {
-		return time.Time{}
+		return jobs, time.Time{}
 	}
+	out := make([]*batchv1.Job, 0, len(jobs))
 	for _, j := range jobs {
+		j = j.DeepCopy()
 		j.Spec.Suspend = ptr.To(true)
 		j.Annotations[AnnotationHeld] = held
+		out = append(out, j)
 	}
-	return next
+	return out, next
 }
 
 // releaseHeld resumes held celebration Jobs once messages are allowed, and
@@ -112,11 +127,7 @@ func quietConflicts(obj *v1alpha1.Initiative, now time.Time) []string {
 	}
 	var out []string
 	check := func(name string, schedule v1alpha1.CronSchedule, tz v1alpha1.TimeZone) {
-		spec := string(schedule)
-		if tz != "" {
-			spec = "CRON_TZ=" + string(tz) + " " + spec
-		}
-		sched, err := cron.ParseStandard(spec)
+		sched, err := quiethours.ParseSchedule(schedule, tz)
 		if err != nil {
 			return // reported as ScheduleInvalid by the reminder plan
 		}
@@ -133,37 +144,20 @@ func quietConflicts(obj *v1alpha1.Initiative, now time.Time) []string {
 	return out
 }
 
-// flagQuietHoursConflicts turns a passing Ready into QuietHoursConflict
-// when a reminder or the review digest fires in quiet hours; a Ready that
-// already reports a fault keeps it.
-func flagQuietHoursConflicts(obj *v1alpha1.Initiative, d *decision, now time.Time) {
-	if d.ready.Status != metav1.ConditionTrue {
-		return
-	}
-	conflicts := quietConflicts(obj, now)
-	if len(conflicts) == 0 {
-		return
-	}
-	d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonQuietHoursConflict, fmt.Sprintf(
-		"%s, in quiet hours: move the schedule into spec.quietHours.allow or widen the allowed hours (it still runs as scheduled)",
-		strings.Join(conflicts, "; ")))
-	d.events = append(d.events, warnOnce(meta.FindStatusCondition(obj.Status.Conditions, v1alpha1.ConditionReady), d.ready)...)
-}
-
-// holdOnHolidays suspends every scheduled delivery of the initiative for
-// the rest of a holiday, and returns when the holiday ends. The next
-// reconcile after it applies the desired CronJobs again (they differ from
-// the held ones).
-func holdOnHolidays(obj *v1alpha1.Initiative, ch children, plan *reminderPlan, now time.Time) time.Time {
+// holdOnHolidays is the plan with every scheduled delivery of the
+// initiative suspended for the rest of a holiday, and when the holiday
+// ends. The next reconcile after it applies the desired CronJobs again
+// (they differ from the held ones).
+func holdOnHolidays(obj *v1alpha1.Initiative, ch inputs, plan reminderPlan, now time.Time) (reminderPlan, time.Time) {
 	until, ok := quiethours.HolidayUntil(calendar(obj), now)
 	if !ok {
-		return time.Time{}
+		return plan, time.Time{}
 	}
 	applied := map[string]*batchv1.CronJob{}
 	for _, cj := range plan.apply {
 		applied[cj.Name] = cj
 	}
-	plan.apply = plan.apply[:0]
+	plan.apply = nil
 	for name := range plan.keep {
 		if desired := applied[name]; desired != nil {
 			held := desired.DeepCopy()
@@ -175,5 +169,5 @@ func holdOnHolidays(obj *v1alpha1.Initiative, ch children, plan *reminderPlan, n
 			plan.apply = append(plan.apply, paused)
 		}
 	}
-	return until
+	return plan, until
 }

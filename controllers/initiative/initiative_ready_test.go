@@ -16,21 +16,21 @@ func TestReadyConditionNamesTheMostPressingProblem(t *testing.T) {
 	paused := in.DeepCopy()
 	paused.Spec.Suspend = ptr.To(true)
 	cases := map[string]struct {
-		// obj, out, plan and pending are what the decision sees.
+		// obj, out, faults and pending are what the decision sees.
 		obj     *v1alpha1.Initiative
 		out     stages.Outcome
-		plan    reminderPlan
+		faults  faults
 		pending bool
 		// reason, stalled and warn are what it decides.
 		reason, stalled string
 		warn            bool
 	}{
-		"a broken template wins over everything": {obj: in, plan: reminderPlan{invalid: []string{"reminder a: bad"}, missingChannels: []string{"x"}},
+		"a broken template wins over everything": {obj: in, faults: faults{invalid: []string{"reminder a: bad"}, missingChannels: []string{"x"}},
 			out: stages.Outcome{MissingIndicators: []string{"nps"}}, reason: v1alpha1.ReasonTemplateInvalid, stalled: v1alpha1.ReasonTemplateInvalid, warn: true},
 		"a missing indicator":             {obj: in, out: stages.Outcome{MissingIndicators: []string{"nps"}}, reason: v1alpha1.ReasonIndicatorNotFound, warn: true},
-		"a missing channel":               {obj: in, plan: reminderPlan{missingChannels: []string{"all-hands"}}, reason: v1alpha1.ReasonChannelNotFound, warn: true},
-		"a channel not checked yet":       {obj: in, plan: reminderPlan{unreadyChannels: []string{"all-hands"}}, pending: true, reason: v1alpha1.ReasonChannelPending},
-		"a channel that cannot deliver":   {obj: in, plan: reminderPlan{unreadyChannels: []string{"b", "a", "a"}}, reason: v1alpha1.ReasonChannelNotReady, warn: true},
+		"a missing channel":               {obj: in, faults: faults{missingChannels: []string{"all-hands"}}, reason: v1alpha1.ReasonChannelNotFound, warn: true},
+		"a channel not checked yet":       {obj: in, faults: faults{unreadyChannels: []string{"all-hands"}}, pending: true, reason: v1alpha1.ReasonChannelPending},
+		"a channel that cannot deliver":   {obj: in, faults: faults{unreadyChannels: []string{"b", "a", "a"}}, reason: v1alpha1.ReasonChannelNotReady, warn: true},
 		"suspended":                       {obj: paused, reason: v1alpha1.ReasonSuspended},
 		"in the final stage":              {obj: in, out: stages.Outcome{Final: true, Stage: "Reinforcement"}, reason: v1alpha1.ReasonFinalStage},
 		"in progress, nothing else wrong": {obj: in, out: stages.Outcome{Stage: "Initiation"}, reason: v1alpha1.ReasonStageInProgress},
@@ -38,7 +38,7 @@ func TestReadyConditionNamesTheMostPressingProblem(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			g := NewWithT(t)
-			ready, stalled, warn := readyCondition(tc.obj, tc.out, tc.plan, tc.pending)
+			ready, stalled, warn := readyCondition(tc.obj, tc.out, tc.faults, tc.pending)
 			g.Expect(ready.Reason).To(Equal(tc.reason))
 			g.Expect(ready.Message).NotTo(BeEmpty())
 			g.Expect(stalled).To(Equal(tc.stalled))

@@ -2,27 +2,32 @@ package initiative
 
 import (
 	"fmt"
+	"maps"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/robfig/cron/v3"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
 
+	"github.com/robfig/cron/v3"
+
 	"github.com/momentum-dev/momentum/api/v1alpha1"
 	"github.com/momentum-dev/momentum/internal/cronjobs"
 	"github.com/momentum-dev/momentum/internal/delivery"
+	"github.com/momentum-dev/momentum/internal/due"
 	"github.com/momentum-dev/momentum/internal/names"
+	"github.com/momentum-dev/momentum/internal/quiethours"
 	"github.com/momentum-dev/momentum/internal/render"
 )
 
-// children is what the reminders of an initiative depend on, read from the cache.
-type children struct {
+// inputs is what an initiative's decision reads besides the initiative and
+// its indicators: the Channels it names, the CronJobs and Jobs it owns, its
+// ledger and success objects, all from the cache.
+type inputs struct {
 	// channels named by reminders, by name; a missing name was not found.
 	channels map[string]*v1alpha1.Channel
 	// notReady names channels that exist but are not Ready: nothing is
@@ -67,93 +72,121 @@ type reminderPlan struct {
 	nextAt time.Time
 }
 
+// merge is the plan of both p and o (o's reminders after p's).
+func (p reminderPlan) merge(o reminderPlan) reminderPlan {
+	keep := make(map[string]bool, len(p.keep)+len(o.keep))
+	maps.Copy(keep, p.keep)
+	maps.Copy(keep, o.keep)
+	return reminderPlan{
+		apply:           append(slices.Clone(p.apply), o.apply...),
+		keep:            keep,
+		statuses:        append(slices.Clone(p.statuses), o.statuses...),
+		missingChannels: sortedUnique(append(slices.Clone(p.missingChannels), o.missingChannels...)),
+		unreadyChannels: sortedUnique(append(slices.Clone(p.unreadyChannels), o.unreadyChannels...)),
+		invalid:         append(slices.Clone(p.invalid), o.invalid...),
+		conflicts:       append(slices.Clone(p.conflicts), o.conflicts...),
+		failing:         append(slices.Clone(p.failing), o.failing...),
+		nextAt:          due.Earliest(p.nextAt, o.nextAt),
+	}
+}
+
 // planReminders derives each reminder's desired CronJob and status. It must
-// run after the stage decision, since messages render the new stage and
-// progress. A reminder whose template or schedule is broken keeps its last
-// good CronJob untouched, and so does one whose name is taken by an object
-// the initiative does not control. A CronJob an earlier version created
-// under an older name stands in for the reminder's until the new one is
-// applied, then it is removed.
-func planReminders(obj *v1alpha1.Initiative, ownInds []v1alpha1.LeadingIndicator, ch children, opts cronjobs.Options, now time.Time) reminderPlan {
+// be given the initiative with its new status, since messages render the
+// new stage and progress.
+func planReminders(obj *v1alpha1.Initiative, ownInds []v1alpha1.LeadingIndicator, ch inputs, opts cronjobs.Options, now time.Time) reminderPlan {
 	plan := reminderPlan{keep: map[string]bool{}}
 	data := render.DataFor(obj, ownInds)
 	for _, rem := range obj.Spec.Reminders {
-		name := reminderName(obj.Name, rem.Name)
-		st := v1alpha1.ReminderStatus{Name: rem.Name, CronJobName: name}
-		existing := currentOf(ch.cronJobs, rem.Name, name)
-		if existing != nil {
-			st.LastScheduleTime = existing.Status.LastScheduleTime
-			plan.keep[existing.Name] = true
-		}
-		st.LastSuccessfulTime, st.LastFailureTime = deliveries(ch.jobs, rem.Name)
-		if st.LastFailureTime != nil && (st.LastSuccessfulTime == nil || st.LastSuccessfulTime.Before(st.LastFailureTime)) {
-			plan.failing = append(plan.failing, rem.Name)
-		}
-		st.Suspended = ptr.Deref(obj.Spec.Suspend, false) || (len(rem.Stages) > 0 && !slices.Contains(rem.Stages, obj.Status.Stage))
-
-		sched, err := cron.ParseStandard(cronSpec(rem))
-		if err != nil {
-			plan.invalid = append(plan.invalid, fmt.Sprintf("reminder %s: schedule %q: %v", rem.Name, rem.Schedule, err))
-			plan.statuses = append(plan.statuses, st)
-			continue
-		}
-		if !st.Suspended {
-			next := sched.Next(now)
-			st.NextScheduleTime = ptr.To(metav1.NewTime(next))
-			if plan.nextAt.IsZero() || next.Before(plan.nextAt) {
-				plan.nextAt = next
-			}
-		}
-		text, err := render.Message(rem.Message, data)
-		if err != nil {
-			plan.invalid = append(plan.invalid, fmt.Sprintf("reminder %s: %v", rem.Name, err))
-			plan.statuses = append(plan.statuses, st)
-			continue
-		}
-		channel, ok := ch.channels[rem.Channel]
-		if !ok {
-			plan.missingChannels = append(plan.missingChannels, rem.Channel)
-			plan.statuses = append(plan.statuses, st)
-			continue
-		}
-		if ch.notReady[rem.Channel] {
-			plan.unreadyChannels = append(plan.unreadyChannels, rem.Channel)
-			if paused := cronjobs.Paused(existing); paused != nil {
-				plan.apply = append(plan.apply, paused)
-			}
-			st.Suspended = true
-			st.NextScheduleTime = nil
-			plan.statuses = append(plan.statuses, st)
-			continue
-		}
-		if why, taken := ch.taken[name]; taken {
-			plan.conflicts = append(plan.conflicts, fmt.Sprintf("reminder %s: %s", rem.Name, why))
-			st.CronJobName = ""
-			plan.statuses = append(plan.statuses, st)
-			continue
-		}
-		desired := cronjobs.CronJob(cronjobs.Delivery{
-			Name: name, Namespace: obj.Namespace, Owner: *metav1.NewControllerRef(obj, initiativeKind),
-			Labels:   map[string]string{cronjobs.LabelInitiative: obj.Name, cronjobs.LabelReminder: rem.Name},
-			Schedule: string(rem.Schedule), TimeZone: string(rem.TimeZone), Suspend: st.Suspended,
-			ChannelType: channel.Spec.Type, SecretName: channel.Spec.SecretRef.Name,
-			Kind: "reminder", Source: rem.Name, Initiative: obj.Namespace + "/" + obj.Name,
-			Title: "Reminder: " + rem.Name, Text: text,
-		}, opts)
-		if existing != nil {
-			delete(plan.keep, existing.Name) // a stand-in under an older name is replaced
-		}
-		plan.keep[name] = true
-		if !cronjobs.Unchanged(ch.cronJobs[name], desired) {
-			plan.apply = append(plan.apply, desired)
-		}
-		plan.statuses = append(plan.statuses, st)
+		plan = plan.merge(planReminder(obj, rem, data, ch, opts, now))
 	}
-	sort.Strings(plan.missingChannels)
-	plan.missingChannels = slices.Compact(plan.missingChannels)
-	sort.Strings(plan.unreadyChannels)
-	plan.unreadyChannels = slices.Compact(plan.unreadyChannels)
 	return plan
+}
+
+// planReminder is the plan of one reminder. A reminder whose template or
+// schedule is broken keeps its last good CronJob untouched, and so does one
+// whose name is taken by an object the initiative does not control. A
+// CronJob an earlier version created under an older name stands in for the
+// reminder's until the new one is applied, then it is removed.
+func planReminder(obj *v1alpha1.Initiative, rem v1alpha1.Reminder, data render.Data, ch inputs, opts cronjobs.Options, now time.Time) reminderPlan {
+	name := reminderName(obj.Name, rem.Name)
+	existing := currentOf(ch.cronJobs, rem.Name, name)
+	plan, st := observed(rem.Name, name, existing, ch.jobs)
+	st.Suspended = suspended(obj) || (len(rem.Stages) > 0 && !slices.Contains(rem.Stages, obj.Status.Stage))
+	done := func() reminderPlan { plan.statuses = []v1alpha1.ReminderStatus{st}; return plan }
+
+	sched, err := quiethours.ParseSchedule(rem.Schedule, rem.TimeZone)
+	if err != nil {
+		plan.invalid = []string{fmt.Sprintf("reminder %s: schedule %q: %v", rem.Name, rem.Schedule, err)}
+		return done()
+	}
+	if !st.Suspended {
+		st.NextScheduleTime, plan.nextAt = nextRun(sched, now)
+	}
+	text, err := render.Message(rem.Message, data)
+	if err != nil {
+		plan.invalid = []string{fmt.Sprintf("reminder %s: %v", rem.Name, err)}
+		return done()
+	}
+	channel, ok := ch.channels[rem.Channel]
+	why, taken := ch.taken[name]
+	switch {
+	case !ok:
+		plan.missingChannels = []string{rem.Channel}
+		return done()
+	case ch.notReady[rem.Channel]:
+		plan.unreadyChannels = []string{rem.Channel}
+		plan.apply = pausedOf(existing)
+		st.Suspended, st.NextScheduleTime = true, nil
+		return done()
+	case taken:
+		plan.conflicts = []string{fmt.Sprintf("reminder %s: %s", rem.Name, why)}
+		st.CronJobName = ""
+		return done()
+	}
+	desired := cronjobs.CronJob(cronjobs.Delivery{
+		Name: name, Namespace: obj.Namespace, Owner: *metav1.NewControllerRef(obj, initiativeKind),
+		Labels:   map[string]string{cronjobs.LabelInitiative: obj.Name, cronjobs.LabelReminder: rem.Name},
+		Schedule: string(rem.Schedule), TimeZone: string(rem.TimeZone), Suspend: st.Suspended,
+		ChannelType: channel.Spec.Type, SecretName: channel.Spec.SecretRef.Name,
+		Kind: "reminder", Item: rem.Name, Initiative: obj.Namespace + "/" + obj.Name,
+		Title: "Reminder: " + rem.Name, Text: text,
+	}, opts)
+	plan.keep = map[string]bool{name: true} // a stand-in under an older name is replaced
+	if !cronjobs.Unchanged(ch.cronJobs[name], desired) {
+		plan.apply = []*batchv1.CronJob{desired}
+	}
+	return done()
+}
+
+// observed is what the existing CronJob and its Jobs say about a reminder
+// (or the review digest): its last runs, whether its newest delivery
+// failed, and that its CronJob stays for now.
+func observed(reminder, name string, existing *batchv1.CronJob, jobs []batchv1.Job) (reminderPlan, v1alpha1.ReminderStatus) {
+	plan := reminderPlan{keep: map[string]bool{}}
+	st := v1alpha1.ReminderStatus{Name: reminder, CronJobName: name}
+	if existing != nil {
+		st.LastScheduleTime = existing.Status.LastScheduleTime
+		plan.keep[existing.Name] = true
+	}
+	st.LastSuccessfulTime, st.LastFailureTime = deliveries(jobs, reminder)
+	if delivery.Failing(st) {
+		plan.failing = []string{reminder}
+	}
+	return plan, st
+}
+
+// nextRun is a schedule's next time after now, as status and as a time.
+func nextRun(sched cron.Schedule, now time.Time) (*metav1.Time, time.Time) {
+	next := sched.Next(now)
+	return ptr.To(metav1.NewTime(next)), next
+}
+
+// pausedOf is the CronJob to apply that pauses an existing one, if any.
+func pausedOf(existing *batchv1.CronJob) []*batchv1.CronJob {
+	if paused := cronjobs.Paused(existing); paused != nil {
+		return []*batchv1.CronJob{paused}
+	}
+	return nil
 }
 
 // initiativeKind is the kind of the owner of reminder CronJobs and celebration Jobs.
@@ -217,13 +250,6 @@ func deliveries(jobs []batchv1.Job, reminder string) (success, failure *metav1.T
 		}
 	}
 	return success, failure
-}
-
-func cronSpec(rem v1alpha1.Reminder) string {
-	if rem.TimeZone == "" {
-		return string(rem.Schedule)
-	}
-	return "CRON_TZ=" + string(rem.TimeZone) + " " + string(rem.Schedule)
 }
 
 // deliveryCondition summarises the reminders' newest deliveries and the

@@ -41,23 +41,24 @@ func (r *Reconciler) fetchSuccess(ctx context.Context, obj *v1alpha1.Initiative)
 	return s, nil
 }
 
-// applySuccess writes the commitments roll-up and the weakest discipline
-// into status, and returns when the roll-up next changes by time alone.
-func applySuccess(obj *v1alpha1.Initiative, s success, now time.Time) time.Time {
-	st := &obj.Status
-	st.Commitments = nil
+// successStatus is the commitments roll-up and the funnel with the weakest
+// discipline named, and when the roll-up next changes by time alone.
+func successStatus(obj *v1alpha1.Initiative, s success, funnel *v1alpha1.Funnel, now time.Time) (*v1alpha1.CommitmentRollup, *v1alpha1.Funnel, time.Time) {
+	var rollup *v1alpha1.CommitmentRollup
 	var recheck time.Time
 	if len(s.commitments) > 0 {
 		roll, at := successindex.Rollup(obj.Spec, s.commitments, now)
-		st.Commitments, recheck = &roll, at
+		rollup, recheck = &roll, at
 	}
 	if msg := weakestDiscipline(s.assessments); msg != "" {
-		if st.Funnel == nil {
-			st.Funnel = &v1alpha1.Funnel{}
+		if funnel == nil {
+			funnel = &v1alpha1.Funnel{}
+		} else {
+			funnel = funnel.DeepCopy()
 		}
-		st.Funnel.WeakestDiscipline = msg
+		funnel.WeakestDiscipline = msg
 	}
-	return recheck
+	return rollup, funnel, recheck
 }
 
 // weakestDiscipline names the discipline furthest below its target across

@@ -5,29 +5,25 @@ package leadingindicator
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	"k8s.io/apimachinery/pkg/api/meta"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/events"
 	"k8s.io/utils/clock"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
-	logf "sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
 	"github.com/momentum-dev/momentum/internal/conditions"
+	"github.com/momentum-dev/momentum/internal/due"
 	"github.com/momentum-dev/momentum/internal/index"
 	"github.com/momentum-dev/momentum/internal/measure"
-	"github.com/momentum-dev/momentum/internal/record"
+	"github.com/momentum-dev/momentum/internal/refs"
 	"github.com/momentum-dev/momentum/internal/sources"
 	"github.com/momentum-dev/momentum/internal/tenancy"
 	"github.com/momentum-dev/momentum/internal/watchdog"
@@ -90,36 +86,17 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 
 	d, inFlight, err := r.evaluate(ctx, obj, now)
 	if inFlight {
-		return reconcile.Result{RequeueAfter: untilHeld(d.heldUntil, now)}, nil
+		return reconcile.Result{RequeueAfter: due.After(d.heldUntil, now)}, nil
 	}
-	wrote, conflict, perr := conditions.Write(ctx, r.Client, before, obj, &obj.Status.Conditions, &obj.Status.ObservedGeneration,
-		conditions.Result{Ready: d.ready, Stalled: d.stalled, Err: err}, now)
-	if conflict {
-		return reconcile.Result{RequeueAfter: conditions.ConflictRetry}, nil
-	}
-	if perr != nil {
-		return reconcile.Result{}, perr
-	}
-	if d.recorded && r.Runner != nil {
-		r.Runner.Clear(req.NamespacedName)
-	}
-	if wrote {
-		r.Own.Wrote(before)
-		record.Emit(r.Recorder, obj, d.events)
-	}
-	if err != nil {
-		return reconcile.Result{}, err
-	}
-	var requeue time.Duration
-	for _, at := range []time.Time{d.staleAt, d.nextMeasurement} {
-		if at.IsZero() {
-			continue
-		}
-		if left := max(at.Sub(now), time.Millisecond); requeue == 0 || left < requeue {
-			requeue = left
-		}
-	}
-	return reconcile.Result{RequeueAfter: requeue}, nil
+	return conditions.Finish(ctx, r.Client, r.Recorder, before, obj, &obj.Status.Conditions, &obj.Status.ObservedGeneration, conditions.Outcome{
+		Result: conditions.Result{Ready: d.ready, Stalled: d.stalled, Err: err}, Events: d.events, Own: r.Own,
+		RecheckAt: due.Earliest(d.staleAt, d.nextMeasurement),
+		Stored: func(bool) {
+			if d.recorded && r.Runner != nil {
+				r.Runner.Clear(req.NamespacedName) // the measurement is in status now
+			}
+		},
+	}, now)
 }
 
 // evaluate decides the indicator's status. inFlight is true when a
@@ -127,8 +104,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 // to reach the cache (conditions.FirstWriteHold, until d.heldUntil): nothing
 // is recorded until then.
 func (r *Reconciler) evaluate(ctx context.Context, obj *v1alpha1.LeadingIndicator, now time.Time) (d decision, inFlight bool, err error) {
-	prevReady := meta.FindStatusCondition(obj.Status.Conditions, v1alpha1.ConditionReady).DeepCopy() // conditions change in place later
-	initiative, err := r.fetchInitiative(ctx, obj)
+	initiative, err := refs.Initiative(ctx, r.Client, obj.Namespace, obj.Spec.InitiativeRef.Name)
 	if err != nil {
 		return decision{}, false, err
 	}
@@ -136,34 +112,19 @@ func (r *Reconciler) evaluate(ctx context.Context, obj *v1alpha1.LeadingIndicato
 		return decision{heldUntil: until}, true, nil // the initiative's create event ends the wait
 	}
 	var m measurement
-	var refusal string
-	invalid := validateSource(obj.Spec.Source)
-	if obj.Spec.Source != nil && invalid == nil {
-		if refusal, err = r.secretRefusal(ctx, obj); err != nil {
+	b := blocked{invalid: validateSource(obj.Spec.Source)}
+	if obj.Spec.Source != nil && b.invalid == nil {
+		if b.refusal, err = r.secretRefusal(ctx, obj); err != nil {
 			return decision{}, false, err
 		}
-		if refusal == "" {
+		if b.refusal == "" {
 			if m, inFlight = r.measureIfDue(ctx, obj, now); inFlight {
 				return decision{}, true, nil
 			}
 		}
 	}
-	d = decide(obj, initiative, m, now)
-	d.recorded = m.fromRunner
-	switch {
-	case invalid != nil:
-		d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonSourceInvalid, fmt.Sprintf(
-			"spec.source of %s cannot be measured: %v; fix it (nothing is requested until then)", obj.Name, invalid))
-		d.stalled = v1alpha1.ReasonSourceInvalid
-		d.nextMeasurement = time.Time{}
-	case refusal != "":
-		// Secrets are not watched: look again after a while, or at once
-		// when the indicator is annotated.
-		d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonSecretNotUsable, fmt.Sprintf(
-			"spec.source of %s cannot use its Secret: %s (nothing is requested until then)", obj.Name, refusal))
-		d.nextMeasurement = now.Add(secretRecheck)
-	}
-	d.events = append(d.events, warning(prevReady, d.ready)...)
+	d = decide(obj, initiative, m, b, now)
+	obj.Status = *d.status.DeepCopy()
 	return d, false, nil
 }
 
@@ -181,67 +142,20 @@ func validateSource(src *v1alpha1.IndicatorSource) error {
 	return nil
 }
 
-// fetchInitiative reads the referenced initiative from the cache; nil when it
-// does not exist.
-func (r *Reconciler) fetchInitiative(ctx context.Context, obj *v1alpha1.LeadingIndicator) (*v1alpha1.Initiative, error) {
-	it := &v1alpha1.Initiative{}
-	err := r.Client.Get(ctx, types.NamespacedName{Namespace: obj.Namespace, Name: obj.Spec.InitiativeRef.Name}, it)
-	switch {
-	case apierrors.IsNotFound(err):
-		return nil, nil
-	case err != nil:
-		return nil, fmt.Errorf("reading Initiative %s: %w", obj.Spec.InitiativeRef.Name, err)
-	}
-	return it, nil
-}
-
 // SetupWithManager watches LeadingIndicators and the Initiatives they name,
 // so a missing initiative or behavior heals as soon as it appears, and the
 // Runner's finished measurements.
 func (r *Reconciler) SetupWithManager(mgr manager.Manager, opts controller.Options) error {
 	b := builder.ControllerManagedBy(mgr).
 		For(&v1alpha1.LeadingIndicator{}, builder.WithPredicates(predicate.Or(predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}))).
-		Watches(&v1alpha1.Initiative{}, handler.EnqueueRequestsFromMapFunc(r.indicatorsOf), builder.WithPredicates(predicate.GenerationChangedPredicate{})).
-		Watches(&v1alpha1.RecognitionCampaign{}, handler.EnqueueRequestsFromMapFunc(r.indicatorsMeasuring)).
+		Watches(&v1alpha1.Initiative{}, handler.EnqueueRequestsFromMapFunc(index.Requests(r.Client, newList, index.IndicatorByInitiative)), builder.WithPredicates(predicate.GenerationChangedPredicate{})).
+		Watches(&v1alpha1.RecognitionCampaign{}, handler.EnqueueRequestsFromMapFunc(index.Requests(r.Client, newList, index.IndicatorByCampaign))).
 		Watches(&v1alpha1.Commitment{}, handler.EnqueueRequestsFromMapFunc(r.indicatorsOfCommitment)).
-		Watches(&v1alpha1.CultureAssessment{}, handler.EnqueueRequestsFromMapFunc(r.indicatorsOfAssessment))
+		Watches(&v1alpha1.CultureAssessment{}, handler.EnqueueRequestsFromMapFunc(index.Requests(r.Client, newList, index.IndicatorByAssessment)))
 	if r.Runner != nil {
 		b = b.WatchesRawSource(r.Runner.Source())
 	}
 	return b.WithOptions(opts).Named("leadingindicator").Complete(r.Watchdog.Wrap("leadingindicator", r))
 }
 
-func (r *Reconciler) indicatorsOf(ctx context.Context, o client.Object) []reconcile.Request {
-	list := &v1alpha1.LeadingIndicatorList{}
-	if err := r.Client.List(ctx, list, client.InNamespace(o.GetNamespace()), client.MatchingFields{index.IndicatorByInitiative: o.GetName()}); err != nil {
-		logf.FromContext(ctx).Error(err, "Failed to list indicators of initiative", "initiative", o.GetName())
-		return nil
-	}
-	reqs := make([]reconcile.Request, 0, len(list.Items))
-	for _, ind := range list.Items {
-		reqs = append(reqs, reconcile.Request{NamespacedName: types.NamespacedName{Namespace: ind.Namespace, Name: ind.Name}})
-	}
-	return reqs
-}
-
-// indicatorsMeasuring maps a RecognitionCampaign to the indicators derived from it.
-func (r *Reconciler) indicatorsMeasuring(ctx context.Context, o client.Object) []reconcile.Request {
-	list := &v1alpha1.LeadingIndicatorList{}
-	if err := r.Client.List(ctx, list, client.InNamespace(o.GetNamespace()), client.MatchingFields{index.IndicatorByCampaign: o.GetName()}); err != nil {
-		logf.FromContext(ctx).Error(err, "Failed to list indicators measuring campaign", "campaign", o.GetName())
-		return nil
-	}
-	reqs := make([]reconcile.Request, 0, len(list.Items))
-	for _, ind := range list.Items {
-		reqs = append(reqs, reconcile.Request{NamespacedName: types.NamespacedName{Namespace: ind.Namespace, Name: ind.Name}})
-	}
-	return reqs
-}
-
-// untilHeld is the requeue delay of a held first write; zero when none.
-func untilHeld(until, now time.Time) time.Duration {
-	if until.IsZero() {
-		return 0
-	}
-	return max(until.Sub(now), time.Millisecond)
-}
+func newList() *v1alpha1.LeadingIndicatorList { return &v1alpha1.LeadingIndicatorList{} }

@@ -33,7 +33,7 @@ type measurement struct {
 // With a Runner, http and prometheus sources are asked off this worker:
 // inFlight is true until the result is there to record.
 func (r *Reconciler) measureIfDue(ctx context.Context, obj *v1alpha1.LeadingIndicator, now time.Time) (m measurement, inFlight bool) {
-	interval := sourceInterval(obj.Spec.Source)
+	interval := sources.Interval(obj.Spec.Source)
 	key := obj.Namespace + "/" + obj.Name
 	if r.Runner != nil && asksOut(obj.Spec.Source) {
 		nn := types.NamespacedName{Namespace: obj.Namespace, Name: obj.Name}
@@ -120,19 +120,4 @@ func (r *Reconciler) recognitionChanged(ctx context.Context, obj *v1alpha1.Leadi
 		}
 	}
 	return true
-}
-
-// sourceInterval is the source's interval, or the default.
-func sourceInterval(src *v1alpha1.IndicatorSource) time.Duration {
-	var d time.Duration
-	switch {
-	case src.HTTP != nil && src.HTTP.Interval != nil:
-		d = src.HTTP.Interval.Duration
-	case src.Prometheus != nil && src.Prometheus.Interval != nil:
-		d = src.Prometheus.Interval.Duration
-	}
-	if d <= 0 {
-		d, _ = time.ParseDuration(v1alpha1.DefaultInterval)
-	}
-	return d
 }

@@ -3,14 +3,13 @@ package leadingindicator
 import (
 	"context"
 	"fmt"
-	"net/url"
-	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
+	"github.com/momentum-dev/momentum/internal/outbound"
 	"github.com/momentum-dev/momentum/internal/secrets"
 )
 
@@ -46,15 +45,5 @@ func (r *Reconciler) secretRefusal(ctx context.Context, obj *v1alpha1.LeadingInd
 	if v := secrets.Usable(name, s.Labels, purpose); v.Refusal != "" {
 		return v.Refusal, nil
 	}
-	return secrets.HostAllowed(name, s.Annotations, hostOf(address)), nil
-}
-
-// hostOf is the host of a source's address; "" when it does not parse (the
-// outbound policy refuses it then).
-func hostOf(address string) string {
-	u, err := url.Parse(strings.TrimSpace(address))
-	if err != nil {
-		return ""
-	}
-	return u.Hostname()
+	return secrets.HostAllowed(name, s.Annotations, outbound.Host(address)), nil
 }

@@ -3,12 +3,13 @@ package leadingindicator
 import (
 	"fmt"
 	"time"
-	"unicode/utf8"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
+	"github.com/momentum-dev/momentum/internal/bound"
 	"github.com/momentum-dev/momentum/internal/conditions"
 	"github.com/momentum-dev/momentum/internal/health"
 	"github.com/momentum-dev/momentum/internal/record"
@@ -16,6 +17,9 @@ import (
 
 // decision is everything decide works out for one reconcile.
 type decision struct {
+	// status is the indicator's new status, but for the
+	// Ready/Reconciling/Stalled contract (conditions.Finish applies it).
+	status          v1alpha1.LeadingIndicatorStatus
 	ready           metav1.Condition
 	stalled         string
 	events          []record.Event
@@ -28,25 +32,46 @@ type decision struct {
 	heldUntil time.Time
 }
 
-// decide writes the measurement fields of the indicator's status and
-// returns the decision. It reads no API and no clock.
-func decide(obj *v1alpha1.LeadingIndicator, initiative *v1alpha1.Initiative, m measurement, now time.Time) decision {
-	st := &obj.Status
-	var freshness time.Duration
-	if obj.Spec.Freshness != nil {
-		freshness = obj.Spec.Freshness.Duration
-	}
-	limit := v1alpha1.DefaultHistoryLimit
-	if obj.Spec.HistoryLimit != nil {
-		limit = int(*obj.Spec.HistoryLimit)
-	}
-	samples := obj.Spec.Samples
+// blocked says why the indicator's source is not asked at all.
+type blocked struct {
+	// invalid is why spec.source cannot work (a query or jsonPath that does
+	// not parse): nothing is requested until the spec changes.
+	invalid error
+	// refusal is why the source's Secret cannot be used for it.
+	refusal string
+}
+
+// decide works out the indicator's new status from the measurement (if
+// one was taken) and what blocks the source, as a chain of steps: record
+// the attempt, judge the history, then Ready. It reads no API and no clock,
+// and changes nothing it is given.
+func decide(obj *v1alpha1.LeadingIndicator, initiative *v1alpha1.Initiative, m measurement, b blocked, now time.Time) decision {
+	prevReady := meta.FindStatusCondition(obj.Status.Conditions, v1alpha1.ConditionReady)
+	st := recordAttempt(obj.Spec, obj.Status, m)
+	res, unavailable := judge(obj.Spec, st, now)
+	st = withHealth(st, res)
+	d := decision{status: st, staleAt: res.StaleAt, recorded: m.fromRunner}
+	summary := health.Describe(obj.Name, res.Health, res.Freshness, st.Value, obj.Spec.Target)
+	d.events = healthChanged(obj.Status.Health, res.Health, summary)
+	c := sourceCause(obj, st, m, b, prevReady, unavailable)
+	d.nextMeasurement = nextMeasurement(c, m, now)
+	d.ready, d.stalled = readyCondition(obj, initiative, res.Trend, summary, c)
+	d.events = append(d.events, conditions.Warning(prevReady, d.ready)...)
+	return d
+}
+
+// recordAttempt is the status with the measurement recorded: the attempt,
+// the failure count, and a new sample in history. Without a source there
+// is nothing to attempt, so the attempt fields are cleared.
+func recordAttempt(spec v1alpha1.LeadingIndicatorSpec, prev v1alpha1.LeadingIndicatorStatus, m measurement) v1alpha1.LeadingIndicatorStatus {
+	st := *prev.DeepCopy()
+	samples := spec.Samples
 	if m.attempted {
 		at := metav1.NewTime(m.at.UTC().Truncate(time.Second))
 		st.LastAttemptTime = &at
 		if m.err != nil {
 			st.ConsecutiveFailures++
-			st.LastFailure = truncate(m.err.Error(), 512)
+			st.LastFailure = bound.Text(m.err.Error(), 512)
 		} else {
 			st.ConsecutiveFailures, st.LastFailure = 0, ""
 			// A new measurement is history even when the value repeats:
@@ -54,57 +79,62 @@ func decide(obj *v1alpha1.LeadingIndicator, initiative *v1alpha1.Initiative, m m
 			samples = append(append([]v1alpha1.Sample(nil), samples...), v1alpha1.Sample{At: at, Value: m.value})
 		}
 	}
-	st.History = health.MergeHistory(st.History, samples, limit)
-	res := health.Evaluate(obj.Spec.Target, freshness, st.History, now)
-	failureLimit := int32(v1alpha1.DefaultFailureLimit)
-	if obj.Spec.FailureLimit != nil {
-		failureLimit = *obj.Spec.FailureLimit
+	st.History = health.MergeHistory(st.History, samples, historyLimit(spec))
+	if spec.Source == nil {
+		st.LastAttemptTime, st.ConsecutiveFailures, st.LastFailure = nil, 0, ""
 	}
-	unavailable := obj.Spec.Source != nil && st.ConsecutiveFailures >= failureLimit
+	return st
+}
+
+// judge evaluates health, freshness and trend from history. A live source
+// that failed failureLimit times in a row is unavailable: health Unknown.
+func judge(spec v1alpha1.LeadingIndicatorSpec, st v1alpha1.LeadingIndicatorStatus, now time.Time) (health.Result, bool) {
+	var freshness time.Duration
+	if spec.Freshness != nil {
+		freshness = spec.Freshness.Duration
+	}
+	res := health.Evaluate(spec.Target, freshness, st.History, now)
+	unavailable := spec.Source != nil && st.ConsecutiveFailures >= failureLimit(spec)
 	if unavailable {
 		res.Health = v1alpha1.HealthUnknown
 	}
-	if obj.Spec.Source == nil {
-		st.LastAttemptTime, st.ConsecutiveFailures, st.LastFailure = nil, 0, ""
-	}
+	return res, unavailable
+}
 
-	var d decision
-	d.nextMeasurement = m.next
-	prevHealth := st.Health
+// withHealth is the status with the judgement recorded.
+func withHealth(st v1alpha1.LeadingIndicatorStatus, res health.Result) v1alpha1.LeadingIndicatorStatus {
 	st.Health, st.Freshness, st.Trend = res.Health, res.Freshness, res.Trend
 	st.Value, st.MeasuredAt = nil, nil
 	if res.Latest != nil {
 		v, at := res.Latest.Value, res.Latest.At
 		st.Value, st.MeasuredAt = &v, &at
 	}
-	d.staleAt = res.StaleAt
-	summary := health.Describe(obj.Name, res.Health, res.Freshness, st.Value, obj.Spec.Target)
-	if prevHealth != "" && prevHealth != res.Health {
-		d.events = append(d.events, record.Event{Type: corev1.EventTypeNormal, Reason: "HealthChanged",
-			Note: fmt.Sprintf("Health changed from %s to %s: %s", prevHealth, res.Health, summary)})
-	}
+	return st
+}
 
-	switch {
-	case unavailable:
-		d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonSourceUnavailable, fmt.Sprintf(
-			"The source of %s failed %d times in a row (last: %s): check spec.source and the server it names; measurement goes on and recovers by itself",
-			obj.Name, st.ConsecutiveFailures, st.LastFailure))
-	case initiative == nil:
-		d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonInitiativeNotFound, fmt.Sprintf(
-			"Initiative %s named in spec.initiativeRef not found in namespace %s: create it or fix spec.initiativeRef",
-			obj.Spec.InitiativeRef.Name, obj.Namespace))
-	case obj.Spec.Behavior != "" && !hasBehavior(initiative, obj.Spec.Behavior):
-		d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonBehaviorNotFound, fmt.Sprintf(
-			"Behavior %s named in spec.behavior is not a behavior of Initiative %s: add it to the initiative's spec.behaviors or fix spec.behavior",
-			obj.Spec.Behavior, initiative.Name))
-	default:
-		msg := summary
-		if res.Trend != v1alpha1.TrendUnknown {
-			msg += fmt.Sprintf(" (trend %s)", res.Trend)
-		}
-		d.ready = conditions.Ready(metav1.ConditionTrue, v1alpha1.ReasonMeasured, msg)
+// healthChanged is the Event for a change of health; none for the first.
+func healthChanged(prev, next v1alpha1.Health, summary string) []record.Event {
+	if prev == "" || prev == next {
+		return nil
 	}
-	return d
+	return []record.Event{{Type: corev1.EventTypeNormal, Reason: v1alpha1.EventReasonHealthChanged,
+		Note: fmt.Sprintf("Health changed from %s to %s: %s", prev, next, summary)}}
+}
+
+// historyLimit is how many measurements status.history keeps.
+func historyLimit(spec v1alpha1.LeadingIndicatorSpec) int {
+	if spec.HistoryLimit != nil {
+		return int(*spec.HistoryLimit)
+	}
+	return v1alpha1.DefaultHistoryLimit
+}
+
+// failureLimit is how many failures in a row make a source unavailable.
+func failureLimit(spec v1alpha1.LeadingIndicatorSpec) int32 {
+	if spec.FailureLimit != nil {
+		return *spec.FailureLimit
+	}
+	return v1alpha1.DefaultFailureLimit
 }
 
 func hasBehavior(it *v1alpha1.Initiative, name string) bool {
@@ -114,24 +144,4 @@ func hasBehavior(it *v1alpha1.Initiative, name string) bool {
 		}
 	}
 	return false
-}
-
-// truncate shortens s to at most n bytes without splitting a character.
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
-}
-
-// warning is the Warning Event for Ready turning False with a new reason;
-// nothing while it stays so (every measurement would repeat it).
-func warning(prev *metav1.Condition, next metav1.Condition) []record.Event {
-	if next.Status != metav1.ConditionFalse || (prev != nil && prev.Status == next.Status && prev.Reason == next.Reason) {
-		return nil
-	}
-	return []record.Event{{Type: corev1.EventTypeWarning, Reason: next.Reason, Note: next.Message}}
 }

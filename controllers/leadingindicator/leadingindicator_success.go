@@ -56,17 +56,3 @@ func (r *Reconciler) indicatorsOfCommitment(ctx context.Context, o client.Object
 	}
 	return reqs
 }
-
-// indicatorsOfAssessment maps a CultureAssessment to the indicators derived from it.
-func (r *Reconciler) indicatorsOfAssessment(ctx context.Context, o client.Object) []reconcile.Request {
-	list := &v1alpha1.LeadingIndicatorList{}
-	if err := r.Client.List(ctx, list, client.InNamespace(o.GetNamespace()), client.MatchingFields{index.IndicatorByAssessment: o.GetName()}); err != nil {
-		logf.FromContext(ctx).Error(err, "Failed to list indicators measuring assessment", "assessment", o.GetName())
-		return nil
-	}
-	reqs := make([]reconcile.Request, 0, len(list.Items))
-	for _, ind := range list.Items {
-		reqs = append(reqs, reconcile.Request{NamespacedName: types.NamespacedName{Namespace: ind.Namespace, Name: ind.Name}})
-	}
-	return reqs
-}

@@ -8,7 +8,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	batchv1 "k8s.io/api/batch/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -29,7 +28,7 @@ import (
 	"github.com/momentum-dev/momentum/internal/conditions"
 	"github.com/momentum-dev/momentum/internal/cronjobs"
 	"github.com/momentum-dev/momentum/internal/index"
-	"github.com/momentum-dev/momentum/internal/record"
+	"github.com/momentum-dev/momentum/internal/refs"
 	"github.com/momentum-dev/momentum/internal/ssa"
 	"github.com/momentum-dev/momentum/internal/tenancy"
 	"github.com/momentum-dev/momentum/internal/watchdog"
@@ -83,36 +82,23 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 		followQuietHours(obj, in, &d, now)
 		err = r.apply(ctx, in, d)
 	}
-	wrote, conflict, perr := conditions.Write(ctx, r.Client, before, obj, &obj.Status.Conditions, &obj.Status.ObservedGeneration,
-		conditions.Result{Ready: d.ready, Stalled: d.stalled, Err: err}, now)
-	if conflict {
-		return reconcile.Result{RequeueAfter: conditions.ConflictRetry}, nil
-	}
-	if perr != nil {
-		return reconcile.Result{}, perr
-	}
-	if wrote {
-		record.Emit(r.Recorder, obj, d.events)
-		if len(d.published) > 0 {
-			log.Info("Marked nominations spotlighted", "nominations", d.published)
-		}
-	}
-	if err != nil {
-		return reconcile.Result{}, err
-	}
-	return reconcile.Result{RequeueAfter: after(d.nextAt, now)}, nil
+	return conditions.Finish(ctx, r.Client, r.Recorder, before, obj, &obj.Status.Conditions, &obj.Status.ObservedGeneration, conditions.Outcome{
+		Result: conditions.Result{Ready: d.ready, Stalled: d.stalled, Err: err}, Events: d.events, RecheckAt: d.nextAt,
+		Stored: func(wrote bool) {
+			if wrote && len(d.published) > 0 {
+				log.Info("Marked nominations spotlighted", "nominations", d.published)
+			}
+		},
+	}, now)
 }
 
 // fetch reads, from the cache, the initiative and channel the campaign
 // names (nil when missing) and the CronJobs and Jobs it owns.
 func (r *Reconciler) fetch(ctx context.Context, obj *v1alpha1.RecognitionCampaign) (inputs, error) {
 	in := inputs{}
-	it := &v1alpha1.Initiative{}
-	switch err := r.Client.Get(ctx, types.NamespacedName{Namespace: obj.Namespace, Name: obj.Spec.InitiativeRef.Name}, it); {
-	case err == nil:
-		in.initiative = it
-	case !apierrors.IsNotFound(err):
-		return in, fmt.Errorf("reading Initiative %s: %w", obj.Spec.InitiativeRef.Name, err)
+	var err error
+	if in.initiative, err = refs.Initiative(ctx, r.Client, obj.Namespace, obj.Spec.InitiativeRef.Name); err != nil {
+		return in, err
 	}
 	ch := &v1alpha1.Channel{}
 	switch err := r.Client.Get(ctx, types.NamespacedName{Namespace: obj.Namespace, Name: obj.Spec.Channel}, ch); {
@@ -202,17 +188,6 @@ func (r *Reconciler) apply(ctx context.Context, in inputs, d decision) error {
 	return nil
 }
 
-// after turns a due time into a requeue delay; zero means nothing is due.
-func after(at, now time.Time) time.Duration {
-	if at.IsZero() {
-		return 0
-	}
-	if d := at.Sub(now); d > 0 {
-		return d
-	}
-	return time.Millisecond
-}
-
 // SetupWithManager watches RecognitionCampaigns, their CronJobs and Jobs,
 // and, through the indexes, the Initiatives and Channels they name, so a
 // missing one heals as soon as it appears.
@@ -221,11 +196,11 @@ func (r *Reconciler) SetupWithManager(mgr manager.Manager, opts controller.Optio
 		For(&v1alpha1.RecognitionCampaign{}, builder.WithPredicates(predicate.Or(predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}))).
 		Owns(&batchv1.CronJob{}).
 		Watches(&batchv1.Job{}, handler.EnqueueRequestsFromMapFunc(campaignOfJob)).
-		Watches(&v1alpha1.Initiative{}, handler.EnqueueRequestsFromMapFunc(r.campaignsBy(index.CampaignByInitiative)),
+		Watches(&v1alpha1.Initiative{}, handler.EnqueueRequestsFromMapFunc(index.Requests(r.Client, newList, index.CampaignByInitiative)),
 			builder.WithPredicates(predicate.GenerationChangedPredicate{})).
 		// Every Channel change, status included: a Channel turning Ready
 		// lets the spotlight run.
-		Watches(&v1alpha1.Channel{}, handler.EnqueueRequestsFromMapFunc(r.campaignsBy(index.CampaignByChannel))).
+		Watches(&v1alpha1.Channel{}, handler.EnqueueRequestsFromMapFunc(index.Requests(r.Client, newList, index.CampaignByChannel))).
 		WithOptions(opts).
 		Named("recognitioncampaign").
 		Complete(r.Watchdog.Wrap("recognitioncampaign", r))
@@ -240,19 +215,4 @@ func campaignOfJob(_ context.Context, o client.Object) []reconcile.Request {
 	return []reconcile.Request{{NamespacedName: types.NamespacedName{Namespace: o.GetNamespace(), Name: name}}}
 }
 
-// campaignsBy maps an object to the campaigns that name it in the field
-// the index covers.
-func (r *Reconciler) campaignsBy(field string) handler.MapFunc {
-	return func(ctx context.Context, o client.Object) []reconcile.Request {
-		list := &v1alpha1.RecognitionCampaignList{}
-		if err := r.Client.List(ctx, list, client.InNamespace(o.GetNamespace()), client.MatchingFields{field: o.GetName()}); err != nil {
-			logf.FromContext(ctx).Error(err, "Failed to list campaigns", "field", field, "name", o.GetName())
-			return nil
-		}
-		reqs := make([]reconcile.Request, 0, len(list.Items))
-		for _, c := range list.Items {
-			reqs = append(reqs, reconcile.Request{NamespacedName: types.NamespacedName{Namespace: c.Namespace, Name: c.Name}})
-		}
-		return reqs
-	}
-}
+func newList() *v1alpha1.RecognitionCampaignList { return &v1alpha1.RecognitionCampaignList{} }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/robfig/cron/v3"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
@@ -45,7 +44,7 @@ func followQuietHours(obj *v1alpha1.RecognitionCampaign, in inputs, d *decision,
 	if d.ready.Status != metav1.ConditionTrue {
 		return
 	}
-	sched, err := cron.ParseStandard(cronSpec(obj.Spec))
+	sched, err := quiethours.ParseSchedule(obj.Spec.Schedule, obj.Spec.TimeZone)
 	if err != nil {
 		return
 	}
@@ -53,6 +52,6 @@ func followQuietHours(obj *v1alpha1.RecognitionCampaign, in inputs, d *decision,
 		d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonQuietHoursConflict, fmt.Sprintf(
 			"The spotlight fires at %s, in the quiet hours of Initiative %s: move spec.schedule into its spec.quietHours.allow (it still runs as scheduled)",
 			at, in.initiative.Name))
-		d.events = append(d.events, warnOnce(meta.FindStatusCondition(obj.Status.Conditions, v1alpha1.ConditionReady), d.ready)...)
+		d.events = append(d.events, conditions.Warning(meta.FindStatusCondition(obj.Status.Conditions, v1alpha1.ConditionReady), d.ready)...)
 	}
 }

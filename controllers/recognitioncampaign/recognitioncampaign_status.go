@@ -18,8 +18,11 @@ import (
 	"github.com/momentum-dev/momentum/internal/conditions"
 	"github.com/momentum-dev/momentum/internal/cronjobs"
 	"github.com/momentum-dev/momentum/internal/names"
+	"github.com/momentum-dev/momentum/internal/quiethours"
 	"github.com/momentum-dev/momentum/internal/record"
+	"github.com/momentum-dev/momentum/internal/refs"
 	"github.com/momentum-dev/momentum/internal/spotlight"
+	"github.com/momentum-dev/momentum/internal/text"
 )
 
 // inputs is what a campaign depends on, read from the cache.
@@ -104,10 +107,8 @@ func decide(obj *v1alpha1.RecognitionCampaign, in inputs, opts cronjobs.Options,
 	st.CronJobName = spotlightName(obj)
 
 	if in.initiative == nil {
-		d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonInitiativeNotFound, fmt.Sprintf(
-			"Initiative %s named in spec.initiativeRef not found in namespace %s: create it or fix spec.initiativeRef (the spotlight CronJob is suspended until then)",
-			obj.Spec.InitiativeRef.Name, obj.Namespace))
-		d.events = append(d.events, warnOnce(prevReady, d.ready)...)
+		d.ready = refs.InitiativeNotFound(obj.Namespace, obj.Spec.InitiativeRef.Name, "the spotlight CronJob is suspended until then")
+		d.events = append(d.events, conditions.Warning(prevReady, d.ready)...)
 		d.apply = cronjobs.Paused(prior) // its digest may be already published: it must not run again
 		return d
 	}
@@ -123,14 +124,14 @@ func decide(obj *v1alpha1.RecognitionCampaign, in inputs, opts cronjobs.Options,
 	st.ByBehavior, st.LeadershipShare, st.PeerShare, st.Rejected = t.ByBehavior, t.LeadershipShare, t.PeerShare, t.Rejected
 	suspended := ptr.Deref(in.initiative.Spec.Suspend, false)
 
-	sched, err := cron.ParseStandard(cronSpec(obj.Spec))
+	sched, err := quiethours.ParseSchedule(obj.Spec.Schedule, obj.Spec.TimeZone)
 	if err != nil {
 		st.NextPublicationTime = nil
 		d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonScheduleInvalid, fmt.Sprintf(
 			"spec.schedule %q with time zone %q: %v: fix spec.schedule or spec.timeZone (the spotlight CronJob is suspended until then)",
 			obj.Spec.Schedule, obj.Spec.TimeZone, err))
 		d.stalled = v1alpha1.ReasonScheduleInvalid
-		d.events = append(d.events, warnOnce(prevReady, d.ready)...)
+		d.events = append(d.events, conditions.Warning(prevReady, d.ready)...)
 		d.apply = cronjobs.Paused(prior) // its digest may be already published: it must not run again
 		return d
 	}
@@ -147,7 +148,7 @@ func decide(obj *v1alpha1.RecognitionCampaign, in inputs, opts cronjobs.Options,
 		d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonChannelNotFound, fmt.Sprintf(
 			"Channel %s named in spec.channel not found in namespace %s: create it or fix spec.channel",
 			obj.Spec.Channel, obj.Namespace))
-		d.events = append(d.events, warnOnce(prevReady, d.ready)...)
+		d.events = append(d.events, conditions.Warning(prevReady, d.ready)...)
 		d.apply = cronjobs.Paused(prior) // its digest may be already published: it must not run again
 		return d
 	}
@@ -160,7 +161,7 @@ func decide(obj *v1alpha1.RecognitionCampaign, in inputs, opts cronjobs.Options,
 			d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonChannelNotReady, fmt.Sprintf(
 				"Channel %s is not Ready, so no spotlight is scheduled to it (the spotlight CronJob is suspended until then): see `kubectl describe channel %s -n %s`",
 				obj.Spec.Channel, obj.Spec.Channel, obj.Namespace))
-			d.events = append(d.events, warnOnce(prevReady, d.ready)...)
+			d.events = append(d.events, conditions.Warning(prevReady, d.ready)...)
 		}
 		d.apply = cronjobs.Paused(prior)
 		return d
@@ -169,7 +170,7 @@ func decide(obj *v1alpha1.RecognitionCampaign, in inputs, opts cronjobs.Options,
 	if in.taken != "" {
 		d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonNameConflict, fmt.Sprintf(
 			"The spotlight's %s: Momentum never changes or deletes an object it does not control; delete or rename that object, or rename the campaign (checked again every minute)", in.taken))
-		d.events = append(d.events, warnOnce(prevReady, d.ready)...)
+		d.events = append(d.events, conditions.Warning(prevReady, d.ready)...)
 		d.nextAt = now.Add(nameConflictRecheck)
 		st.CronJobName = ""
 		return d
@@ -182,7 +183,7 @@ func decide(obj *v1alpha1.RecognitionCampaign, in inputs, opts cronjobs.Options,
 		Annotations: map[string]string{cronjobs.AnnotationNominations: strings.Join(spotlight.Names(batch), ",")},
 		Schedule:    string(obj.Spec.Schedule), TimeZone: string(obj.Spec.TimeZone), Suspend: suspended,
 		ChannelType: in.channel.Spec.Type, SecretName: in.channel.Spec.SecretRef.Name,
-		Kind: "spotlight", Source: obj.Name, Initiative: obj.Namespace + "/" + in.initiative.Name,
+		Kind: "spotlight", Item: obj.Name, Initiative: obj.Namespace + "/" + in.initiative.Name,
 		Title: "Spotlight: " + obj.Name, Text: spotlight.Digest(batch, obj.Spec.Behaviors),
 		Key: digestKey(obj, batch),
 	}, opts)
@@ -190,9 +191,9 @@ func decide(obj *v1alpha1.RecognitionCampaign, in inputs, opts cronjobs.Options,
 		d.apply = desired
 	}
 
-	pending := plural(len(t.Pending), "nomination") + " pending"
+	pending := text.Plural(len(t.Pending), "nomination") + " pending"
 	if len(t.Rejected) > 0 {
-		pending += fmt.Sprintf(", %s rejected (see status.rejected)", plural(len(t.Rejected), "nomination"))
+		pending += fmt.Sprintf(", %s rejected (see status.rejected)", text.Plural(len(t.Rejected), "nomination"))
 	}
 	if suspended {
 		d.ready = conditions.Ready(metav1.ConditionTrue, v1alpha1.ReasonSuspended, fmt.Sprintf(
@@ -210,27 +211,4 @@ func decide(obj *v1alpha1.RecognitionCampaign, in inputs, opts cronjobs.Options,
 func digestKey(obj *v1alpha1.RecognitionCampaign, batch []v1alpha1.Nomination) string {
 	sum := sha256.Sum256([]byte(strings.Join(spotlight.Names(batch), "\n")))
 	return "spotlight/" + obj.Namespace + "/" + obj.Name + "/" + hex.EncodeToString(sum[:8])
-}
-
-// warnOnce emits a Warning when Ready turns to this reason, not on every
-// retry or message change.
-func warnOnce(prev *metav1.Condition, next metav1.Condition) []record.Event {
-	if prev != nil && prev.Status == next.Status && prev.Reason == next.Reason {
-		return nil
-	}
-	return []record.Event{{Type: corev1.EventTypeWarning, Reason: next.Reason, Note: next.Message}}
-}
-
-func cronSpec(spec v1alpha1.RecognitionCampaignSpec) string {
-	if spec.TimeZone == "" {
-		return string(spec.Schedule)
-	}
-	return "CRON_TZ=" + string(spec.TimeZone) + " " + string(spec.Schedule)
-}
-
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }

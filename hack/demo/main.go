@@ -8,6 +8,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -39,17 +40,67 @@ func main() {
 // run starts everything, applies the samples, prints the program and, unless
 // once is set, waits for ctx to end; then it stops everything it started.
 func run(ctx context.Context, managerBin, workDir string, once, playbook bool, out *os.File) (err error) {
+	d := &demo{out: out}
+	defer func() {
+		if serr := d.stop(); serr != nil && err == nil {
+			err = serr
+		}
+	}()
+	if err := d.startControlPlane(workDir); err != nil {
+		return err
+	}
+	feedbackURL := d.serveFeedback()
+	if err := d.startManager(managerBin); err != nil {
+		return err
+	}
+	if err := d.applySamples(ctx, feedbackURL); err != nil {
+		return err
+	}
+	if err := d.show(ctx); err != nil {
+		return err
+	}
+	if err := showPlaybook(func(args ...string) error { return d.kubectl(ctx, nil, args...) }, out, playbook); err != nil {
+		return fmt.Errorf("the playbook (see %s): %w", d.managerLog, err)
+	}
+	return d.wait(ctx, once)
+}
+
+// demo is what run started, in order, and how to reach it.
+type demo struct {
+	out                 *os.File
+	workDir, kubeconfig string
+	kubectlBin          string
+	managerLog          string
+	stops               []func() error // what was started, to stop in reverse
+}
+
+// stop stops everything started, the last first; the control plane's
+// error, if any, is returned.
+func (d *demo) stop() error {
+	var err error
+	for i := len(d.stops) - 1; i >= 0; i-- {
+		if serr := d.stops[i](); serr != nil && err == nil {
+			err = serr
+		}
+	}
+	return err
+}
+
+// startControlPlane starts etcd, kube-apiserver and kube-controller-manager
+// (garbage collection, CronJobs, Jobs), with their logs in workDir, and
+// writes an admin kubeconfig there.
+func (d *demo) startControlPlane(workDir string) error {
 	if err := os.MkdirAll(workDir, 0o755); err != nil {
 		return err
 	}
-	workDir, _ = filepath.Abs(workDir)
-	logs, err := os.Create(filepath.Join(workDir, "control-plane.log"))
+	d.workDir, _ = filepath.Abs(workDir)
+	logs, err := os.Create(filepath.Join(d.workDir, "control-plane.log"))
 	if err != nil {
 		return err
 	}
-	defer func() { _ = logs.Close() }()
+	d.stops = append(d.stops, func() error { _ = logs.Close(); return nil })
 
-	fmt.Fprintln(out, "Starting etcd and kube-apiserver...")
+	fmt.Fprintln(d.out, "Starting etcd and kube-apiserver...")
 	env, err := testenv.New()
 	if err != nil {
 		return err
@@ -57,102 +108,122 @@ func run(ctx context.Context, managerBin, workDir string, once, playbook bool, o
 	if _, err := env.Start(); err != nil {
 		return fmt.Errorf("starting the control plane: %w", err)
 	}
-	defer func() {
-		if serr := env.Stop(); serr != nil && err == nil {
-			err = serr
-		}
-	}()
-	kubeconfig, err := testenv.Admin(env, workDir)
+	d.stops = append(d.stops, env.Stop)
+	d.kubectlBin = filepath.Join(env.BinaryAssetsDirectory, "kubectl")
+	if d.kubeconfig, err = testenv.Admin(env, d.workDir); err != nil {
+		return err
+	}
+	fmt.Fprintln(d.out, "Starting kube-controller-manager (garbage collection, CronJobs, Jobs)...")
+	kcm, err := testenv.StartControllerManager(d.kubeconfig, logs)
 	if err != nil {
 		return err
 	}
+	d.stops = append(d.stops, func() error { _ = kcm.Stop(); return nil })
+	return nil
+}
 
-	fmt.Fprintln(out, "Starting kube-controller-manager (garbage collection, CronJobs, Jobs)...")
-	kcm, err := testenv.StartControllerManager(kubeconfig, logs)
-	if err != nil {
-		return err
-	}
-	defer func() { _ = kcm.Stop() }()
-
-	// A live indicator: the demo serves a customer-feedback API on loopback
-	// whose NPS climbs while the demo runs.
+// serveFeedback serves, on loopback, a customer-feedback API for a live
+// indicator: its NPS climbs while the demo runs. It returns its URL.
+func (d *demo) serveFeedback() string {
 	started := time.Now()
 	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = fmt.Fprintf(w, `{"data":{"nps":%d,"responses":412}}`, min(24+int(time.Since(started)/(30*time.Second)), 45))
 	}))
-	defer api.Close()
+	d.stops = append(d.stops, func() error { api.Close(); return nil })
+	return api.URL
+}
 
-	fmt.Fprintln(out, "Starting the Momentum manager...")
-	mgrLog, err := os.Create(filepath.Join(workDir, "manager.log"))
+// startManager starts the manager binary against the control plane, its
+// log in the work directory.
+func (d *demo) startManager(managerBin string) error {
+	fmt.Fprintln(d.out, "Starting the Momentum manager...")
+	mgrLog, err := os.Create(filepath.Join(d.workDir, "manager.log"))
 	if err != nil {
 		return err
 	}
-	defer func() { _ = mgrLog.Close() }()
+	d.managerLog = mgrLog.Name()
+	d.stops = append(d.stops, func() error { _ = mgrLog.Close(); return nil })
 	// The demo's feedback API is on loopback, which the outbound policy
 	// refuses unless allowed; a real deployment needs no such flags.
 	mgr := exec.Command(managerBin, "--metrics-bind-address=0", "--health-probe-bind-address=0",
 		"--allow-http-host=127.0.0.1", "--allow-cidr=127.0.0.0/8")
-	mgr.Env = append(os.Environ(), "KUBECONFIG="+kubeconfig)
+	mgr.Env = append(os.Environ(), "KUBECONFIG="+d.kubeconfig)
 	mgr.Stdout, mgr.Stderr = mgrLog, mgrLog
 	if err := mgr.Start(); err != nil {
 		return fmt.Errorf("starting the manager %s (run `make build`): %w", managerBin, err)
 	}
-	defer func() {
+	d.stops = append(d.stops, func() error {
 		_ = mgr.Process.Signal(os.Interrupt)
 		_ = mgr.Wait()
-	}()
+		return nil
+	})
+	return nil
+}
 
-	kubectl := func(args ...string) error {
-		cmd := exec.CommandContext(ctx, filepath.Join(env.BinaryAssetsDirectory, "kubectl"), args...)
-		cmd.Env = append(os.Environ(), "KUBECONFIG="+kubeconfig)
-		cmd.Stdout, cmd.Stderr = out, out
-		return cmd.Run()
-	}
-	fmt.Fprintln(out, "Applying config/samples...")
-	if err := kubectl("apply", "--server-side", "-k", filepath.Join(testenv.RepoRoot(), "config", "samples")); err != nil {
+// kubectl runs kubectl against the control plane, printing what it says;
+// stdin, when set, is its input.
+func (d *demo) kubectl(ctx context.Context, stdin io.Reader, args ...string) error {
+	cmd := exec.CommandContext(ctx, d.kubectlBin, args...)
+	cmd.Env = append(os.Environ(), "KUBECONFIG="+d.kubeconfig)
+	cmd.Stdin = stdin
+	cmd.Stdout, cmd.Stderr = d.out, d.out
+	return cmd.Run()
+}
+
+// applySamples applies config/samples and the live indicator measuring the
+// feedback API, and waits for the program to be Ready.
+func (d *demo) applySamples(ctx context.Context, feedbackURL string) error {
+	fmt.Fprintln(d.out, "Applying config/samples...")
+	if err := d.kubectl(ctx, nil, "apply", "--server-side", "-k", filepath.Join(testenv.RepoRoot(), "config", "samples")); err != nil {
 		return err
 	}
-	live := exec.CommandContext(ctx, filepath.Join(env.BinaryAssetsDirectory, "kubectl"), "apply", "--server-side", "-n", "culture", "-f", "-")
-	live.Env = append(os.Environ(), "KUBECONFIG="+kubeconfig)
-	live.Stdin = strings.NewReader(fmt.Sprintf(liveIndicator, api.URL))
-	live.Stdout, live.Stderr = out, out
-	if err := live.Run(); err != nil {
+	live := strings.NewReader(fmt.Sprintf(liveIndicator, feedbackURL))
+	if err := d.kubectl(ctx, live, "apply", "--server-side", "-n", sampleNamespace, "-f", "-"); err != nil {
 		return err
 	}
-	if err := kubectl("wait", "-n", "culture", "--for=condition=Ready", "--timeout=60s", "initiatives,leadingindicators,channels,recognitioncampaigns", "--all"); err != nil {
-		return fmt.Errorf("waiting for the sample program to be Ready (see %s): %w", mgrLog.Name(), err)
+	if err := d.kubectl(ctx, nil, "wait", "-n", sampleNamespace, "--for=condition=Ready", "--timeout=60s", "initiatives,leadingindicators,channels,recognitioncampaigns", "--all"); err != nil {
+		return fmt.Errorf("waiting for the sample program to be Ready (see %s): %w", d.managerLog, err)
 	}
-	fmt.Fprintln(out)
-	if err := kubectl("get", "momentum", "-n", "culture"); err != nil {
-		return err
+	return nil
+}
+
+// show prints the program, its CronJobs and the gates of its current stage.
+func (d *demo) show(ctx context.Context) error {
+	for _, args := range [][]string{
+		{"momentum", "-n", sampleNamespace},
+		{"cronjobs", "-n", sampleNamespace, "-l", "app.kubernetes.io/managed-by=momentum"},
+		{"initiative", "customer-first", "-n", sampleNamespace, "-o",
+			`jsonpath={range .status.gates[*]}{.met}{"\t"}{.kind}{"\t"}{.message}{"\n"}{end}`},
+	} {
+		fmt.Fprintln(d.out)
+		if err := d.kubectl(ctx, nil, append([]string{"get"}, args...)...); err != nil {
+			return err
+		}
 	}
-	fmt.Fprintln(out)
-	if err := kubectl("get", "cronjobs", "-n", "culture", "-l", "app.kubernetes.io/managed-by=momentum"); err != nil {
-		return err
-	}
-	fmt.Fprintln(out)
-	if err := kubectl("get", "initiative", "customer-first", "-n", "culture", "-o",
-		`jsonpath={range .status.gates[*]}{.met}{"\t"}{.kind}{"\t"}{.message}{"\n"}{end}`); err != nil {
-		return err
-	}
-	if err := showPlaybook(kubectl, out, playbook); err != nil {
-		return fmt.Errorf("the playbook (see %s): %w", mgrLog.Name(), err)
-	}
+	return nil
+}
+
+// wait says how to reach the control plane and waits for Ctrl-C, unless
+// once is set.
+func (d *demo) wait(ctx context.Context, once bool) error {
 	if once {
-		fmt.Fprintln(out, "\nStopping (--once).")
+		fmt.Fprintln(d.out, "\nStopping (--once).")
 		return nil
 	}
-	fmt.Fprintf(out, "\nThe control plane is running. Point kubectl at it with:\n\n  export KUBECONFIG=%s\n  %s get momentum -A\n  %s describe initiative customer-first -n culture\n\n",
-		kubeconfig, filepath.Join(env.BinaryAssetsDirectory, "kubectl"), filepath.Join(env.BinaryAssetsDirectory, "kubectl"))
-	fmt.Fprintln(out, "Press Ctrl-C to stop everything.")
+	fmt.Fprintf(d.out, "\nThe control plane is running. Point kubectl at it with:\n\n  export KUBECONFIG=%s\n  %s get momentum -A\n  %s describe initiative customer-first -n culture\n\n",
+		d.kubeconfig, d.kubectlBin, d.kubectlBin)
+	fmt.Fprintln(d.out, "Press Ctrl-C to stop everything.")
 	<-ctx.Done()
-	fmt.Fprintln(out, "\nStopping the manager, kube-controller-manager, kube-apiserver and etcd...")
+	fmt.Fprintln(d.out, "\nStopping the manager, kube-controller-manager, kube-apiserver and etcd...")
 	if !errors.Is(ctx.Err(), context.Canceled) {
 		return ctx.Err()
 	}
 	return nil
 }
+
+// sampleNamespace is the namespace of config/samples.
+const sampleNamespace = "culture"
 
 // liveIndicator measures the demo's feedback API every 30 seconds (the least interval the API allows).
 const liveIndicator = `apiVersion: culture.momentum.dev/v1alpha1

@@ -44,9 +44,9 @@ type Result struct {
 	Err error
 }
 
-// Finish applies the status contract to conds and returns the
+// Summarize applies the status contract to conds and returns the
 // observedGeneration to record.
-func Finish(conds *[]metav1.Condition, observed, generation int64, r Result, now time.Time) int64 {
+func Summarize(conds *[]metav1.Condition, observed, generation int64, r Result, now time.Time) int64 {
 	if r.Err != nil {
 		Set(conds, v1alpha1.ConditionReconciling, metav1.ConditionTrue, v1alpha1.ReasonRetrying, r.Err.Error(), generation, now)
 		meta.RemoveStatusCondition(conds, v1alpha1.ConditionStalled)
@@ -79,7 +79,7 @@ const ConflictRetry = time.Second
 // observedGeneration, then writes status once if it changed. conflict is
 // true when the write lost a race: retry after ConflictRetry, with no error.
 func Write(ctx context.Context, c client.Client, before, obj client.Object, conds *[]metav1.Condition, observed *int64, r Result, now time.Time) (wrote, conflict bool, err error) {
-	*observed = Finish(conds, *observed, obj.GetGeneration(), r, now)
+	*observed = Summarize(conds, *observed, obj.GetGeneration(), r, now)
 	wrote, err = PatchStatus(ctx, c, before, obj)
 	if apierrors.IsConflict(err) {
 		return false, true, nil

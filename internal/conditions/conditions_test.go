@@ -13,7 +13,7 @@ import (
 	"github.com/momentum-dev/momentum/internal/bound"
 )
 
-func TestFinish(t *testing.T) {
+func TestSummarize(t *testing.T) {
 	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	ready := Ready(metav1.ConditionTrue, "StageInProgress", "in stage Initiation")
 	tests := map[string]struct {
@@ -51,7 +51,7 @@ func TestFinish(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			conds := append([]metav1.Condition(nil), tc.before...)
-			if got := Finish(&conds, 1, 2, tc.result, t0); got != tc.wantObserved {
+			if got := Summarize(&conds, 1, 2, tc.result, t0); got != tc.wantObserved {
 				t.Errorf("observedGeneration = %d, want %d", got, tc.wantObserved)
 			}
 			if len(conds) != len(tc.want) {

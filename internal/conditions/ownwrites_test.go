@@ -5,14 +5,14 @@ import (
 
 	. "github.com/onsi/gomega"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	k8stypes "k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
 )
 
 func TestOwnWrites(t *testing.T) {
 	at := func(uid, rv string) *v1alpha1.Initiative {
-		return &v1alpha1.Initiative{ObjectMeta: metav1.ObjectMeta{UID: k8stypes.UID(uid), ResourceVersion: rv}}
+		return &v1alpha1.Initiative{ObjectMeta: metav1.ObjectMeta{UID: types.UID(uid), ResourceVersion: rv}}
 	}
 	cases := map[string]struct {
 		wrote []*v1alpha1.Initiative // the versions own writes replaced, in order

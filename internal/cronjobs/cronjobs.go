@@ -4,6 +4,8 @@
 package cronjobs
 
 import (
+	"maps"
+
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
@@ -65,8 +67,10 @@ type Delivery struct {
 	// Channel is where to deliver.
 	ChannelType v1alpha1.ChannelType
 	SecretName  string
-	// Message and the envelope the notify command sends.
-	Kind, Title, Text, Initiative, Source string
+	// Message and the envelope the notify command sends: Kind is
+	// "reminder", "celebration" or "spotlight"; Item names what is
+	// delivered (the reminder, the win's key, the campaign).
+	Kind, Title, Text, Initiative, Item string
 	// Key is the delivery's idempotency key, the same for every attempt;
 	// empty for a CronJob, whose runs are keyed by their Job's name.
 	Key string
@@ -91,10 +95,7 @@ const (
 
 // CronJob returns the desired CronJob for a delivery, controlled by its owner.
 func CronJob(d Delivery, o Options) *batchv1.CronJob {
-	labels := map[string]string{LabelManagedBy: ManagedBy}
-	for k, v := range d.Labels {
-		labels[k] = v
-	}
+	labels := labelsOf(d)
 	return &batchv1.CronJob{
 		TypeMeta:   metav1.TypeMeta{APIVersion: batchAPIVersion, Kind: "CronJob"},
 		ObjectMeta: metav1.ObjectMeta{Name: d.Name, Namespace: d.Namespace, Labels: labels, OwnerReferences: []metav1.OwnerReference{d.Owner}},
@@ -108,16 +109,7 @@ func CronJob(d Delivery, o Options) *batchv1.CronJob {
 			FailedJobsHistoryLimit:     ptr.To[int32](historyLimit),
 			JobTemplate: batchv1.JobTemplateSpec{
 				ObjectMeta: metav1.ObjectMeta{Labels: labels, Annotations: d.Annotations},
-				Spec: batchv1.JobSpec{
-					BackoffLimit:            ptr.To[int32](backoffLimit),
-					PodFailurePolicy:        podFailurePolicy(),
-					ActiveDeadlineSeconds:   ptr.To[int64](activeDeadlineSeconds),
-					TTLSecondsAfterFinished: ptr.To[int32](ttlAfterFinished),
-					Template: corev1.PodTemplateSpec{
-						ObjectMeta: metav1.ObjectMeta{Labels: labels},
-						Spec:       PodSpec(d, o),
-					},
-				},
+				Spec:       jobSpec(d, o, labels),
 			},
 		},
 	}
@@ -127,23 +119,34 @@ func CronJob(d Delivery, o Options) *batchv1.CronJob {
 // by its owner. Its name is the caller's deterministic one: creating it
 // twice fails, so a win is posted at most once.
 func Job(d Delivery, o Options) *batchv1.Job {
-	labels := map[string]string{LabelManagedBy: ManagedBy}
-	for k, v := range d.Labels {
-		labels[k] = v
-	}
+	labels := labelsOf(d)
 	return &batchv1.Job{
 		TypeMeta: metav1.TypeMeta{APIVersion: batchAPIVersion, Kind: "Job"},
 		ObjectMeta: metav1.ObjectMeta{Name: d.Name, Namespace: d.Namespace, Labels: labels, Annotations: d.Annotations,
 			OwnerReferences: []metav1.OwnerReference{d.Owner}},
-		Spec: batchv1.JobSpec{
-			BackoffLimit:            ptr.To[int32](backoffLimit),
-			PodFailurePolicy:        podFailurePolicy(),
-			ActiveDeadlineSeconds:   ptr.To[int64](activeDeadlineSeconds),
-			TTLSecondsAfterFinished: ptr.To[int32](ttlAfterFinished),
-			Template: corev1.PodTemplateSpec{
-				ObjectMeta: metav1.ObjectMeta{Labels: labels},
-				Spec:       PodSpec(d, o),
-			},
+		Spec: jobSpec(d, o, labels),
+	}
+}
+
+// labelsOf are the labels of a delivery's CronJob or Job and its pods:
+// Momentum's, and the owner's.
+func labelsOf(d Delivery) map[string]string {
+	labels := map[string]string{LabelManagedBy: ManagedBy}
+	maps.Copy(labels, d.Labels)
+	return labels
+}
+
+// jobSpec is the spec of every delivery Job, scheduled or one-off: bounded
+// retries and run time, cleaned up after it finishes.
+func jobSpec(d Delivery, o Options, labels map[string]string) batchv1.JobSpec {
+	return batchv1.JobSpec{
+		BackoffLimit:            ptr.To[int32](backoffLimit),
+		PodFailurePolicy:        podFailurePolicy(),
+		ActiveDeadlineSeconds:   ptr.To[int64](activeDeadlineSeconds),
+		TTLSecondsAfterFinished: ptr.To[int32](ttlAfterFinished),
+		Template: corev1.PodTemplateSpec{
+			ObjectMeta: metav1.ObjectMeta{Labels: labels},
+			Spec:       PodSpec(d, o),
 		},
 	}
 }
@@ -178,7 +181,7 @@ func PodSpec(d Delivery, o Options) corev1.PodSpec {
 			Env: []corev1.EnvVar{
 				idempotencyKey(d.Key),
 				{Name: "MOMENTUM_KIND", Value: d.Kind},
-				{Name: "MOMENTUM_NAME", Value: d.Source},
+				{Name: "MOMENTUM_NAME", Value: d.Item},
 				{Name: "MOMENTUM_INITIATIVE", Value: d.Initiative},
 				{Name: "MOMENTUM_TITLE", Value: d.Title},
 				{Name: "MOMENTUM_MESSAGE", Value: d.Text},

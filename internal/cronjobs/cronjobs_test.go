@@ -21,7 +21,7 @@ func delivery() Delivery {
 		Labels:   map[string]string{LabelInitiative: "customer-first", LabelReminder: "weekly-why"},
 		Schedule: "0 9 * * MON", TimeZone: "Europe/Berlin",
 		ChannelType: v1alpha1.ChannelSlack, SecretName: "all-hands-webhook",
-		Kind: "reminder", Source: "weekly-why", Initiative: "culture/customer-first", Text: "Why we do this",
+		Kind: "reminder", Item: "weekly-why", Initiative: "culture/customer-first", Text: "Why we do this",
 	}
 }
 

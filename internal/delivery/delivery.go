@@ -12,6 +12,8 @@ import (
 
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
+
+	"github.com/momentum-dev/momentum/api/v1alpha1"
 )
 
 // Phase is how one attempt ended, if it did.
@@ -105,7 +107,7 @@ func Next(p Policy, attempts []Attempt, now time.Time) Plan {
 	case last.Phase == Ambiguous:
 		return Plan{GaveUp: "may have been delivered, so it is not sent again"}
 	case last.N >= p.attempts():
-		return Plan{GaveUp: "failed " + plural(last.N) + ", giving up"}
+		return Plan{GaveUp: "failed " + times(last.N) + ", giving up"}
 	}
 	due := last.At.Add(p.backoff(last.N))
 	if now.Before(due) {
@@ -133,9 +135,17 @@ func (p Policy) backoff(n int) time.Duration {
 	return min(b, MaxBackoff)
 }
 
-func plural(n int) string {
+// times counts attempts: "once", "3 times".
+func times(n int) string {
 	if n == 1 {
 		return "once"
 	}
 	return strconv.Itoa(n) + " times"
+}
+
+// Failing reports whether a reminder's newest finished delivery failed: a
+// failure and no success after it. The DeliveryFailing condition, the
+// delivery_failing metric and the plugin's views all read it.
+func Failing(r v1alpha1.ReminderStatus) bool {
+	return r.LastFailureTime != nil && (r.LastSuccessfulTime == nil || r.LastSuccessfulTime.Before(r.LastFailureTime))
 }

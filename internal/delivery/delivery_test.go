@@ -8,6 +8,9 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
+
+	"github.com/momentum-dev/momentum/api/v1alpha1"
 )
 
 func TestNext(t *testing.T) {
@@ -63,6 +66,29 @@ func TestPhaseOf(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			got, _ := PhaseOf(&batchv1.Job{Status: batchv1.JobStatus{Conditions: tc.conditions}})
 			NewWithT(t).Expect(got).To(Equal(tc.want))
+		})
+	}
+}
+
+func TestFailing(t *testing.T) {
+	at := func(m int) *metav1.Time {
+		return ptr.To(metav1.NewTime(time.Date(2026, 11, 20, 16, m, 0, 0, time.UTC)))
+	}
+	cases := map[string]struct {
+		success, failure *metav1.Time
+		want             bool
+	}{
+		"nothing ran":               {},
+		"only successes":            {success: at(1)},
+		"only a failure":            {failure: at(1), want: true},
+		"a failure after a success": {success: at(1), failure: at(2), want: true},
+		"a success after a failure": {success: at(2), failure: at(1)},
+		"at the same time":          {success: at(1), failure: at(1)},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			r := v1alpha1.ReminderStatus{LastSuccessfulTime: tc.success, LastFailureTime: tc.failure}
+			NewWithT(t).Expect(Failing(r)).To(Equal(tc.want))
 		})
 	}
 }

@@ -13,8 +13,9 @@ import (
 	"github.com/momentum-dev/momentum/api/v1alpha1"
 )
 
-// TrendWindow is how many of the newest measurements the trend looks at.
-const TrendWindow = 4
+// TrendWindow is how many of the newest measurements the trend looks at:
+// v1alpha1.DefaultTrendSamples, which the trend gate defaults to as well.
+const TrendWindow = v1alpha1.DefaultTrendSamples
 
 // steadyShare is the share of the target's scale within which a change over
 // the trend window counts as Steady rather than Improving or Declining.
@@ -66,10 +67,7 @@ func Judge(value v1alpha1.Decimal, target v1alpha1.Target) v1alpha1.Health {
 		margin = target.AtRiskMargin.Rat()
 	}
 	// gap is how far v is on the wrong side of t (negative or zero: on target).
-	gap := new(big.Rat).Sub(t, v)
-	if target.Direction == v1alpha1.AtMost {
-		gap.Neg(gap)
-	}
+	gap := Gain(target.Direction, v, t)
 	switch {
 	case gap.Sign() <= 0:
 		return v1alpha1.HealthOnTarget
@@ -164,4 +162,16 @@ func relation(value v1alpha1.Decimal, target v1alpha1.Target) string {
 		return ">"
 	}
 	return "="
+}
+
+// Gain is how much better to is than from in a target's direction: to -
+// from for AtLeast, from - to for AtMost (a fall is a gain there). It is
+// the one place the direction flips a sign: how far a value falls short of
+// its target is Gain(direction, value, target).
+func Gain(direction v1alpha1.Direction, from, to *big.Rat) *big.Rat {
+	gain := new(big.Rat).Sub(to, from)
+	if direction == v1alpha1.AtMost {
+		gain.Neg(gain)
+	}
+	return gain
 }

@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	. "github.com/onsi/gomega"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
@@ -145,6 +146,25 @@ func TestDescribe(t *testing.T) {
 			if got := Describe("employee-awareness", tc.health, tc.fresh, tc.value, target); got != tc.want {
 				t.Errorf("Describe = %q, want %q", got, tc.want)
 			}
+		})
+	}
+}
+
+func TestGain(t *testing.T) {
+	cases := map[string]struct {
+		direction v1alpha1.Direction
+		from, to  string
+		want      string
+	}{
+		"AtLeast: a rise is a gain": {direction: v1alpha1.AtLeast, from: "30", to: "33", want: "3"},
+		"AtLeast: a fall is a loss": {direction: v1alpha1.AtLeast, from: "33", to: "30", want: "-3"},
+		"AtMost: a fall is a gain":  {direction: v1alpha1.AtMost, from: "33", to: "30", want: "3"},
+		"no direction is AtLeast":   {from: "1", to: "1.5", want: "1/2"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			got := Gain(tc.direction, v1alpha1.Decimal(tc.from).Rat(), v1alpha1.Decimal(tc.to).Rat())
+			NewWithT(t).Expect(got.RatString()).To(Equal(tc.want))
 		})
 	}
 }

@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
@@ -19,26 +20,14 @@ type labelNames struct {
 // prometheus.Desc does not expose them.
 var descLabels = map[*prometheus.Desc]labelNames{}
 
-// newDesc is prometheus.NewDesc, remembering the label names.
-func newDesc(name, help string, labels []string, constLabels prometheus.Labels) *prometheus.Desc {
-	d := prometheus.NewDesc(name, help, labels, constLabels)
+// namesOf are labels with their positions in name order.
+func namesOf(labels []string) labelNames {
 	sorted := make([]int, len(labels))
 	for i := range sorted {
 		sorted[i] = i
 	}
-	slices.SortFunc(sorted, func(a, b int) int { return cmpString(labels[a], labels[b]) })
-	descLabels[d] = labelNames{names: slices.Clone(labels), sorted: sorted}
-	return d
-}
-
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
+	slices.SortFunc(sorted, func(a, b int) int { return strings.Compare(labels[a], labels[b]) })
+	return labelNames{names: slices.Clone(labels), sorted: sorted}
 }
 
 // sink is where one scrape sends its series. A scrape holds every series

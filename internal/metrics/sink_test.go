@@ -11,7 +11,7 @@ import (
 // A shared gauge writes what prometheus.NewConstMetric writes, and the
 // series of one scrape share their label pairs.
 func TestSinkSharesLabelPairs(t *testing.T) {
-	desc := newDesc("test_metric", "help", []string{"namespace", "initiative", "health"}, nil)
+	desc := newDesc("test_metric", "help", []string{"namespace", "initiative", "health"})
 	cases := map[string][]string{
 		"one series":     {"team-a", "onboarding", "OnTarget"},
 		"another series": {"team-a", "onboarding", "AtRisk"},
@@ -39,7 +39,7 @@ func TestSinkSharesLabelPairs(t *testing.T) {
 // A series with the wrong number of labels is refused as before.
 func TestSinkRefusesWrongLabelCount(t *testing.T) {
 	g := NewWithT(t)
-	desc := newDesc("test_metric_count", "help", []string{"namespace"}, nil)
+	desc := newDesc("test_metric_count", "help", []string{"namespace"})
 	s := newSink(make(chan prometheus.Metric, 1))
 	g.Expect(func() { s.gauge(desc, 1, "a", "b") }).To(Panic())
 }
@@ -49,7 +49,7 @@ func TestSinkRefusesWrongLabelCount(t *testing.T) {
 func TestSinkSharesLabelsOfOneObject(t *testing.T) {
 	g := NewWithT(t)
 	labels := []string{"namespace", "initiative"}
-	a, b := newDesc("test_a", "help", labels, nil), newDesc("test_b", "help", labels, nil)
+	a, b := newDesc("test_a", "help", labels), newDesc("test_b", "help", labels)
 	ch := make(chan prometheus.Metric, 3)
 	s := newSink(ch)
 	s.gauge(a, 1, "team-a", "onboarding")

@@ -14,40 +14,34 @@ var (
 
 	successIndexMean = newDesc("momentum_success_index_mean",
 		"Mean latest Success Index (0-100) of an Initiative's reviewed Commitments (status.commitments.meanIndex); absent below the confidentiality floor.",
-		initiativeLabels, nil)
+		initiativeLabels)
 	successCommitments = newDesc("momentum_success_commitments",
 		"Commitments of an Initiative (status.commitments.count).",
-		initiativeLabels, nil)
+		initiativeLabels)
 	successParticipation = newDesc("momentum_success_participation",
 		"Percent of sponsors, council members and teams that own a Commitment (status.commitments.participation).",
-		initiativeLabels, nil)
+		initiativeLabels)
 	successReviewsOverdue = newDesc("momentum_success_reviews_overdue",
 		"Commitments of an Initiative whose quarterly review is overdue (status.commitments.overdueReviews).",
-		initiativeLabels, nil)
+		initiativeLabels)
 
 	disciplineScore = newDesc("momentum_assessment_discipline_score",
 		"Latest score of a discipline of a CultureAssessment (status.disciplines[].score).",
-		assessmentLabels, nil)
+		assessmentLabels)
 	disciplineTarget = newDesc("momentum_assessment_discipline_target",
 		"Target of a discipline of a CultureAssessment (spec.disciplines[].target).",
-		assessmentLabels, nil)
+		assessmentLabels)
 	disciplineBreadth = newDesc("momentum_assessment_discipline_breadth",
 		"Percent of shown segments at or above the discipline's target; absent without segments above the confidentiality floor.",
-		assessmentLabels, nil)
+		assessmentLabels)
 	disciplineDepth = newDesc("momentum_assessment_discipline_depth",
 		"Spread between the best and the worst shown segment of a discipline; absent with fewer than two.",
-		assessmentLabels, nil)
+		assessmentLabels)
 )
 
 var successDescs = []*prometheus.Desc{
 	successIndexMean, successCommitments, successParticipation, successReviewsOverdue,
 	disciplineScore, disciplineTarget, disciplineBreadth, disciplineDepth,
-}
-
-var successNames = []string{
-	"momentum_success_index_mean", "momentum_success_commitments", "momentum_success_participation", "momentum_success_reviews_overdue",
-	"momentum_assessment_discipline_score", "momentum_assessment_discipline_target",
-	"momentum_assessment_discipline_breadth", "momentum_assessment_discipline_depth",
 }
 
 func init() { descs = append(descs, successDescs...) }

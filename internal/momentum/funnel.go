@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
+	"github.com/momentum-dev/momentum/internal/health"
 )
 
 // funnelLevels maps indicator categories to the funnel: people become
@@ -87,10 +88,7 @@ func shortfall(ind *v1alpha1.LeadingIndicator) *big.Rat {
 		return new(big.Rat)
 	}
 	t, v := ind.Spec.Target.Value.Rat(), ind.Status.Value.Rat()
-	gap := new(big.Rat).Sub(t, v)
-	if ind.Spec.Target.Direction == v1alpha1.AtMost {
-		gap.Neg(gap)
-	}
+	gap := health.Gain(ind.Spec.Target.Direction, v, t)
 	if gap.Sign() <= 0 || t.Sign() == 0 {
 		return new(big.Rat)
 	}

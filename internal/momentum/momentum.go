@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
+	"github.com/momentum-dev/momentum/internal/due"
+	"github.com/momentum-dev/momentum/internal/text"
 )
 
 // Indicator is what the risk decision needs to know of a LeadingIndicator.
@@ -74,27 +76,27 @@ func Assess(in Input) Risk {
 	var reasons, blockers []string
 	if len(off) > 0 {
 		reasons = append(reasons, v1alpha1.ReasonIndicatorOffTarget)
-		blockers = append(blockers, fmt.Sprintf("%s off target: %s", plural(len(off), "indicator"), strings.Join(off, ", ")))
+		blockers = append(blockers, fmt.Sprintf("%s off target: %s", text.Plural(len(off), "indicator"), strings.Join(off, ", ")))
 	}
 	if len(stale) > 0 {
 		reasons = append(reasons, v1alpha1.ReasonIndicatorStale)
-		blockers = append(blockers, fmt.Sprintf("%s stale: %s (record a new measurement)", plural(len(stale), "indicator"), strings.Join(stale, ", ")))
+		blockers = append(blockers, fmt.Sprintf("%s stale: %s (record a new measurement)", text.Plural(len(stale), "indicator"), strings.Join(stale, ", ")))
 	}
 	var recheck time.Time
 	if in.TargetDuration > 0 && !in.EnteredAt.IsZero() {
-		due := in.EnteredAt.Add(in.TargetDuration)
-		if in.Now.Before(due) {
-			recheck = due
+		dueAt := in.EnteredAt.Add(in.TargetDuration)
+		if in.Now.Before(dueAt) {
+			recheck = dueAt
 		} else {
 			reasons = append(reasons, v1alpha1.ReasonStageOverdue)
 			blockers = append(blockers, fmt.Sprintf("stage %s is past its targetDuration %s since %s",
-				in.Stage, in.TargetDuration, due.UTC().Format(time.RFC3339)))
+				in.Stage, in.TargetDuration, dueAt.UTC().Format(time.RFC3339)))
 		}
 	}
 	if in.Window > 0 && !in.LastProgress.IsZero() {
 		quietUntil := in.LastProgress.Add(in.Window)
 		if in.Now.Before(quietUntil) {
-			recheck = earliest(recheck, quietUntil)
+			recheck = due.Earliest(recheck, quietUntil)
 		} else {
 			reasons = append(reasons, v1alpha1.ReasonNoProgress)
 			blockers = append(blockers, fmt.Sprintf("no gate newly met and no new measurement since %s (momentumWindow %s)",
@@ -104,24 +106,10 @@ func Assess(in Input) Risk {
 	if in.Final && len(declining) > 0 {
 		reasons = append(reasons, v1alpha1.ReasonComplacency)
 		blockers = append(blockers, fmt.Sprintf("complacency: in the last stage, %s declining: %s",
-			plural(len(declining), "indicator"), strings.Join(declining, ", ")))
+			text.Plural(len(declining), "indicator"), strings.Join(declining, ", ")))
 	}
 	if len(reasons) == 0 {
 		return Risk{Reason: v1alpha1.ReasonOnTrack, Message: "no indicator is off target or stale and the stage is within its target duration", RecheckAt: recheck}
 	}
 	return Risk{AtRisk: true, Reason: reasons[0], Message: strings.Join(blockers, "; "), RecheckAt: recheck}
-}
-
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
-}
-
-func earliest(a, b time.Time) time.Time {
-	if a.IsZero() || (!b.IsZero() && b.Before(a)) {
-		return b
-	}
-	return a
 }

@@ -70,26 +70,12 @@ func ReadChannelSecret(dir string) (address string, headers map[string]string, e
 	return address, headers, nil
 }
 
-// stringList is a repeatable flag; commas also separate values.
-type stringList []string
-
-func (l *stringList) String() string { return strings.Join(*l, ",") }
-
-func (l *stringList) Set(v string) error {
-	for _, part := range strings.Split(v, ",") {
-		if part = strings.TrimSpace(part); part != "" {
-			*l = append(*l, part)
-		}
-	}
-	return nil
-}
-
 type options struct {
 	channelType  string
 	secretDir    string
 	message      Message
-	allowHTTP    stringList
-	allowCIDR    stringList
+	allowHTTP    outbound.FlagList
+	allowCIDR    outbound.FlagList
 	timeout      time.Duration
 	attempts     int
 	channelLabel v1alpha1.ChannelType

@@ -52,3 +52,14 @@ func HolidayUntil(c *Calendar, t time.Time) (time.Time, bool) {
 	day := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, c.loc)
 	return day.AddDate(0, 0, 1), true
 }
+
+// ParseSchedule parses a standard cron schedule in a time zone (the
+// CronJob's spec.timeZone; empty is the manager's), the way the CronJob
+// controller runs it.
+func ParseSchedule[S, Z ~string](schedule S, timeZone Z) (cron.Schedule, error) {
+	spec := string(schedule)
+	if timeZone != "" {
+		spec = "CRON_TZ=" + string(timeZone) + " " + spec
+	}
+	return cron.ParseStandard(spec)
+}

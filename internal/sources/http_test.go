@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -13,6 +12,7 @@ import (
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
 	"github.com/momentum-dev/momentum/internal/outbound"
+	"github.com/momentum-dev/momentum/internal/testenv"
 )
 
 const surveyJSON = `{"data":{"nps":66.5,"label":"x","big":12345678901234567890.125,"nothing":null,"text":"42",` +
@@ -156,11 +156,11 @@ func TestHTTPDefaultPolicyRefusesLoopback(t *testing.T) {
 }
 
 func TestHTTPUnreachableIsRetryable(t *testing.T) {
-	port, err := freePort() // nothing listens there any more
+	addr, err := testenv.FreeAddr() // nothing listens there any more
 	if err != nil {
 		t.Fatal(err)
 	}
-	src := &v1alpha1.HTTPSource{URL: "http://127.0.0.1:" + strconv.Itoa(port) + "/", JSONPath: "{.a}"}
+	src := &v1alpha1.HTTPSource{URL: "http://" + addr + "/", JSONPath: "{.a}"}
 	_, err = Measurer{Policy: loopbackPolicy(t)}.HTTP(context.Background(), src, nil)
 	var oe *outbound.Error
 	if !errors.As(err, &oe) || !oe.Retryable() || ClassOf(err) != ClassSourceUnavailable {

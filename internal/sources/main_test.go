@@ -1,17 +1,8 @@
 package sources
 
 import (
-	"github.com/momentum-dev/momentum/api/v1alpha1"
-
-	"bytes"
 	"context"
-	"fmt"
-	"net"
-	"net/http"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -20,140 +11,44 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
+	"github.com/momentum-dev/momentum/api/v1alpha1"
 	"github.com/momentum-dev/momentum/internal/outbound"
+	"github.com/momentum-dev/momentum/internal/testenv"
 )
 
-// prom is the real Prometheus server shared by the tests, started on first
-// use and stopped by TestMain.
+// prom is the real Prometheus server shared by the tests (internal/testenv
+// runs it), started on first use and stopped by TestMain.
 var prom struct {
 	once   sync.Once
-	addr   string
-	err    error
-	cmd    *exec.Cmd
+	server *testenv.Prometheus
 	dir    string
-	exited chan struct{}
-	stderr *syncBuffer
-}
-
-// syncBuffer collects Prometheus' output, written by exec's copier while a
-// test may read it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
+	err    error
 }
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	stopPrometheus()
-	os.Exit(code)
-}
-
-// prometheusBinary is $PROMETHEUS_BINARY, else bin/prometheus of the repo.
-func prometheusBinary() string {
-	if b := os.Getenv("PROMETHEUS_BINARY"); b != "" {
-		return b
+	if prom.server != nil {
+		prom.server.Stop()
 	}
-	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", "..", "bin", "prometheus")
+	if prom.dir != "" {
+		_ = os.RemoveAll(prom.dir)
+	}
+	os.Exit(code)
 }
 
 // startPrometheus returns the address of a running Prometheus; a missing
 // binary fails the test rather than skipping it.
 func startPrometheus(t *testing.T) string {
 	t.Helper()
-	prom.once.Do(func() { prom.addr, prom.err = launchPrometheus() })
+	prom.once.Do(func() {
+		if prom.dir, prom.err = os.MkdirTemp("", "sources-prometheus-"); prom.err == nil {
+			prom.server, prom.err = testenv.StartPrometheus(prom.dir)
+		}
+	})
 	if prom.err != nil {
 		t.Fatal(prom.err)
 	}
-	return prom.addr
-}
-
-func launchPrometheus() (string, error) {
-	bin := prometheusBinary()
-	if _, err := os.Stat(bin); err != nil {
-		return "", fmt.Errorf("prometheus binary not found at %s: run `make prometheus` (or set PROMETHEUS_BINARY)", bin)
-	}
-	dir, err := os.MkdirTemp("", "sources-prometheus-")
-	if err != nil {
-		return "", err
-	}
-	prom.dir = dir
-	config := filepath.Join(dir, "prometheus.yml")
-	if err := os.WriteFile(config, []byte("global:\n  scrape_interval: 15s\n"), 0o600); err != nil {
-		return "", err
-	}
-	port, err := freePort()
-	if err != nil {
-		return "", err
-	}
-	addr := fmt.Sprintf("127.0.0.1:%d", port)
-	prom.stderr = &syncBuffer{}
-	prom.cmd = exec.Command(bin,
-		"--config.file="+config,
-		"--storage.tsdb.path="+filepath.Join(dir, "data"),
-		"--web.listen-address="+addr,
-	)
-	prom.cmd.Stdout = prom.stderr
-	prom.cmd.Stderr = prom.stderr
-	if err := prom.cmd.Start(); err != nil {
-		return "", fmt.Errorf("starting prometheus: %w", err)
-	}
-	prom.exited = make(chan struct{})
-	go func() {
-		_ = prom.cmd.Wait()
-		close(prom.exited)
-	}()
-
-	ready := "http://" + addr + "/-/ready"
-	deadline := time.After(30 * time.Second)
-	tick := time.NewTicker(100 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		if resp, err := http.Get(ready); err == nil {
-			_ = resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return "http://" + addr, nil
-			}
-		}
-		select {
-		case <-prom.exited:
-			return "", fmt.Errorf("prometheus exited before it was ready:\n%s", prom.stderr.String())
-		case <-deadline:
-			return "", fmt.Errorf("prometheus not ready within 30s:\n%s", prom.stderr.String())
-		case <-tick.C:
-		}
-	}
-}
-
-func stopPrometheus() {
-	if prom.cmd != nil && prom.cmd.Process != nil {
-		_ = prom.cmd.Process.Kill()
-		<-prom.exited
-	}
-	if prom.dir != "" {
-		_ = os.RemoveAll(prom.dir)
-	}
-}
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer func() { _ = l.Close() }()
-	return l.Addr().(*net.TCPAddr).Port, nil
+	return prom.server.URL
 }
 
 // loopbackPolicy lets tests reach servers on 127.0.0.1 over http.

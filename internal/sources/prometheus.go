@@ -15,6 +15,7 @@ import (
 	"golang.org/x/net/http/httpguts"
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
+	"github.com/momentum-dev/momentum/internal/bound"
 	"github.com/momentum-dev/momentum/internal/outbound"
 )
 
@@ -137,7 +138,7 @@ func parsePromResponse(resp *outbound.Response) (v1alpha1.Decimal, error) {
 	case "":
 		return "", newError(ClassBadResponse, "prometheus source: response has no result")
 	default:
-		return "", newError(ClassBadResponse, fmt.Sprintf("query returned a %s; it must return a scalar or one sample", truncate(pr.Data.ResultType)))
+		return "", newError(ClassBadResponse, fmt.Sprintf("query returned a %s; it must return a scalar or one sample", bound.Text(pr.Data.ResultType, maxErrorText)))
 	}
 }
 
@@ -152,7 +153,7 @@ func promAPIError(code int, pr promResponse) *Error {
 	if errorType == "" {
 		errorType = "unknown"
 	}
-	msg := "prometheus source: query failed (" + truncate(errorType) + ")"
+	msg := "prometheus source: query failed (" + bound.Text(errorType, maxErrorText) + ")"
 	if code < 200 || code > 299 {
 		msg += ", " + outbound.StatusError(code).Detail
 	}

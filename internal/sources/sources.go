@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"golang.org/x/net/http/httpguts"
 	corev1 "k8s.io/api/core/v1"
@@ -105,4 +106,23 @@ func secretToken(ctx context.Context, getter SecretGetter, name, key, host strin
 		return nil, newError(ClassSecretNotFound, fmt.Sprintf("Secret %q has no key %q", name, key))
 	}
 	return v, nil
+}
+
+// Interval is how often a live source is measured: its interval, or
+// v1alpha1.DefaultInterval when it sets none (or zero). A derived source
+// (recognition, commitments, assessment) has no interval of its own and
+// uses the default too.
+func Interval(src *v1alpha1.IndicatorSource) time.Duration {
+	var d time.Duration
+	switch {
+	case src == nil:
+	case src.HTTP != nil && src.HTTP.Interval != nil:
+		d = src.HTTP.Interval.Duration
+	case src.Prometheus != nil && src.Prometheus.Interval != nil:
+		d = src.Prometheus.Interval.Duration
+	}
+	if d <= 0 {
+		d, _ = time.ParseDuration(v1alpha1.DefaultInterval)
+	}
+	return d
 }

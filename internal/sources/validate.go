@@ -4,10 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/prometheus/prometheus/promql/parser"
 	"k8s.io/client-go/util/jsonpath"
+
+	"github.com/momentum-dev/momentum/internal/bound"
 )
 
 // maxErrorText bounds how much of a parser or Prometheus message is quoted,
@@ -29,7 +30,7 @@ func ValidateQuery(query string) error {
 		return errors.New("query is empty")
 	}
 	if _, err := queryParser.ParseExpr(query); err != nil {
-		return fmt.Errorf("query is not valid PromQL: %s", truncate(err.Error()))
+		return fmt.Errorf("query is not valid PromQL: %s", bound.Text(err.Error(), maxErrorText))
 	}
 	return nil
 }
@@ -47,7 +48,7 @@ func ValidateJSONPath(path string) error {
 	}
 	p, err := jsonpath.Parse("jsonPath", path)
 	if err != nil {
-		return fmt.Errorf("jsonPath %s is invalid: %s", path, truncate(err.Error()))
+		return fmt.Errorf("jsonPath %s is invalid: %s", path, bound.Text(err.Error(), maxErrorText))
 	}
 	expressions := 0
 	for _, n := range p.Root.Nodes {
@@ -95,16 +96,4 @@ func boundedNodes(nodes []jsonpath.Node, inFilter bool, filters *int) error {
 		}
 	}
 	return nil
-}
-
-// truncate shortens s to maxErrorText bytes, keeping whole UTF-8 runes.
-func truncate(s string) string {
-	if len(s) <= maxErrorText {
-		return s
-	}
-	cut := maxErrorText
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "…"
 }

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/momentum-dev/momentum/internal/bound"
 )
 
 func TestValidateQuery(t *testing.T) {
@@ -76,12 +78,12 @@ func TestValidateJSONPath(t *testing.T) {
 }
 
 func TestTruncate(t *testing.T) {
-	if got := truncate("short"); got != "short" {
+	if got := bound.Text("short", maxErrorText); got != "short" {
 		t.Errorf("truncate(short) = %q", got)
 	}
 	long := strings.Repeat("é", 150) // 300 bytes
-	got := truncate(long)
-	if !strings.HasSuffix(got, "…") || len(got) > maxErrorText+len("…") {
+	got := bound.Text(long, maxErrorText)
+	if !strings.HasSuffix(got, "…") || len(got) > maxErrorText {
 		t.Errorf("truncate(long) = %q (%d bytes)", got, len(got))
 	}
 	if !utf8.ValidString(got) {

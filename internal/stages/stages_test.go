@@ -11,6 +11,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
+	"github.com/momentum-dev/momentum/internal/bound"
 )
 
 var t0 = time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
@@ -238,11 +239,11 @@ func TestProgressWithoutCriteriaCountsApprovals(t *testing.T) {
 
 func TestTruncateKeepsRunes(t *testing.T) {
 	s := strings.Repeat("é", 600)
-	got := truncate(s, 1024)
-	if len(got) > 1024 || !strings.HasSuffix(got, "...") || !strings.HasPrefix(got, "é") {
+	got := bound.Text(s, 1024)
+	if len(got) > 1024 || !strings.HasSuffix(got, bound.Marker) || !strings.HasPrefix(got, "é") {
 		t.Fatalf("truncate = %d bytes %q...", len(got), got[:10])
 	}
-	for _, r := range strings.TrimSuffix(got, "...") {
+	for _, r := range strings.TrimSuffix(got, bound.Marker) {
 		if r != 'é' {
 			t.Fatalf("truncate split a character: %q", r)
 		}
@@ -283,19 +284,24 @@ func TestTrendAndImprovementGates(t *testing.T) {
 		message   string
 	}{
 		"improving over 3 samples": {
-			criterion: v1alpha1.IndicatorCriterion{Health: v1alpha1.RequireOnTarget, Trend: v1alpha1.RequireImproving},
+			criterion: v1alpha1.IndicatorCriterion{Health: v1alpha1.RequireOnTarget, Trend: v1alpha1.RequireImproving, TrendSamples: ptr.To[int32](3)},
 			status:    inStage("Embedding", t0), inds: nps(v1alpha1.HealthOnTarget, "20", "25", "31"),
 			met: true, message: "trend Improving over 3 measurements",
 		},
 		"steady is not improving": {
-			criterion: v1alpha1.IndicatorCriterion{Health: v1alpha1.RequireOnTarget, Trend: v1alpha1.RequireImproving},
+			criterion: v1alpha1.IndicatorCriterion{Health: v1alpha1.RequireOnTarget, Trend: v1alpha1.RequireImproving, TrendSamples: ptr.To[int32](3)},
 			status:    inStage("Embedding", t0), inds: nps(v1alpha1.HealthOnTarget, "31", "31", "31"),
 			message: "trend Steady over 3 measurements; needs Improving",
 		},
 		"steady is not declining": {
-			criterion: v1alpha1.IndicatorCriterion{Health: v1alpha1.RequireOnTarget, Trend: v1alpha1.RequireNotDeclining},
+			criterion: v1alpha1.IndicatorCriterion{Health: v1alpha1.RequireOnTarget, Trend: v1alpha1.RequireNotDeclining, TrendSamples: ptr.To[int32](3)},
 			status:    inStage("Embedding", t0), inds: nps(v1alpha1.HealthOnTarget, "31", "31", "31"),
 			met: true,
+		},
+		"by default, the TREND column's window": {
+			criterion: v1alpha1.IndicatorCriterion{Health: v1alpha1.RequireOnTarget, Trend: v1alpha1.RequireImproving},
+			status:    inStage("Embedding", t0), inds: nps(v1alpha1.HealthOnTarget, "20", "25", "31"),
+			message: "trend needs 4 measurements, has 3",
 		},
 		"too few samples for the trend": {
 			criterion: v1alpha1.IndicatorCriterion{Health: v1alpha1.RequireOnTarget, Trend: v1alpha1.RequireImproving, TrendSamples: ptr.To[int32](5)},

@@ -9,6 +9,8 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
+	"github.com/momentum-dev/momentum/internal/bound"
+	"github.com/momentum-dev/momentum/internal/due"
 	"github.com/momentum-dev/momentum/internal/health"
 )
 
@@ -73,8 +75,8 @@ func Evaluate(spec v1alpha1.CommitmentSpec, created, now time.Time) Result {
 			continue
 		}
 		// It turns overdue at the start of the day after its due date.
-		if due, err := time.Parse(time.DateOnly, string(a.Due)); err == nil {
-			r.RecheckAt = earliest(r.RecheckAt, due.AddDate(0, 0, 1))
+		if dueDate, err := time.Parse(time.DateOnly, string(a.Due)); err == nil {
+			r.RecheckAt = due.Earliest(r.RecheckAt, dueDate.AddDate(0, 0, 1))
 		}
 	}
 	r.Actions.Overdue = int32(len(r.Overdue))
@@ -83,11 +85,11 @@ func Evaluate(spec v1alpha1.CommitmentSpec, created, now time.Time) Result {
 	if r.Quarter != "" {
 		base = v1alpha1.Quarter(r.Quarter)
 	}
-	if due, err := EndOfNextQuarter(base); err == nil {
-		r.NextReviewDue = due
-		r.ReviewOverdue = !now.Before(due)
+	if reviewDue, err := EndOfNextQuarter(base); err == nil {
+		r.NextReviewDue = reviewDue
+		r.ReviewOverdue = !now.Before(reviewDue)
 		if !r.ReviewOverdue {
-			r.RecheckAt = earliest(r.RecheckAt, due)
+			r.RecheckAt = due.Earliest(r.RecheckAt, reviewDue)
 		}
 	}
 	return r
@@ -107,8 +109,8 @@ func Trend(quarters []v1alpha1.QuarterIndex) v1alpha1.Trend {
 // Apply writes r into a commitment's status, trimming lists to their bounds.
 func Apply(st *v1alpha1.CommitmentStatus, r Result) {
 	st.Index, st.Quarter, st.Confidence, st.Trend = r.Index, r.Quarter, r.Confidence, r.Trend
-	st.Quarters = newest(r.Quarters, 16)
-	st.OverdueActions = newest(r.Overdue, 20)
+	st.Quarters = bound.Newest(r.Quarters, 16)
+	st.OverdueActions = bound.Newest(r.Overdue, 20)
 	st.Actions = ptr.To(r.Actions)
 	st.NextReviewDue = nil
 	if !r.NextReviewDue.IsZero() {
@@ -127,19 +129,4 @@ func countStatus(c *v1alpha1.ActionCounts, s v1alpha1.ActionStatus) {
 	default:
 		c.NotStarted++
 	}
-}
-
-// newest keeps the last n items.
-func newest[T any](items []T, n int) []T {
-	if len(items) > n {
-		return items[len(items)-n:]
-	}
-	return items
-}
-
-func earliest(a, b time.Time) time.Time {
-	if a.IsZero() || (!b.IsZero() && b.Before(a)) {
-		return b
-	}
-	return a
 }

@@ -8,6 +8,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
+	"github.com/momentum-dev/momentum/internal/due"
 	"github.com/momentum-dev/momentum/internal/health"
 )
 
@@ -42,7 +43,7 @@ func Rollup(spec v1alpha1.InitiativeSpec, commitments []Commitment, now time.Tim
 	perQuarter := map[string][]int64{}
 	for _, c := range commitments {
 		res := Evaluate(c.Spec, c.Created, now)
-		recheck = earliest(recheck, res.RecheckAt)
+		recheck = due.Earliest(recheck, res.RecheckAt)
 		if res.ReviewOverdue {
 			r.OverdueReviews++
 		}

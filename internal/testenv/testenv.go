@@ -9,7 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 
-	apiruntime "k8s.io/apimachinery/pkg/runtime"
+	kruntime "k8s.io/apimachinery/pkg/runtime"
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
@@ -21,7 +21,7 @@ import (
 const KubernetesVersion = "1.37.2"
 
 // Scheme knows the built-in kinds and Momentum's.
-var Scheme = apiruntime.NewScheme()
+var Scheme = kruntime.NewScheme()
 
 func init() {
 	utilruntime.Must(clientgoscheme.AddToScheme(Scheme))

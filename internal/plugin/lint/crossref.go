@@ -8,6 +8,7 @@ import (
 	"github.com/momentum-dev/momentum/api/v1alpha1"
 	"github.com/momentum-dev/momentum/internal/render"
 	"github.com/momentum-dev/momentum/internal/sources"
+	"github.com/momentum-dev/momentum/internal/stages"
 )
 
 // program is the linted objects by kind, namespace and name.
@@ -102,15 +103,15 @@ func (p *program) checkInitiative(it *v1alpha1.Initiative) []Problem {
 	if c := it.Spec.Celebrations; c != nil && !p.channels[ref(it.Namespace, c.Channel)] {
 		missing("spec.celebrations.channel", "Channel", c.Channel)
 	}
-	stages := stageNames(it)
+	declared := stages.Names(it.Spec)
 	data := render.DataFor(it, p.indicatorsOf(it))
 	for i, r := range it.Spec.Reminders {
 		if !p.channels[ref(it.Namespace, r.Channel)] {
 			missing(fmt.Sprintf("spec.reminders[%d].channel", i), "Channel", r.Channel)
 		}
 		for k, s := range r.Stages {
-			if !slices.Contains(stages, s) {
-				ps = append(ps, o.problem(fmt.Sprintf("spec.reminders[%d].stages[%d]", i, k), fmt.Sprintf("stage %q is not a stage of the initiative (%v): the reminder would never be sent in it", s, stages)))
+			if !slices.Contains(declared, s) {
+				ps = append(ps, o.problem(fmt.Sprintf("spec.reminders[%d].stages[%d]", i, k), fmt.Sprintf("stage %q is not a stage of the initiative (%v): the reminder would never be sent in it", s, declared)))
 			}
 		}
 		if _, err := render.Message(r.Message, data); err != nil {
@@ -177,17 +178,6 @@ func (p *program) indicatorsOf(it *v1alpha1.Initiative) []v1alpha1.LeadingIndica
 		}
 	}
 	return out
-}
-
-func stageNames(it *v1alpha1.Initiative) []string {
-	if len(it.Spec.Stages) == 0 {
-		return v1alpha1.DefaultStages
-	}
-	names := make([]string, 0, len(it.Spec.Stages))
-	for _, s := range it.Spec.Stages {
-		names = append(names, s.Name)
-	}
-	return names
 }
 
 func hasBehavior(it *v1alpha1.Initiative, name string) bool {

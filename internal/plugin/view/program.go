@@ -4,10 +4,11 @@ import (
 	"sort"
 	"strings"
 
-	apimeta "k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
+	"github.com/momentum-dev/momentum/internal/delivery"
 )
 
 // Program is an initiative with the objects that report to it.
@@ -37,18 +38,6 @@ func NewProgram(it v1alpha1.Initiative, inds []v1alpha1.LeadingIndicator, camps 
 	return p
 }
 
-// stageNames are the initiative's stages in order.
-func stageNames(it *v1alpha1.Initiative) []string {
-	if len(it.Spec.Stages) == 0 {
-		return v1alpha1.DefaultStages
-	}
-	out := make([]string, 0, len(it.Spec.Stages))
-	for _, s := range it.Spec.Stages {
-		out = append(out, s.Name)
-	}
-	return out
-}
-
 func stageSpec(it *v1alpha1.Initiative, name string) *v1alpha1.Stage {
 	for i := range it.Spec.Stages {
 		if it.Spec.Stages[i].Name == name {
@@ -59,7 +48,7 @@ func stageSpec(it *v1alpha1.Initiative, name string) *v1alpha1.Stage {
 }
 
 func condition(conds []metav1.Condition, t string) *metav1.Condition {
-	return apimeta.FindStatusCondition(conds, t)
+	return meta.FindStatusCondition(conds, t)
 }
 
 // riskReasons splits the MomentumAtRisk message into its blockers, most
@@ -86,12 +75,7 @@ func weakestLevel(f *v1alpha1.Funnel) v1alpha1.FunnelLevelName {
 }
 
 // failing says whether a reminder's newest finished delivery failed.
-func failing(r v1alpha1.ReminderStatus) bool {
-	if r.LastFailureTime == nil {
-		return false
-	}
-	return r.LastSuccessfulTime == nil || r.LastFailureTime.After(r.LastSuccessfulTime.Time)
-}
+func failing(r v1alpha1.ReminderStatus) bool { return delivery.Failing(r) }
 
 // target prints an indicator's target with its direction, e.g. ">= 75".
 func target(t v1alpha1.Target) string {

@@ -8,6 +8,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
+	"github.com/momentum-dev/momentum/internal/stages"
 )
 
 // Status renders the one-screen view of a program at now.
@@ -40,7 +41,7 @@ func header(p Program, now time.Time, s Style) string {
 	}
 	stage := s.dash()
 	if st.Stage != "" {
-		stage = fmt.Sprintf("%s (%d of %d)", st.Stage, indexOf(stageNames(it), st.Stage)+1, len(stageNames(it)))
+		stage = fmt.Sprintf("%s (%d of %d)", st.Stage, indexOf(stages.Names(it.Spec), st.Stage)+1, len(stages.Names(it.Spec)))
 	}
 	rows = append(rows, []string{"Stage:", stage})
 	var progress int32
@@ -95,7 +96,7 @@ func timeline(it *v1alpha1.Initiative, now time.Time, s Style) string {
 
 // upcomingNote says what an upcoming stage will need, from the dry run.
 func upcomingNote(it *v1alpha1.Initiative, plan v1alpha1.StagePlan) string {
-	names := stageNames(it)
+	names := stages.Names(it.Spec)
 	switch {
 	case plan.Total > 0:
 		return fmt.Sprintf("%d of %d criteria met on current data", plan.Met, plan.Total)

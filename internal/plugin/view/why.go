@@ -7,6 +7,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
+	"github.com/momentum-dev/momentum/internal/stages"
 )
 
 // Why says what holds the program back, in plain sentences, most important
@@ -48,7 +49,7 @@ func blockers(it *v1alpha1.Initiative) []string {
 }
 
 func unmetGates(it *v1alpha1.Initiative) []string {
-	names := stageNames(it)
+	names := stages.Names(it.Spec)
 	if it.Status.Stage != "" && indexOf(names, it.Status.Stage) == len(names)-1 {
 		return nil // the last stage has no exit
 	}
@@ -77,7 +78,7 @@ func deliveries(p Program) []string {
 }
 
 func nothing(it *v1alpha1.Initiative) string {
-	names := stageNames(it)
+	names := stages.Names(it.Spec)
 	if it.Status.Stage != "" && indexOf(names, it.Status.Stage) == len(names)-1 {
 		return fmt.Sprintf("Nothing holds it back: it is in its last stage, %s, and momentum is on track.", it.Status.Stage)
 	}

@@ -7,10 +7,11 @@ import (
 	"slices"
 	"strings"
 
-	apimeta "k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
+	"github.com/momentum-dev/momentum/internal/stages"
 )
 
 // Target is what to wait for: Ready, a stage entered, or a gate met.
@@ -61,18 +62,18 @@ type Outcome struct {
 // Evaluate judges it against t. Only a status the controller computed for
 // the current spec counts (observedGeneration equals generation).
 func Evaluate(it *v1alpha1.Initiative, t Target) Outcome {
-	if c := apimeta.FindStatusCondition(it.Status.Conditions, v1alpha1.ConditionStalled); c != nil && c.Status == metav1.ConditionTrue {
+	if c := meta.FindStatusCondition(it.Status.Conditions, v1alpha1.ConditionStalled); c != nil && c.Status == metav1.ConditionTrue {
 		return Outcome{Failed: true, Message: fmt.Sprintf("initiative %s is Stalled (%s): %s", it.Name, c.Reason, c.Message)}
 	}
-	if t.Kind == KindStage && !slices.Contains(stages(it), t.Name) && !entered(it, t.Name) {
-		return Outcome{Failed: true, Message: fmt.Sprintf("%q is not a stage of initiative %s (%s)", t.Name, it.Name, strings.Join(stages(it), ", "))}
+	if t.Kind == KindStage && !slices.Contains(stages.Names(it.Spec), t.Name) && !entered(it, t.Name) {
+		return Outcome{Failed: true, Message: fmt.Sprintf("%q is not a stage of initiative %s (%s)", t.Name, it.Name, strings.Join(stages.Names(it.Spec), ", "))}
 	}
 	if it.Status.ObservedGeneration != it.Generation {
 		return Outcome{Message: "waiting for the controller to reconcile the latest spec"}
 	}
 	switch t.Kind {
 	case KindReady:
-		c := apimeta.FindStatusCondition(it.Status.Conditions, v1alpha1.ConditionReady)
+		c := meta.FindStatusCondition(it.Status.Conditions, v1alpha1.ConditionReady)
 		if c != nil && c.Status == metav1.ConditionTrue {
 			return Outcome{Reached: true, Message: fmt.Sprintf("initiative %s is Ready: %s", it.Name, c.Message)}
 		}
@@ -133,15 +134,4 @@ func entered(it *v1alpha1.Initiative, stage string) bool {
 		return true
 	}
 	return slices.ContainsFunc(it.Status.History, func(h v1alpha1.StageRecord) bool { return h.Name == stage })
-}
-
-func stages(it *v1alpha1.Initiative) []string {
-	if len(it.Spec.Stages) == 0 {
-		return v1alpha1.DefaultStages
-	}
-	out := make([]string, 0, len(it.Spec.Stages))
-	for _, s := range it.Spec.Stages {
-		out = append(out, s.Name)
-	}
-	return out
 }

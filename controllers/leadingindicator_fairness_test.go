@@ -9,7 +9,6 @@ import (
 	"time"
 
 	. "github.com/onsi/gomega"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	clocktesting "k8s.io/utils/clock/testing"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
@@ -42,14 +41,6 @@ func (tp *tarpit) counts() (inFlight, peak int) {
 	tp.mu.Lock()
 	defer tp.mu.Unlock()
 	return tp.inFlight, tp.peak
-}
-
-func liveIndicator(ns, name, url string) *v1alpha1.LeadingIndicator {
-	ind := newIndicator(ns, name, "customer-first", "70")
-	ind.Spec.Source = &v1alpha1.IndicatorSource{HTTP: &v1alpha1.HTTPSource{
-		URL: url, JSONPath: "{.data.nps}", Interval: &metav1.Duration{Duration: time.Minute},
-	}}
-	return ind
 }
 
 // Sixteen indicators of namespace A point at a tarpit. They hold neither

@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/tls"
 	"io"
-	"net"
 	"net/http"
 	"testing"
 	"time"
@@ -21,8 +20,6 @@ import (
 	"k8s.io/client-go/kubernetes"
 	clocktesting "k8s.io/utils/clock/testing"
 	"k8s.io/utils/ptr"
-	"sigs.k8s.io/controller-runtime/pkg/cache"
-	"sigs.k8s.io/controller-runtime/pkg/config"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 	"sigs.k8s.io/controller-runtime/pkg/metrics/filters"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
@@ -120,41 +117,15 @@ func seriesKey(name string, set model.LabelSet, extra ...string) string {
 // returns its URL.
 func startManagerWithMetrics(t *testing.T, ns string, clk *clocktesting.FakeClock) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, err := testenv.FreeAddr()
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := l.Addr().String()
-	if err := l.Close(); err != nil {
-		t.Fatal(err)
-	}
-	opts := manager.Options{
-		Scheme: testenv.Scheme,
-		Cache:  cache.Options{DefaultNamespaces: map[string]cache.Config{ns: {}}},
-		Metrics: metricsserver.Options{
+	startManager(t, ns, clk, func(o *manager.Options, _ *controllers.Options) {
+		o.Metrics = metricsserver.Options{
 			BindAddress:    addr,
 			SecureServing:  true,
 			FilterProvider: filters.WithAuthenticationAndAuthorization,
-		},
-		HealthProbeBindAddress: "0",
-		Controller:             config.Controller{SkipNameValidation: ptr.To(true)},
-	}
-	controllers.ManagerOptions(&opts)
-	mgr, err := manager.New(restCfg, opts)
-	if err != nil {
-		t.Fatalf("creating manager: %v", err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	if err := controllers.Setup(ctx, mgr, controllers.Options{Clock: clk, MaxConcurrentReconciles: 2, Jobs: testJobs, Policy: testPolicy}); err != nil {
-		cancel()
-		t.Fatalf("setting up controllers: %v", err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- mgr.Start(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("manager stopped with error: %v", err)
 		}
 	})
 	return "https://" + addr + "/metrics"

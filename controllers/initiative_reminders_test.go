@@ -2,7 +2,6 @@ package controllers_test
 
 import (
 	"context"
-	"strings"
 	"testing"
 	"time"
 
@@ -18,55 +17,7 @@ import (
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
 	"github.com/momentum-dev/momentum/internal/cronjobs"
-	"github.com/momentum-dev/momentum/internal/names"
 )
-
-const slackAddress = "https://hooks.slack.example/services/T0/B0/xyz"
-
-// reminderCronJob is the name of an initiative's reminder CronJob.
-func reminderCronJob(initiative, reminder string) string {
-	return names.CronJob(names.Child{OwnerKind: "Initiative", OwnerName: initiative, Role: names.RoleReminder, Key: reminder})
-}
-
-// weeklyWhyCronJob is the CronJob of customer-first's weeklyWhy reminder.
-var weeklyWhyCronJob = reminderCronJob("customer-first", "weekly-why")
-
-func newChannel(ns, name, secret string) *v1alpha1.Channel {
-	return &v1alpha1.Channel{
-		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name},
-		Spec:       v1alpha1.ChannelSpec{Type: v1alpha1.ChannelSlack, SecretRef: v1alpha1.LocalObjectReference{Name: secret}},
-	}
-}
-
-func newSecret(ns, name, address string) *corev1.Secret {
-	return &corev1.Secret{
-		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name, Labels: map[string]string{v1alpha1.LabelUsableFor: v1alpha1.PurposeChannel}},
-		Data:       map[string][]byte{v1alpha1.SecretKeyAddress: []byte(address)},
-	}
-}
-
-func weeklyWhy() v1alpha1.Reminder {
-	return v1alpha1.Reminder{
-		Name: "weekly-why", Schedule: "0 9 * * MON", TimeZone: "Europe/Berlin", Channel: "all-hands",
-		Stages:  []string{"Implementation", "Embedding"},
-		Message: "Why we do this: {{ .Why }} — we are in {{ .Stage }}, {{ .Progress }}% of the way.",
-	}
-}
-
-func getCronJob(g Gomega, ns, name string) *batchv1.CronJob {
-	cj := &batchv1.CronJob{}
-	g.Expect(k8s.Get(context.Background(), key(ns, name), cj)).To(Succeed())
-	return cj
-}
-
-func message(cj *batchv1.CronJob) string {
-	for _, e := range cj.Spec.JobTemplate.Spec.Template.Spec.Containers[0].Env {
-		if e.Name == "MOMENTUM_MESSAGE" {
-			return e.Value
-		}
-	}
-	return ""
-}
 
 func TestReminderCronJobFollowsTheInitiative(t *testing.T) {
 	g := NewWithT(t)
@@ -210,31 +161,6 @@ func deliveryJob(ns, name string) *batchv1.Job {
 	}
 }
 
-// finish records a Job's outcome the way the Job controller would.
-func finish(t *testing.T, job *batchv1.Job, ok bool, at time.Time) {
-	t.Helper()
-	start, end := metav1.NewTime(at.Add(-time.Minute)), metav1.NewTime(at)
-	job.Status.StartTime = &start
-	if ok {
-		job.Status.CompletionTime, job.Status.Succeeded = &end, 1
-		job.Status.Conditions = []batchv1.JobCondition{
-			{Type: batchv1.JobSuccessCriteriaMet, Status: corev1.ConditionTrue, LastTransitionTime: end},
-			{Type: batchv1.JobComplete, Status: corev1.ConditionTrue, LastTransitionTime: end},
-		}
-	} else {
-		job.Status.Failed = 1
-		job.Status.Conditions = []batchv1.JobCondition{
-			{Type: batchv1.JobFailureTarget, Status: corev1.ConditionTrue, LastTransitionTime: end},
-			{Type: batchv1.JobFailed, Status: corev1.ConditionTrue, LastTransitionTime: end},
-		}
-	}
-	job.Status.Ready = ptr.To[int32](0)
-	job.Status.Terminating = ptr.To[int32](0)
-	if err := k8s.Status().Update(context.Background(), job); err != nil {
-		t.Fatalf("recording job outcome: %v", err)
-	}
-}
-
 func TestReminderStatusComesFromItsJobs(t *testing.T) {
 	g := NewWithT(t)
 	ns := namespace(t)
@@ -269,109 +195,4 @@ func TestReminderStatusComesFromItsJobs(t *testing.T) {
 		g.Expect(c.Reason).To(Equal(v1alpha1.ReasonDeliveryFailed))
 		g.Expect(c.Message).To(ContainSubstring("weekly-why"))
 	}).WithTimeout(timeout).Should(Succeed())
-}
-
-func TestChannelReadiness(t *testing.T) {
-	g := NewWithT(t)
-	ns := namespace(t)
-	startManager(t, ns, clocktesting.NewFakeClock(t0))
-	ch := newChannel(ns, "all-hands", "all-hands-webhook")
-	create(t, ch)
-	ready := func(g Gomega) *metav1.Condition {
-		c := condition(getChannel(g, ns, "all-hands").Status.Conditions, v1alpha1.ConditionReady)
-		g.Expect(c).NotTo(BeNil())
-		return c
-	}
-	g.Eventually(func(g Gomega) {
-		c := ready(g)
-		g.Expect(c.Status).To(Equal(metav1.ConditionFalse))
-		g.Expect(c.Reason).To(Equal(v1alpha1.ReasonSecretNotFound))
-		g.Expect(c.Message).To(ContainSubstring("Secret all-hands-webhook named in spec.secretRef not found"))
-	}).WithTimeout(timeout).Should(Succeed())
-
-	nudge := func(v string) {
-		update(t, ch, func(o *v1alpha1.Channel) { o.Annotations = map[string]string{"culture.momentum.dev/reconcile": v} })
-	}
-	const plain = "http://hooks.slack.example/services/T0/B0/plain-canary"
-	secret := newSecret(ns, "all-hands-webhook", plain)
-	create(t, secret)
-	nudge("1")
-	g.Eventually(func(g Gomega) {
-		c := ready(g)
-		g.Expect(c.Reason).To(Equal(v1alpha1.ReasonAddressInvalid))
-		g.Expect(c.Message).To(ContainSubstring("https"))
-		g.Expect(c.Message).NotTo(ContainSubstring("hooks.slack.example"), "the address is a secret")
-	}).WithTimeout(timeout).Should(Succeed())
-
-	for _, blocked := range []string{"https://169.254.169.254/latest/meta-data", "https://10.0.0.7/hook"} {
-		update(t, secret, func(o *corev1.Secret) { o.Data[v1alpha1.SecretKeyAddress] = []byte(blocked) })
-		nudge(blocked)
-		g.Eventually(func(g Gomega) {
-			c := ready(g)
-			g.Expect(c.Reason).To(Equal(v1alpha1.ReasonAddressInvalid))
-			g.Expect(c.Message).NotTo(ContainSubstring(strings.TrimPrefix(blocked, "https://")[:8]))
-		}).WithTimeout(timeout).Should(Succeed())
-	}
-
-	update(t, secret, func(o *corev1.Secret) { o.Data[v1alpha1.SecretKeyAddress] = []byte(slackAddress) })
-	nudge("2")
-	g.Eventually(func(g Gomega) {
-		c := ready(g)
-		g.Expect(c.Status).To(Equal(metav1.ConditionTrue))
-		g.Expect(kstatusOf(g, getChannel(g, ns, "all-hands"))).To(Equal("Current"))
-	}).WithTimeout(timeout).Should(Succeed())
-}
-
-func getChannel(g Gomega, ns, name string) *v1alpha1.Channel {
-	obj := &v1alpha1.Channel{}
-	g.Expect(k8s.Get(context.Background(), key(ns, name), obj)).To(Succeed())
-	return obj
-}
-
-// A Secret whose owner did not opt in is neither checked nor mounted: a user
-// who may create Channels cannot have Momentum post someone else's Secret.
-func TestUnlabelledSecretIsNotUsed(t *testing.T) {
-	g := NewWithT(t)
-	ns := namespace(t)
-	startManager(t, ns, clocktesting.NewFakeClock(t0))
-	secret := newSecret(ns, "db-creds", slackAddress)
-	secret.Labels = nil
-	create(t, secret, newChannel(ns, "all-hands", "db-creds"))
-	it := newInitiative(ns, "customer-first")
-	it.Spec.Reminders = []v1alpha1.Reminder{weeklyWhy()}
-	create(t, it)
-	g.Eventually(func(g Gomega) {
-		c := condition(getChannel(g, ns, "all-hands").Status.Conditions, v1alpha1.ConditionReady)
-		g.Expect(c).NotTo(BeNil())
-		g.Expect(c.Reason).To(Equal(v1alpha1.ReasonSecretNotUsable))
-		ready := condition(getInitiative(g, ns, "customer-first").Status.Conditions, v1alpha1.ConditionReady)
-		g.Expect(ready).NotTo(BeNil())
-		g.Expect(ready.Reason).To(Equal(v1alpha1.ReasonChannelNotReady))
-		g.Expect(eventsFor(g, ns, "customer-first", v1alpha1.ReasonChannelNotReady)).To(HaveLen(1), "one Warning once the Channel was found broken")
-	}).WithTimeout(timeout).Should(Succeed())
-	err := k8s.Get(context.Background(), key(ns, weeklyWhyCronJob), &batchv1.CronJob{})
-	g.Expect(apierrors.IsNotFound(err)).To(BeTrue(), "no CronJob mounts an unlabelled Secret")
-
-	// The owner opts in: the Channel turns Ready and the reminder is scheduled.
-	update(t, secret, func(o *corev1.Secret) { o.Labels = map[string]string{v1alpha1.LabelUsableFor: v1alpha1.PurposeChannel} })
-	update(t, getChannel(g, ns, "all-hands"), func(o *v1alpha1.Channel) { o.Annotations = map[string]string{"recheck": "1"} })
-	g.Eventually(func(g Gomega) {
-		getCronJob(g, ns, weeklyWhyCronJob)
-		g.Expect(condition(getInitiative(g, ns, "customer-first").Status.Conditions, v1alpha1.ConditionReady).Status).To(Equal(metav1.ConditionTrue))
-	}).WithTimeout(timeout).Should(Succeed())
-}
-
-// markChannelReady writes a Ready status on a Channel, for tests that call a
-// reconciler directly without the Channel controller.
-func markChannelReady(t *testing.T, ns, name string) {
-	t.Helper()
-	ch := &v1alpha1.Channel{}
-	if err := k8s.Get(context.Background(), key(ns, name), ch); err != nil {
-		t.Fatal(err)
-	}
-	ch.Status.Conditions = []metav1.Condition{{Type: v1alpha1.ConditionReady, Status: metav1.ConditionTrue, Reason: v1alpha1.ReasonChannelReady, Message: "test", LastTransitionTime: metav1.Now()}}
-	ch.Status.ObservedGeneration = ch.Generation
-	if err := k8s.Status().Update(context.Background(), ch); err != nil {
-		t.Fatal(err)
-	}
 }

@@ -55,7 +55,9 @@ func TestOutboundExceptionsApplyOnlyToSelectedNamespaces(t *testing.T) {
 		g.Expect(getIndicator(g, open, "nps").Status.Value).To(HaveValue(Equal(v1alpha1.Decimal("42"))))
 		refused := getIndicator(g, closed, "nps")
 		g.Expect(refused.Status.Value).To(BeNil())
-		g.Expect(condition(refused.Status.Conditions, v1alpha1.ConditionReady)).To(HaveField("Reason", v1alpha1.ReasonSourceUnavailable))
+		// A URL the policy refuses is a spec to fix, not a source to wait for.
+		g.Expect(condition(refused.Status.Conditions, v1alpha1.ConditionReady)).To(HaveField("Reason", v1alpha1.ReasonSourceInvalid))
+		g.Expect(condition(refused.Status.Conditions, v1alpha1.ConditionStalled)).To(HaveField("Reason", v1alpha1.ReasonSourceInvalid))
 		g.Expect(refused.Status.LastFailure).To(ContainSubstring("https"))
 	}).WithTimeout(timeout).Should(Succeed())
 

@@ -7,7 +7,6 @@ import (
 
 	. "github.com/onsi/gomega"
 	batchv1 "k8s.io/api/batch/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/tools/events"
 	clocktesting "k8s.io/utils/clock/testing"
@@ -189,53 +188,4 @@ func TestSpotlightFollowsTheInitiativesQuietHours(t *testing.T) {
 	_, err = r.Reconcile(context.Background(), requestFor(c))
 	g.Expect(err).NotTo(HaveOccurred())
 	g.Expect(*getSpotlight(g, ns).Spec.Suspend).To(BeFalse())
-}
-
-// The API server rejects bad calendars and Success Index settings on the
-// initiative, naming the field.
-func TestAPIServerRejectsBadQuietHours(t *testing.T) {
-	ns := namespace(t)
-	tests := map[string]struct {
-		mutate func(it *v1alpha1.Initiative)
-		want   string
-	}{
-		"window closing before it opens": {func(it *v1alpha1.Initiative) { it.Spec.QuietHours.Allow[0].To = "08:00" },
-			"spec.quietHours.allow[0]: Invalid value: from must be before to"},
-		"a time that does not exist": {func(it *v1alpha1.Initiative) { it.Spec.QuietHours.Allow[0].From = "24:00" },
-			"spec.quietHours.allow[0].from: Invalid value: \"24:00\""},
-		"a day that is not a weekday": {func(it *v1alpha1.Initiative) { it.Spec.QuietHours.Allow[0].Days = []v1alpha1.DayRange{"Monday"} },
-			"spec.quietHours.allow[0].days[0]: Invalid value: \"Monday\""},
-		"an impossible holiday": {func(it *v1alpha1.Initiative) { it.Spec.QuietHours.Holidays = []v1alpha1.Date{"2026-02-30"} },
-			"spec.quietHours.holidays[0]: Invalid value"},
-		"an unknown time zone": {func(it *v1alpha1.Initiative) { it.Spec.QuietHours.TimeZone = "Mars/Olympus" },
-			"spec.quietHours.timeZone"},
-		"a freeze ending before it starts": {func(it *v1alpha1.Initiative) {
-			it.Spec.QuietHours.Freezes = []v1alpha1.Freeze{{Name: "year-end", From: "2027-01-03", To: "2026-12-21"}}
-		}, "spec.quietHours.freezes[0]: Invalid value: from must not be after to"},
-		"a confidentiality floor that identifies people": {func(it *v1alpha1.Initiative) { it.Spec.ConfidentialityFloor = ptr.To[int32](2) },
-			"spec.confidentialityFloor: Invalid value: 2: spec.confidentialityFloor in body should be greater than or equal to 3"},
-		"a reminder named like the review digest": {func(it *v1alpha1.Initiative) {
-			it.Spec.ReviewReminder = &v1alpha1.ReviewReminder{Channel: "all-hands", Schedule: "0 10 * * MON"}
-			it.Spec.Reminders = []v1alpha1.Reminder{{Name: "review-digest", Schedule: "@weekly", Channel: "all-hands", Message: "x"}}
-		}, "spec.reminders: Invalid value: spec.reminders[].name review-digest is taken"},
-		"a review digest with a bad schedule": {func(it *v1alpha1.Initiative) {
-			it.Spec.ReviewReminder = &v1alpha1.ReviewReminder{Channel: "all-hands", Schedule: "every monday"}
-		}, "spec.reviewReminder.schedule: Invalid value"},
-		"too many holidays": {func(it *v1alpha1.Initiative) {
-			for d := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC); len(it.Spec.QuietHours.Holidays) <= 60; d = d.AddDate(0, 0, 1) {
-				it.Spec.QuietHours.Holidays = append(it.Spec.QuietHours.Holidays, v1alpha1.Date(d.Format(time.DateOnly)))
-			}
-		}, "spec.quietHours.holidays: Too many: 61: must have at most 60 items"},
-	}
-	for name, tc := range tests {
-		t.Run(name, func(t *testing.T) {
-			g := NewWithT(t)
-			it := newInitiative(ns, "bad")
-			it.Spec.QuietHours = officeHours()
-			tc.mutate(it)
-			err := k8s.Create(context.Background(), it)
-			g.Expect(apierrors.IsInvalid(err)).To(BeTrue(), "%v", err)
-			g.Expect(err.Error()).To(ContainSubstring(tc.want))
-		})
-	}
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"net/netip"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -16,21 +15,9 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
-	"github.com/momentum-dev/momentum/controllers/leadingindicator"
 	"github.com/momentum-dev/momentum/internal/outbound"
-	"github.com/momentum-dev/momentum/internal/sources"
 	"github.com/momentum-dev/momentum/internal/testenv"
 )
-
-// loopbackPolicy lets tests reach their own servers on 127.0.0.1.
-var loopbackPolicy = outbound.Policy{AllowHTTPHosts: []string{"127.0.0.1"}, AllowCIDRs: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}}
-
-func liveReconciler(clk *clocktesting.FakeClock, policy outbound.Policy, writes *atomic.Int32) *leadingindicator.Reconciler {
-	r := newIndicatorReconciler(countingClient(writes), clk)
-	r.Secrets = k8s
-	r.Measurer = sources.Measurer{Policy: policy}
-	return r
-}
 
 func TestHTTPSourceMeasuresCountsFailuresAndRecovers(t *testing.T) {
 	g := NewWithT(t)
@@ -141,14 +128,28 @@ func TestPrometheusSourceAgainstARealServer(t *testing.T) {
 	g.Expect(got.Status.Value).To(HaveValue(Equal(v1alpha1.Decimal("4.3"))))
 	g.Expect(got.Status.Health).To(Equal(v1alpha1.HealthAtRisk))
 
-	// The default policy (https only, no loopback) refuses the same server.
-	update(t, ind, func(o *v1alpha1.LeadingIndicator) { o.Spec.FailureLimit = ptr.To[int32](1) })
+	// The default policy (https only, no loopback) refuses the same server:
+	// the spec is invalid, not the source unavailable, so the indicator is
+	// Stalled at once (no failureLimit to wait for) and stays so until the
+	// spec changes, asking for no further measurement.
 	strict := liveReconciler(clocktesting.NewFakeClock(t0.Add(time.Hour)), outbound.Policy{}, &writes)
-	_, err = strict.Reconcile(context.Background(), requestFor(ind))
+	res, err := strict.Reconcile(context.Background(), requestFor(ind))
 	g.Expect(err).NotTo(HaveOccurred())
-	ready := condition(getIndicator(g, ns, "csat").Status.Conditions, v1alpha1.ConditionReady)
-	g.Expect(ready.Reason).To(Equal(v1alpha1.ReasonSourceUnavailable))
+	got = getIndicator(g, ns, "csat")
+	ready := condition(got.Status.Conditions, v1alpha1.ConditionReady)
+	g.Expect(ready.Reason).To(Equal(v1alpha1.ReasonSourceInvalid))
+	g.Expect(ready.Message).To(ContainSubstring("fix spec.source"))
 	g.Expect(ready.Message).NotTo(ContainSubstring(prom.URL[len("http://"):]), "the address stays out of status")
+	g.Expect(condition(got.Status.Conditions, v1alpha1.ConditionStalled)).To(HaveField("Reason", v1alpha1.ReasonSourceInvalid))
+	g.Expect(kstatusOf(g, got)).To(Equal("Failed"))
+	g.Expect(got.Status.ConsecutiveFailures).To(Equal(int32(1)))
+	g.Expect(res.RequeueAfter).To(BeZero(), "nothing to wait for until the spec changes")
+
+	// A reconcile before the next attempt keeps the verdict: no request
+	// since the refusal says otherwise.
+	_, err = liveReconciler(clocktesting.NewFakeClock(t0.Add(time.Hour+time.Second)), outbound.Policy{}, &writes).Reconcile(context.Background(), requestFor(ind))
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(condition(getIndicator(g, ns, "csat").Status.Conditions, v1alpha1.ConditionReady)).To(HaveField("Reason", v1alpha1.ReasonSourceInvalid))
 }
 
 func TestInvalidSourceIsStalledWithoutRequests(t *testing.T) {

@@ -8,80 +8,11 @@ import (
 
 	. "github.com/onsi/gomega"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/tools/events"
-	"k8s.io/utils/clock"
 	clocktesting "k8s.io/utils/clock/testing"
-	"sigs.k8s.io/cli-utils/pkg/kstatus/status"
-	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/client/interceptor"
-	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
-	"github.com/momentum-dev/momentum/controllers/initiative"
-	"github.com/momentum-dev/momentum/controllers/leadingindicator"
 )
-
-func newInitiativeReconciler(c client.Client, clk clock.PassiveClock) *initiative.Reconciler {
-	return &initiative.Reconciler{Client: c, Clock: clk, Recorder: events.NewFakeRecorder(100)}
-}
-
-func newIndicatorReconciler(c client.Client, clk clock.PassiveClock) *leadingindicator.Reconciler {
-	return &leadingindicator.Reconciler{Client: c, Clock: clk, Recorder: events.NewFakeRecorder(100)}
-}
-
-func requestFor(o client.Object) reconcile.Request {
-	return reconcile.Request{NamespacedName: client.ObjectKeyFromObject(o)}
-}
-
-// kstatusOf computes the status Flux and Argo CD would see.
-func kstatusOf(g Gomega, obj runtime.Object) string {
-	m, err := runtime.DefaultUnstructuredConverter.ToUnstructured(obj)
-	g.Expect(err).NotTo(HaveOccurred())
-	res, err := status.Compute(&unstructured.Unstructured{Object: m})
-	g.Expect(err).NotTo(HaveOccurred())
-	return res.Status.String()
-}
-
-// countingClient counts every write a reconciler sends to the API server.
-func countingClient(writes *atomic.Int32) client.Client {
-	c, err := client.NewWithWatch(restCfg, client.Options{Scheme: k8s.Scheme()})
-	if err != nil {
-		panic(err)
-	}
-	count := func() { writes.Add(1) }
-	return interceptor.NewClient(c, interceptor.Funcs{
-		Create: func(ctx context.Context, c client.WithWatch, o client.Object, opts ...client.CreateOption) error {
-			count()
-			return c.Create(ctx, o, opts...)
-		},
-		Update: func(ctx context.Context, c client.WithWatch, o client.Object, opts ...client.UpdateOption) error {
-			count()
-			return c.Update(ctx, o, opts...)
-		},
-		Patch: func(ctx context.Context, c client.WithWatch, o client.Object, p client.Patch, opts ...client.PatchOption) error {
-			count()
-			return c.Patch(ctx, o, p, opts...)
-		},
-		Apply: func(ctx context.Context, c client.WithWatch, o runtime.ApplyConfiguration, opts ...client.ApplyOption) error {
-			count()
-			return c.Apply(ctx, o, opts...)
-		},
-		Delete: func(ctx context.Context, c client.WithWatch, o client.Object, opts ...client.DeleteOption) error {
-			count()
-			return c.Delete(ctx, o, opts...)
-		},
-		SubResourceUpdate: func(ctx context.Context, c client.Client, sub string, o client.Object, opts ...client.SubResourceUpdateOption) error {
-			count()
-			return c.SubResource(sub).Update(ctx, o, opts...)
-		},
-		SubResourcePatch: func(ctx context.Context, c client.Client, sub string, o client.Object, p client.Patch, opts ...client.SubResourcePatchOption) error {
-			count()
-			return c.SubResource(sub).Patch(ctx, o, p, opts...)
-		},
-	})
-}
 
 func TestNoOpReconcileMakesZeroWrites(t *testing.T) {
 	g := NewWithT(t)

@@ -2,7 +2,6 @@ package controllers_test
 
 import (
 	"context"
-	"strings"
 	"testing"
 	"time"
 
@@ -14,72 +13,11 @@ import (
 	"k8s.io/client-go/tools/events"
 	clocktesting "k8s.io/utils/clock/testing"
 	"k8s.io/utils/ptr"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
 	"github.com/momentum-dev/momentum/controllers/recognitioncampaign"
 	"github.com/momentum-dev/momentum/internal/cronjobs"
-	"github.com/momentum-dev/momentum/internal/names"
 )
-
-// spotlightCronJob is the name of the test campaign's spotlight CronJob.
-var spotlightCronJob = names.CronJob(names.Child{OwnerKind: "RecognitionCampaign", OwnerName: campaignName, Role: names.RoleSpotlight})
-
-const (
-	campaignName = "customer-heroes"
-	emptyDigest  = "No new nominations since the last spotlight — nominate someone who lived close-the-loop this week!"
-)
-
-// allHands is the Slack Channel the campaign publishes to, with its Secret.
-func allHands(ns string) []client.Object {
-	return []client.Object{
-		&corev1.Secret{
-			ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "all-hands-webhook", Labels: map[string]string{v1alpha1.LabelUsableFor: v1alpha1.PurposeChannel}},
-			Data:       map[string][]byte{v1alpha1.SecretKeyAddress: []byte("https://hooks.slack.example/services/T0/B0/xyz")},
-		},
-		&v1alpha1.Channel{
-			ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "all-hands"},
-			Spec:       v1alpha1.ChannelSpec{Type: v1alpha1.ChannelSlack, SecretRef: v1alpha1.LocalObjectReference{Name: "all-hands-webhook"}},
-		},
-	}
-}
-
-// newCampaign nominates, in this spec order: a peer's nomination, a
-// sponsor's (dated earlier, so spotlighted first), and a council member's
-// for a behavior the campaign does not recognise.
-func newCampaign(ns string) *v1alpha1.RecognitionCampaign {
-	return &v1alpha1.RecognitionCampaign{
-		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: campaignName},
-		Spec: v1alpha1.RecognitionCampaignSpec{
-			InitiativeRef: v1alpha1.LocalObjectReference{Name: "customer-first"},
-			Schedule:      "0 16 * * FRI",
-			TimeZone:      "Europe/Berlin",
-			Channel:       "all-hands",
-			Behaviors:     []string{"close-the-loop"},
-			Nominations: []v1alpha1.Nomination{
-				{Name: "sam-renewal", Nominee: "Sam Ortiz", NominatedBy: "Priya Nair", Behavior: "close-the-loop",
-					Story: "Turned a cancellation into a renewal by calling the customer the same day.", CustomerImpact: "Renewed a 40k account", At: "2026-11-12"},
-				{Name: "ana-followup", Nominee: "Ana Gomez", NominatedBy: "Dana Lee", Behavior: "close-the-loop",
-					Story: "Followed up on every detractor of the October survey.", At: "2026-11-10"},
-				{Name: "kim-upsell", Nominee: "Kim Roe", NominatedBy: "Ravi Patel", Behavior: "upsell-everything",
-					Story: "Sold the premium plan to everyone.", At: "2026-11-11"},
-			},
-			Rewards: []v1alpha1.Reward{{Name: "customer-hero-of-the-quarter", Description: "Lunch with the COO"}},
-		},
-	}
-}
-
-func getCampaign(g Gomega, ns string) *v1alpha1.RecognitionCampaign {
-	obj := &v1alpha1.RecognitionCampaign{}
-	g.Expect(k8s.Get(context.Background(), key(ns, campaignName), obj)).To(Succeed())
-	return obj
-}
-
-func getSpotlight(g Gomega, ns string) *batchv1.CronJob {
-	cj := &batchv1.CronJob{}
-	g.Expect(k8s.Get(context.Background(), key(ns, spotlightCronJob), cj)).To(Succeed())
-	return cj
-}
 
 func digestOf(cj *batchv1.CronJob) string {
 	for _, e := range cj.Spec.JobTemplate.Spec.Template.Spec.Containers[0].Env {
@@ -277,63 +215,6 @@ func TestRecognitionCampaignReferencesHeal(t *testing.T) {
 		g.Expect(got.Status.NextPublicationTime).To(BeNil())
 		g.Expect(getSpotlight(g, ns).Spec.Suspend).To(Equal(ptr.To(true)))
 	}).WithTimeout(timeout).Should(Succeed())
-}
-
-// The API server rejects bad campaigns whole; nominations for behaviors the
-// campaign does not recognise are accepted and reported instead.
-func TestAPIServerRejectsBadCampaigns(t *testing.T) {
-	ns := namespace(t)
-	tests := map[string]struct {
-		mutate func(*v1alpha1.RecognitionCampaign)
-		want   []string
-	}{
-		"valid, with a nomination for an unrecognised behavior": {
-			mutate: func(*v1alpha1.RecognitionCampaign) {},
-		},
-		"duplicate nomination names": {
-			mutate: func(c *v1alpha1.RecognitionCampaign) { c.Spec.Nominations[1].Name = c.Spec.Nominations[0].Name },
-			want:   []string{"spec.nominations[1]: Duplicate value"},
-		},
-		"a date that is no date": {
-			mutate: func(c *v1alpha1.RecognitionCampaign) { c.Spec.Nominations[0].At = "2026-13-45" },
-			want:   []string{"spec.nominations[0].at", "must be of type date"},
-		},
-		"a bad cron expression": {
-			mutate: func(c *v1alpha1.RecognitionCampaign) { c.Spec.Schedule = "every friday" },
-			want:   []string{`spec.schedule: Invalid value: "every friday": must be a cron expression of five fields`},
-		},
-		"an unknown time zone": {
-			mutate: func(c *v1alpha1.RecognitionCampaign) { c.Spec.TimeZone = "Mars/Olympus_Mons" },
-			want:   []string{"spec.timeZone", "must be an IANA time zone name"},
-		},
-		"no behaviors": {
-			mutate: func(c *v1alpha1.RecognitionCampaign) { c.Spec.Behaviors = nil },
-			want:   []string{"spec.behaviors: Required value"},
-		},
-		"a story over its bound": {
-			mutate: func(c *v1alpha1.RecognitionCampaign) { c.Spec.Nominations[0].Story = strings.Repeat("x", 1025) },
-			want:   []string{"spec.nominations[0].story: Too long: may not be more than 1024 bytes"},
-		},
-	}
-	i := 0
-	for name, tc := range tests {
-		i++
-		t.Run(name, func(t *testing.T) {
-			g := NewWithT(t)
-			c := newCampaign(ns)
-			c.Name = campaignName + "-" + strings.Repeat("x", i)
-			tc.mutate(c)
-			err := k8s.Create(context.Background(), c)
-			if len(tc.want) == 0 {
-				g.Expect(err).NotTo(HaveOccurred())
-				return
-			}
-			g.Expect(apierrors.IsInvalid(err)).To(BeTrue(), "want Invalid, got %v", err)
-			for _, w := range tc.want {
-				g.Expect(err.Error()).To(ContainSubstring(w))
-			}
-		})
-	}
 }
 
 // The controller asks to run again exactly when the next spotlight is due,

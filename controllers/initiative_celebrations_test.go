@@ -11,22 +11,10 @@ import (
 	"k8s.io/pod-security-admission/api"
 	"k8s.io/pod-security-admission/policy"
 	clocktesting "k8s.io/utils/clock/testing"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
 	"github.com/momentum-dev/momentum/internal/celebrate"
-	"github.com/momentum-dev/momentum/internal/cronjobs"
 )
-
-func celebrationJobs(g Gomega, ns string) map[string]string {
-	jobs := &batchv1.JobList{}
-	g.Expect(k8s.List(context.Background(), jobs, client.InNamespace(ns), client.MatchingLabels{cronjobs.LabelCelebration: "true"})).To(Succeed())
-	wins := map[string]string{}
-	for _, j := range jobs.Items {
-		wins[j.Annotations[cronjobs.AnnotationWin]] = j.Name
-	}
-	return wins
-}
 
 func TestQuickWinsAreCelebratedExactlyOnce(t *testing.T) {
 	g := NewWithT(t)

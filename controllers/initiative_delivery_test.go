@@ -39,14 +39,6 @@ func withDeliveries(p delivery.Policy) managerOption {
 	return func(_ *manager.Options, o *controllers.Options) { o.Deliveries = p }
 }
 
-// nudge makes the initiative reconcile now, after the fake clock moved.
-func nudge(t *testing.T, ns string) {
-	t.Helper()
-	update(t, getInitiative(NewWithT(t), ns, "customer-first"), func(o *v1alpha1.Initiative) {
-		o.Annotations = map[string]string{"nudge": time.Now().String()}
-	})
-}
-
 func celebratingInitiative(t *testing.T, ns string) *v1alpha1.Initiative {
 	create(t, newSecret(ns, "all-hands-webhook", slackAddress), newChannel(ns, "all-hands", "all-hands-webhook"))
 	it := newInitiative(ns, "customer-first")

@@ -1,0 +1,99 @@
+package initiative
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	batchv1 "k8s.io/api/batch/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	logf "sigs.k8s.io/controller-runtime/pkg/log"
+
+	"github.com/momentum-dev/momentum/api/v1alpha1"
+	"github.com/momentum-dev/momentum/internal/cronjobs"
+	"github.com/momentum-dev/momentum/internal/ssa"
+)
+
+// applyChildren writes the reminder CronJobs and celebration Jobs decided
+// on, and records the wins delivered in the ledger. A celebration Job whose
+// name is taken is not posted: it is returned, for applied to report.
+func (r *Reconciler) applyChildren(ctx context.Context, obj *v1alpha1.Initiative, ch inputs, d decision) ([]string, error) {
+	if err := r.applyReminders(ctx, ch, d.reminders); err != nil {
+		return nil, err
+	}
+	taken, err := r.createCelebrations(ctx, obj, append(slices.Clone(d.wins.jobs), d.wins.deliveries.retries...))
+	if err != nil {
+		return nil, err
+	}
+	return taken, r.recordDelivered(ctx, obj, ch.ledger, d.wins.deliveries.delivered)
+}
+
+// applied is the decision once the apply succeeded. Wins whose Jobs'
+// names are taken are not recorded as posted (they are retried), and they
+// and any reminder CronJob whose name is taken are reported as
+// NameConflict.
+func applied(obj *v1alpha1.Initiative, d decision, winsTaken []string, now time.Time) decision {
+	if len(winsTaken) > 0 {
+		d.recorded.celebrations = obj.Status.Celebrations
+	}
+	if taken := append(slices.Clone(d.reminders.conflicts), winsTaken...); len(taken) > 0 {
+		return nameConflicts(obj, d, taken, now)
+	}
+	return d
+}
+
+// applyReminders writes the CronJobs that changed, with server-side apply
+// and one field owner, and removes the CronJobs the initiative controls
+// that no reminder wants.
+func (r *Reconciler) applyReminders(ctx context.Context, ch inputs, plan reminderPlan) error {
+	log := logf.FromContext(ctx)
+	for _, cj := range plan.apply {
+		var uid types.UID
+		if own := ch.cronJobs[cj.Name]; own != nil {
+			uid = own.UID
+		}
+		if err := ssa.Apply(ctx, r.Client, cj, uid); err != nil {
+			return fmt.Errorf("applying CronJob %s: %w", cj.Name, err)
+		}
+		log.Info("Applied CronJob", "cronjob", cj.Name, "suspended", *cj.Spec.Suspend)
+	}
+	for name, cj := range ch.cronJobs {
+		if plan.keep[name] {
+			continue
+		}
+		if err := ssa.Delete(ctx, r.Client, cj); err != nil {
+			return fmt.Errorf("deleting CronJob %s no reminder wants: %w", name, err)
+		}
+		log.Info("Deleted CronJob no reminder wants", "cronjob", name)
+	}
+	return nil
+}
+
+// createCelebrations creates the one-off Jobs of new quick wins. Their names
+// are deterministic: a Job the initiative controls that already exists was
+// created by an earlier attempt whose status write did not land, so it
+// counts as posted. A Job of that name it does not control is left alone and
+// returned as taken.
+func (r *Reconciler) createCelebrations(ctx context.Context, obj *v1alpha1.Initiative, jobs []*batchv1.Job) ([]string, error) {
+	var taken []string
+	for _, job := range jobs {
+		err := r.Client.Create(ctx, job)
+		if apierrors.IsAlreadyExists(err) {
+			_, err = ssa.Lookup(ctx, r.reader(), obj, "Job", &batchv1.Job{ObjectMeta: metav1.ObjectMeta{Namespace: job.Namespace, Name: job.Name}})
+			var t *ssa.NameTaken
+			if errors.As(err, &t) {
+				taken = append(taken, fmt.Sprintf("celebration %s: %s", job.Annotations[cronjobs.AnnotationWin], t.Error()))
+				continue
+			}
+		}
+		if err != nil {
+			return nil, fmt.Errorf("creating celebration Job %s: %w", job.Name, err)
+		}
+		logf.FromContext(ctx).Info("Created celebration Job", "job", job.Name, "win", job.Annotations[cronjobs.AnnotationWin])
+	}
+	return taken, nil
+}

@@ -1,0 +1,179 @@
+package metrics
+
+import (
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+
+	"github.com/momentum-dev/momentum/api/v1alpha1"
+	"github.com/momentum-dev/momentum/internal/cronjobs"
+	"github.com/momentum-dev/momentum/internal/delivery"
+	"github.com/momentum-dev/momentum/internal/stages"
+)
+
+// celebrationJobs picks the celebration Jobs to export, with the initiative
+// each belongs to: only Jobs whose controller is an initiative in the cache,
+// in the same namespace (a Job labelled by anyone else is not Momentum's),
+// named after that initiative (not the name written in the owner
+// reference), with a win key of bounded length, and at most one per
+// initiative and win, since one duplicate series would fail the whole scrape.
+func celebrationJobs(jobs []batchv1.Job, initiatives []v1alpha1.Initiative) map[*batchv1.Job]string {
+	owners := make(map[types.UID]*v1alpha1.Initiative, len(initiatives))
+	for i := range initiatives {
+		owners[initiatives[i].UID] = &initiatives[i]
+	}
+	out := map[*batchv1.Job]string{}
+	seen := map[[3]string]bool{}
+	for i := range jobs {
+		j := &jobs[i]
+		ref := metav1.GetControllerOf(j)
+		if j.Labels[cronjobs.LabelCelebration] != "true" || ref == nil || ref.Kind != "Initiative" || ref.APIVersion != v1alpha1.GroupVersion.String() {
+			continue
+		}
+		owner, win := owners[ref.UID], j.Annotations[cronjobs.AnnotationWin]
+		if owner == nil || owner.Namespace != j.Namespace || win == "" || len(win) > maxWinLength {
+			continue
+		}
+		key := [3]string{j.Namespace, owner.Name, win}
+		if !seen[key] {
+			seen[key] = true
+			out[j] = owner.Name
+		}
+	}
+	return out
+}
+
+// maxWinLength bounds the win key a celebration series is labelled with.
+const maxWinLength = 253
+
+// collectCelebration exports the outcome of a celebration Job (kind
+// "celebration", name the win it posts). Finished Jobs are removed after a
+// week, and their series with them.
+func collectCelebration(ch *sink, j *batchv1.Job, initiative string) {
+	labels := []string{j.Namespace, initiative, "celebration", j.Annotations[cronjobs.AnnotationWin]}
+	failed := false
+	for _, c := range j.Status.Conditions {
+		if c.Status != corev1.ConditionTrue {
+			continue
+		}
+		switch c.Type {
+		case batchv1.JobComplete:
+			ch.gauge(deliveryLastSuccess, unix(c.LastTransitionTime), labels...)
+		case batchv1.JobFailed:
+			failed = true
+			ch.gauge(deliveryLastFailure, unix(c.LastTransitionTime), labels...)
+		}
+	}
+	ch.gauge(deliveryFailing, boolValue(failed), labels...)
+}
+
+func collectIndicator(ch *sink, li *v1alpha1.LeadingIndicator) {
+	lv := []string{li.Namespace, li.Spec.InitiativeRef.Name, li.Name, string(li.Spec.Category)}
+	st := li.Status
+	if st.Value != nil {
+		ch.gauge(indicatorValue, st.Value.Float64(), lv...)
+	}
+	ch.gauge(indicatorTarget, li.Spec.Target.Value.Float64(), lv...)
+	health := st.Health
+	if health == "" {
+		health = v1alpha1.HealthUnknown
+	}
+	for _, h := range healths {
+		ch.gauge(indicatorHealth, boolValue(h == health), with(lv, string(h))...)
+	}
+	trend := st.Trend
+	if trend == "" {
+		trend = v1alpha1.TrendUnknown
+	}
+	for _, t := range trends {
+		ch.gauge(indicatorTrend, boolValue(t == trend), with(lv, string(t))...)
+	}
+	ch.gauge(indicatorStale, boolValue(st.Freshness == v1alpha1.Stale), lv...)
+	ch.gauge(indicatorSourceFailures, float64(st.ConsecutiveFailures), lv...)
+	if st.MeasuredAt != nil {
+		ch.gauge(indicatorMeasured, unix(*st.MeasuredAt), lv...)
+	}
+}
+
+func collectInitiative(ch *sink, in *v1alpha1.Initiative) {
+	lv := []string{in.Namespace, in.Name}
+	st := in.Status
+	if st.Progress != nil {
+		ch.gauge(initiativeProgress, float64(*st.Progress), lv...)
+	}
+
+	all := stages.Resolve(in.Spec)
+	current := -1
+	for i, s := range all {
+		if s.Name == st.Stage {
+			current = i
+		}
+		ch.gauge(initiativeStage, boolValue(i == current), with(lv, s.Name)...)
+	}
+	switch {
+	case current >= 0:
+		ch.gauge(initiativeStageIndex, float64(current), lv...)
+	case st.Stage != "":
+		// A stage removed from spec.stages is still where the initiative is.
+		ch.gauge(initiativeStage, 1, with(lv, st.Stage)...)
+	}
+
+	// A stage entered more than once appears once, with its latest visit;
+	// history is oldest first.
+	latest := map[string]v1alpha1.StageRecord{}
+	for _, r := range st.History {
+		latest[r.Name] = r
+	}
+	for name, r := range latest {
+		ch.gauge(initiativeStageEntered, unix(r.EnteredAt), with(lv, name)...)
+		if r.ExitedAt != nil {
+			ch.gauge(initiativeStageExited, unix(*r.ExitedAt), with(lv, name)...)
+		}
+	}
+
+	if c := meta.FindStatusCondition(st.Conditions, v1alpha1.ConditionMomentumAtRisk); c != nil {
+		ch.gauge(initiativeAtRisk, boolValue(c.Status == metav1.ConditionTrue), with(lv, c.Reason)...)
+	}
+	ch.gauge(initiativeReady, boolValue(meta.IsStatusConditionTrue(st.Conditions, v1alpha1.ConditionReady)), lv...)
+
+	for _, r := range st.Reminders {
+		dv := []string{in.Namespace, in.Name, "reminder", r.Name}
+		if r.LastSuccessfulTime != nil {
+			ch.gauge(deliveryLastSuccess, unix(*r.LastSuccessfulTime), dv...)
+		}
+		if r.LastFailureTime != nil {
+			ch.gauge(deliveryLastFailure, unix(*r.LastFailureTime), dv...)
+		}
+		// The same rule as the DeliveryFailing condition.
+		failing := delivery.Failing(r)
+		ch.gauge(deliveryFailing, boolValue(failing), dv...)
+	}
+	if st.Celebrations != nil {
+		// A celebration given up (bounded: the newest 10) stays failing.
+		for _, win := range st.Celebrations.Failed {
+			ch.gauge(deliveryFailing, 1, in.Namespace, in.Name, "celebration", win)
+		}
+	}
+}
+
+func collectCampaign(ch *sink, rc *v1alpha1.RecognitionCampaign) {
+	lv := []string{rc.Namespace, rc.Name, rc.Spec.InitiativeRef.Name}
+	st := rc.Status
+	// Counts are written together once the campaign's initiative is found;
+	// before that there is nothing to count.
+	if st.Spotlighted != nil && st.Pending != nil {
+		ch.gauge(campaignNominations, float64(*st.Spotlighted), with(lv, "spotlighted")...)
+		ch.gauge(campaignNominations, float64(*st.Pending), with(lv, "pending")...)
+		ch.gauge(campaignNominations, float64(len(st.Rejected)), with(lv, "rejected")...)
+	}
+	if st.LeadershipShare != nil {
+		ch.gauge(campaignLeadershipShare, float64(*st.LeadershipShare), lv...)
+	}
+	// Spotlights report no failure time: a failed one stays pending.
+	if st.LastPublicationTime != nil {
+		ch.gauge(deliveryLastSuccess, unix(*st.LastPublicationTime), rc.Namespace, rc.Spec.InitiativeRef.Name, "spotlight", rc.Name)
+	}
+}
