@@ -876,6 +876,11 @@ const (
 	// EventReasonCelebrated is the Event reason when a quick win was posted:
 	// emitted once its Job succeeded and the ledger recorded it.
 	EventReasonCelebrated = "Celebrated"
+	// EventReasonDeliveryOutcomeUnknown is the Warning Event reason when a
+	// delivery Job of an earlier object of the same name (deleted and
+	// re-created) was deleted with it before its outcome was recorded: what
+	// it carried may have been posted, so it is never posted again.
+	EventReasonDeliveryOutcomeUnknown = "DeliveryOutcomeUnknown"
 
 	// EventReasonStageAdvanced is the Event reason when the initiative moves
 	// to its next stage.

@@ -23,21 +23,23 @@ import (
 	"github.com/momentum-dev/momentum/internal/ssa"
 )
 
-// apply creates the digest Jobs decided on, records finished deliveries in
-// the ledger (and then tells of them in Events), and removes the spotlight
-// CronJobs of earlier versions. It returns the Jobs whose name an object
-// the campaign does not control holds.
+// apply records in the ledger the finished deliveries (and then tells of
+// them in Events) and a claim on what the digest Jobs decided on carry,
+// then creates those Jobs, and removes the spotlight CronJobs of earlier
+// versions. It returns the Jobs whose name an object the campaign does not
+// control holds. A crash between the claim and the Job leaves a claim of
+// this campaign: its next reconcile creates the same Job.
 func (r *Reconciler) apply(ctx context.Context, obj *v1alpha1.RecognitionCampaign, in inputs, d decision) ([]string, error) {
-	taken, err := r.createJobs(ctx, obj, d.create)
-	if err != nil {
-		return nil, err
-	}
-	recorded, err := r.recordLedger(ctx, obj, in.ledger, d.record)
+	recorded, err := r.recordLedger(ctx, obj, in.ledger, ledgerChange(obj, d))
 	if err != nil {
 		return nil, err
 	}
 	if recorded {
 		record.Emit(r.Recorder, obj, d.delivered)
+	}
+	taken, err := r.createJobs(ctx, obj, d.create)
+	if err != nil {
+		return nil, err
 	}
 	for _, cj := range in.cronJobs {
 		if err := ssa.Delete(ctx, r.Client, cj); err != nil {
@@ -76,12 +78,12 @@ func (r *Reconciler) createJobs(ctx context.Context, obj *v1alpha1.RecognitionCa
 	return taken, nil
 }
 
-// recordLedger adds keys to the campaign's ledger: created if missing,
+// recordLedger writes change to the campaign's ledger: created if missing,
 // else patched against the version read, so a stale cache conflicts
 // instead of losing a key. The ledger has no owner: it outlives the
-// campaign. It reports whether anything was added.
-func (r *Reconciler) recordLedger(ctx context.Context, obj *v1alpha1.RecognitionCampaign, cm *corev1.ConfigMap, keys []string) (bool, error) {
-	all, changed := ledger.Add(ledger.Keys(cm), keys)
+// campaign. It reports whether anything changed.
+func (r *Reconciler) recordLedger(ctx context.Context, obj *v1alpha1.RecognitionCampaign, cm *corev1.ConfigMap, change ledger.Change) (bool, error) {
+	all, changed := ledger.Apply(ledger.Keys(cm), change)
 	if !changed {
 		return false, nil
 	}
@@ -98,7 +100,7 @@ func (r *Reconciler) recordLedger(ctx context.Context, obj *v1alpha1.Recognition
 	if err != nil {
 		return false, fmt.Errorf("recording spotlights delivered in ConfigMap %s: %w", desired.Name, err)
 	}
-	logf.FromContext(ctx).Info("Recorded spotlights delivered", "configmap", desired.Name, "keys", keys)
+	logf.FromContext(ctx).Info("Recorded spotlights in the ledger", "configmap", desired.Name, "outcomes", change.Record, "claimed", change.Claim)
 	return true, nil
 }
 

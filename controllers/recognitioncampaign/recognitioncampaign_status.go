@@ -69,8 +69,9 @@ func decide(obj *v1alpha1.RecognitionCampaign, in inputs, now time.Time) decisio
 	d.status.CronJobName = ""
 	keys := slices.Concat(initialLedger(in.ledger, obj.Status), ledger.Keys(in.ledger))
 	plan := planAttempts(obj, in.jobs, keys, in.policy, now)
-	d.record = append(initialLedger(in.ledger, obj.Status), plan.record...)
-	d.create, d.delivered, d.nextAt = plan.retries, plan.events, plan.retryAt
+	unknown := unknownOutcomes(obj, keys)
+	d.record = slices.Concat(initialLedger(in.ledger, obj.Status), plan.record, withPrefix(keyHeld, unknown))
+	d.create, d.delivered, d.nextAt = plan.retries, append(plan.events, outcomeUnknown(obj, unknown)...), plan.retryAt
 	// Deliveries are facts: record them even when the campaign cannot go on.
 	d.status, d.published = recordOutcomes(obj, keys, in.jobs, plan)
 	status, reason, msg := deliveryFailing(d.status)
@@ -83,7 +84,7 @@ func decide(obj *v1alpha1.RecognitionCampaign, in inputs, now time.Time) decisio
 	prevReady := meta.FindStatusCondition(obj.Status.Conditions, v1alpha1.ConditionReady)
 	var t spotlight.Tally
 	if in.initiative != nil {
-		held := slices.Concat(ledgerOf(keys, keyHeld), ledgerOf(plan.record, keyHeld), plan.claimed)
+		held := slices.Concat(ledgerOf(keys, keyHeld), ledgerOf(plan.record, keyHeld), plan.claimed, unknown)
 		t = tally(obj, in.initiative, d.status.SpotlightedNominations, held)
 		d.status = withTally(d.status, t)
 		d.events = append(d.events, rejections(obj.Status.Rejected, t.Rejected)...)

@@ -7,7 +7,6 @@
 package ledger
 
 import (
-	"slices"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -30,7 +29,7 @@ func Name(ownerKind, ownerName string) string {
 
 // Keys reads the delivered keys; a nil ConfigMap holds none.
 func Keys(cm *corev1.ConfigMap) []string {
-	if cm == nil || cm.Data[DataKey] == "" {
+	if cm == nil || strings.TrimSpace(cm.Data[DataKey]) == "" {
 		return nil
 	}
 	return strings.Split(strings.TrimSuffix(cm.Data[DataKey], "\n"), "\n")
@@ -39,18 +38,7 @@ func Keys(cm *corev1.ConfigMap) []string {
 // Add returns keys with the new ones appended (each once, in order), the
 // oldest dropped beyond MaxKeys, and whether anything was added.
 func Add(keys, add []string) ([]string, bool) {
-	out := slices.Clone(keys)
-	changed := false
-	for _, k := range add {
-		if k == "" || strings.Contains(k, "\n") || slices.Contains(out, k) {
-			continue
-		}
-		out, changed = append(out, k), true
-	}
-	if len(out) > MaxKeys {
-		out = out[len(out)-MaxKeys:]
-	}
-	return out, changed
+	return Apply(keys, Change{Record: add})
 }
 
 // Desired is the ledger ConfigMap holding keys.

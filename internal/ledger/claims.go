@@ -1,0 +1,101 @@
+package ledger
+
+import (
+	"slices"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/types"
+)
+
+// claimPrefix starts a claim: "claim/<owner UID>/<item>", written before the
+// Job that delivers item is created (a write-ahead record). A claim is
+// pruned in the write that records its item's outcome, so a claim left by
+// an owner that no longer exists (another UID under the same name) means
+// its Job was deleted with it before anyone saw how it ended: the item may
+// have been posted.
+const claimPrefix = "claim/"
+
+// Change is one write to a ledger.
+type Change struct {
+	// Record are the outcome keys to add.
+	Record []string
+	// Owner claims Claim: items whose delivery Jobs are about to be created.
+	Owner types.UID
+	Claim []string
+	// Settle are items whose outcome is recorded: their claims, by any
+	// owner, are pruned.
+	Settle []string
+}
+
+// Claim is the key of owner's claim on item.
+func Claim(owner types.UID, item string) string {
+	return claimPrefix + string(owner) + "/" + item
+}
+
+// Orphaned lists, sorted and each once, the items claimed by owners other
+// than owner (earlier incarnations under the same name) whose outcome is
+// unknown: nothing pruned their claims.
+func Orphaned(keys []string, owner types.UID) []string {
+	var out []string
+	for _, k := range keys {
+		uid, item, ok := parseClaim(k)
+		if ok && uid != owner && !slices.Contains(out, item) {
+			out = append(out, item)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Apply returns keys with c applied: settled claims pruned, then outcomes
+// and new claims appended (each once, in order), the oldest outcomes
+// dropped beyond MaxKeys (claims are never dropped: an unfinished delivery
+// must stay known), and whether anything changed.
+func Apply(keys []string, c Change) ([]string, bool) {
+	out := slices.DeleteFunc(slices.Clone(keys), func(k string) bool {
+		_, item, ok := parseClaim(k)
+		return ok && slices.Contains(c.Settle, item)
+	})
+	changed := len(out) != len(keys)
+	add := slices.Clone(c.Record)
+	for _, item := range c.Claim {
+		if !slices.Contains(c.Settle, item) {
+			add = append(add, Claim(c.Owner, item))
+		}
+	}
+	for _, k := range add {
+		if k == "" || strings.Contains(k, "\n") || slices.Contains(out, k) {
+			continue
+		}
+		out, changed = append(out, k), true
+	}
+	return trim(out), changed
+}
+
+// trim drops the oldest outcome keys beyond MaxKeys, keeping every claim.
+func trim(keys []string) []string {
+	excess := len(keys) - MaxKeys
+	if excess <= 0 {
+		return keys
+	}
+	return slices.DeleteFunc(keys, func(k string) bool {
+		if _, _, claim := parseClaim(k); claim || excess == 0 {
+			return false
+		}
+		excess--
+		return true
+	})
+}
+
+// parseClaim splits a claim key into its owner and item.
+func parseClaim(key string) (types.UID, string, bool) {
+	rest, ok := strings.CutPrefix(key, claimPrefix)
+	if !ok {
+		return "", "", false
+	}
+	uid, item, ok := strings.Cut(rest, "/")
+	if !ok || uid == "" || item == "" {
+		return "", "", false
+	}
+	return types.UID(uid), item, true
+}
