@@ -11,6 +11,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	clocktesting "k8s.io/utils/clock/testing"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
 	"github.com/momentum-dev/momentum/internal/cronjobs"
@@ -117,4 +118,45 @@ func TestRecreatedCampaignPublishesNothingTwice(t *testing.T) {
 	for _, j := range jobs {
 		g.Expect(j.Name).NotTo(Equal(digestJobName(next, 1)), "nothing new: nothing posted")
 	}
+}
+
+// A campaign deleted while its digest Job runs takes the Job with it (the
+// garbage collector) before the ledger records how it ended. The claim the
+// campaign wrote before creating the Job outlives both: the re-created
+// campaign holds those nominations as possibly posted, never posts them
+// again, and says so in a Warning Event.
+func TestRecreatedCampaignNeverRepostsADigestDeletedMidFlight(t *testing.T) {
+	g := NewWithT(t)
+	ns := namespace(t)
+	clk := dueSpotlight(t, ns)
+	ctx := context.Background()
+	g.Expect(campaignLedger(g, ns)).To(ConsistOf(HavePrefix("claim/"), HavePrefix("claim/")), "claimed before the Job")
+
+	g.Expect(k8s.Delete(ctx, getCampaign(g, ns))).To(Succeed())
+	g.Eventually(func(g Gomega) {
+		g.Expect(apierrors.IsNotFound(k8s.Get(ctx, key(ns, campaignName), &v1alpha1.RecognitionCampaign{}))).To(BeTrue())
+	}).WithTimeout(timeout).Should(Succeed())
+	// envtest runs no garbage collector: delete the unfinished Job as it would.
+	g.Expect(k8s.Delete(ctx, getDigestJob(g, ns, spotlightFriday, 1), client.PropagationPolicy(metav1.DeletePropagationBackground))).To(Succeed())
+	g.Eventually(func(g Gomega) { g.Expect(digestJobs(g, ns)).To(BeEmpty()) }).WithTimeout(timeout).Should(Succeed())
+
+	create(t, newCampaign(ns))
+	g.Eventually(func(g Gomega) {
+		g.Expect(campaignLedger(g, ns)).To(ConsistOf("held/ana-followup", "held/sam-renewal"), "claims pruned once settled")
+		g.Expect(getCampaign(g, ns).Status.Pending).To(HaveValue(BeZero()))
+	}).WithTimeout(timeout).Should(Succeed())
+	g.Eventually(func(g Gomega) {
+		unknown := eventsFor(g, ns, campaignName, v1alpha1.EventReasonDeliveryOutcomeUnknown)
+		g.Expect(unknown).To(HaveLen(1))
+		g.Expect(unknown[0].Type).To(Equal(corev1.EventTypeWarning))
+		g.Expect(unknown[0].Note).To(ContainSubstring("nominations ana-followup, sam-renewal may have been posted"))
+	}).WithTimeout(timeout).Should(Succeed())
+
+	next := spotlightFriday.Add(7 * 24 * time.Hour)
+	clk.SetTime(next.Add(time.Second))
+	nudgeCampaign(t, ns)
+	g.Eventually(func(g Gomega) {
+		g.Expect(getCampaign(g, ns).Status.LastScheduleTime).To(HaveField("Time", BeTemporally("==", next)))
+	}).WithTimeout(timeout).Should(Succeed())
+	g.Expect(digestJobs(g, ns)).To(BeEmpty(), "nothing new: no digest carries the held nominations")
 }
