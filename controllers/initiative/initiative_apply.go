@@ -19,22 +19,24 @@ import (
 	"github.com/momentum-dev/momentum/internal/ssa"
 )
 
-// applyChildren writes the reminder CronJobs and celebration Jobs decided
-// on, and records the wins delivered in the ledger. A celebration Job whose
-// name is taken is not posted: it is returned, for applied to report.
+// applyChildren writes the reminder CronJobs decided on, records in the
+// ledger the wins delivered or held and a claim on each win about to be
+// posted, then creates the celebration Jobs. A crash between the claim and
+// the Job leaves a claim of this initiative: its next reconcile creates the
+// same Job. A celebration Job whose name is taken is not posted: it is
+// returned, for applied to report.
 func (r *Reconciler) applyChildren(ctx context.Context, obj *v1alpha1.Initiative, ch inputs, d decision) ([]string, error) {
 	if err := r.applyReminders(ctx, ch, d.reminders); err != nil {
 		return nil, err
 	}
-	taken, err := r.createCelebrations(ctx, obj, append(slices.Clone(d.wins.jobs), d.wins.deliveries.retries...))
+	recorded, err := r.recordDelivered(ctx, obj, ch.ledger, celebrationLedger(obj, d.wins))
 	if err != nil {
 		return nil, err
 	}
-	recorded, err := r.recordDelivered(ctx, obj, ch.ledger, d.wins.deliveries.delivered)
-	if recorded {
-		record.Emit(r.Recorder, obj, d.wins.deliveries.celebrated) // a win is Celebrated once its Job delivered it
+	if recorded { // a win is Celebrated once its Job delivered it
+		record.Emit(r.Recorder, obj, append(slices.Clone(d.wins.deliveries.celebrated), winsUnknown(obj, d.wins.unknown)...))
 	}
-	return taken, err
+	return r.createCelebrations(ctx, obj, append(slices.Clone(d.wins.jobs), d.wins.deliveries.retries...))
 }
 
 // applied is the decision once the apply succeeded. Wins whose Jobs'

@@ -31,6 +31,9 @@ type celebrationPlan struct {
 	// missingChannel names the celebrations' Channel when it does not
 	// exist; unreadyChannel when it exists but is not Ready.
 	missingChannel, unreadyChannel string
+	// unknown are the wins of an earlier initiative of the same name whose
+	// outcome is unknown: held, never celebrated again.
+	unknown []string
 }
 
 // defaultCooldown is how long an indicator measured from Git samples must
@@ -41,10 +44,12 @@ const defaultCooldown = 24 * time.Hour
 // of them. Without a Ready Channel nothing is posted and status is kept, so
 // the wins wait for it.
 func planCelebrations(obj *v1alpha1.Initiative, inds []v1alpha1.LeadingIndicator, ch inputs, opts cronjobs.Options, now time.Time) celebrationPlan {
+	keys := ledger.Keys(ch.ledger)
+	p := celebrationPlan{unknown: unknownWins(obj, keys)}
 	if obj.Spec.Celebrations == nil {
-		return celebrationPlan{} // configuring them again starts afresh, silently
+		return p // configuring them again starts afresh, silently
 	}
-	p := celebrationPlan{status: obj.Status.Celebrations}
+	p.status = obj.Status.Celebrations
 	channel, ok := ch.channels[obj.Spec.Celebrations.Channel]
 	switch {
 	case !ok:
@@ -55,12 +60,11 @@ func planCelebrations(obj *v1alpha1.Initiative, inds []v1alpha1.LeadingIndicator
 		return p
 	}
 	wins, next := celebrate.Decide(obj.Name, obj.Status.Celebrations, obj.Status.History, celebrationInputs(inds), now)
-	delivered := ledger.Keys(ch.ledger)
-	p.deliveries = planDeliveries(obj, ch.jobs, delivered, ch.deliveries, now)
+	p.deliveries = planDeliveries(obj, ch.jobs, keys, ch.deliveries, now)
 	p.status, p.gaveUp = recordGivenUp(obj, next, p.deliveries.gaveUp)
 	for _, w := range wins {
-		if slices.Contains(delivered, w.Key) {
-			continue // delivered before this initiative was re-created or restored
+		if settledWin(keys, w.Key) || slices.Contains(p.unknown, w.Key) {
+			continue // handled before this initiative was re-created or restored
 		}
 		p.jobs = append(p.jobs, celebrationJob(obj, channel, w, opts))
 	}

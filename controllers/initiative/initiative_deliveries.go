@@ -170,11 +170,11 @@ func titleOf(j *batchv1.Job, win string) string {
 	return win
 }
 
-// recordDelivered adds keys to the ledger: created if missing, else patched
-// against the version read, so a stale cache conflicts instead of losing
-// a key. It reports whether anything was added.
-func (r *Reconciler) recordDelivered(ctx context.Context, obj *v1alpha1.Initiative, cm *corev1.ConfigMap, keys []string) (bool, error) {
-	all, changed := ledger.Add(ledger.Keys(cm), keys)
+// recordDelivered writes change to the ledger: created if missing, else
+// patched against the version read, so a stale cache conflicts instead of
+// losing a key. It reports whether anything changed.
+func (r *Reconciler) recordDelivered(ctx context.Context, obj *v1alpha1.Initiative, cm *corev1.ConfigMap, change ledger.Change) (bool, error) {
+	all, changed := ledger.Apply(ledger.Keys(cm), change)
 	if !changed {
 		return false, nil
 	}
@@ -189,8 +189,8 @@ func (r *Reconciler) recordDelivered(ctx context.Context, obj *v1alpha1.Initiati
 		err = r.Client.Patch(ctx, patched, client.MergeFromWithOptions(cm, client.MergeFromWithOptimisticLock{}))
 	}
 	if err != nil {
-		return false, fmt.Errorf("recording delivered celebrations in ConfigMap %s: %w", desired.Name, err)
+		return false, fmt.Errorf("recording celebrations in ConfigMap %s: %w", desired.Name, err)
 	}
-	logf.FromContext(ctx).Info("Recorded celebrations delivered", "configmap", desired.Name, "wins", keys)
+	logf.FromContext(ctx).Info("Recorded celebrations in the ledger", "configmap", desired.Name, "outcomes", change.Record, "claimed", change.Claim)
 	return true, nil
 }
