@@ -8,12 +8,17 @@ import (
 
 	. "github.com/onsi/gomega"
 	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/pod-security-admission/api"
 	"k8s.io/pod-security-admission/policy"
 	clocktesting "k8s.io/utils/clock/testing"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
 	"github.com/momentum-dev/momentum/internal/celebrate"
+	"github.com/momentum-dev/momentum/internal/ledger"
 	"github.com/momentum-dev/momentum/internal/testenv"
 )
 
@@ -132,4 +137,79 @@ func TestManyIndicatorsCannotFreezeAnInitiative(t *testing.T) {
 	g.Eventually(func(g Gomega) {
 		g.Expect(celebrationJobs(g, ns)).To(HaveLen(celebrate.MaxIndicators), "every tracked win gets its delivery")
 	}).WithTimeout(timeout).Should(Succeed())
+}
+
+// An initiative deleted while a celebration Job runs takes the Job with it
+// before the ledger records how it ended. The claim the initiative wrote
+// before creating the Job outlives both: the re-created initiative holds
+// the win as possibly posted and, when the same win comes round again,
+// never celebrates it twice, saying so in a Warning Event.
+func TestRecreatedInitiativeNeverRecelebratesAWinDeletedMidFlight(t *testing.T) {
+	g := NewWithT(t)
+	ns := namespace(t)
+	ctx := context.Background()
+	clk := clocktesting.NewFakeClock(t0)
+	startManager(t, ns, clk)
+	create(t, newSecret(ns, "all-hands-webhook", slackAddress), newChannel(ns, "all-hands", "all-hands-webhook"))
+	newIt := func() *v1alpha1.Initiative {
+		it := newInitiative(ns, "customer-first")
+		it.Spec.Celebrations = &v1alpha1.Celebrations{Channel: "all-hands"}
+		return it
+	}
+	ind := newIndicator(ns, "employee-awareness", "customer-first", "75", sample(10, "66"))
+	create(t, newIt(), ind)
+	g.Eventually(func(g Gomega) {
+		g.Expect(getInitiative(g, ns, "customer-first").Status.Celebrations).NotTo(BeNil())
+	}).WithTimeout(timeout).Should(Succeed())
+	setSample := func(value string) {
+		t.Helper()
+		clk.Step(time.Minute) // one sample a time
+		update(t, getIndicator(g, ns, "employee-awareness"), func(o *v1alpha1.LeadingIndicator) {
+			o.Spec.Samples = append(o.Spec.Samples, v1alpha1.Sample{At: metavNow(clk), Value: v1alpha1.Decimal(value)})
+		})
+	}
+	setSample("76")
+	const win = "target-employee-awareness-1"
+	g.Eventually(func(g Gomega) { g.Expect(celebrationJobs(g, ns)).To(HaveKey(win)) }).WithTimeout(timeout).Should(Succeed())
+	g.Expect(initiativeLedger(g, ns)).To(ConsistOf(HavePrefix("claim/")), "claimed before the Job")
+
+	// Deleted mid-flight; envtest runs no garbage collector: delete the Job as it would.
+	g.Expect(k8s.Delete(ctx, getInitiative(g, ns, "customer-first"))).To(Succeed())
+	g.Eventually(func(g Gomega) {
+		g.Expect(apierrors.IsNotFound(k8s.Get(ctx, key(ns, "customer-first"), &v1alpha1.Initiative{}))).To(BeTrue())
+	}).WithTimeout(timeout).Should(Succeed())
+	job := &batchv1.Job{}
+	g.Expect(k8s.Get(ctx, key(ns, celebrationJobs(g, ns)[win]), job)).To(Succeed())
+	g.Expect(k8s.Delete(ctx, job, client.PropagationPolicy(metav1.DeletePropagationBackground))).To(Succeed())
+	g.Eventually(func(g Gomega) { g.Expect(celebrationJobs(g, ns)).To(BeEmpty()) }).WithTimeout(timeout).Should(Succeed())
+
+	create(t, newIt())
+	g.Eventually(func(g Gomega) {
+		g.Expect(initiativeLedger(g, ns)).To(ConsistOf("held/" + win))
+		unknown := eventsFor(g, ns, "customer-first", v1alpha1.EventReasonDeliveryOutcomeUnknown)
+		g.Expect(unknown).To(HaveLen(1))
+		g.Expect(unknown[0].Type).To(Equal(corev1.EventTypeWarning))
+		g.Expect(unknown[0].Note).To(ContainSubstring("quick wins " + win + " may have been posted"))
+	}).WithTimeout(timeout).Should(Succeed())
+
+	// A full day off target, then on target again: the same win, held.
+	setSample("60")
+	g.Eventually(func(g Gomega) {
+		cs := getInitiative(g, ns, "customer-first").Status.Celebrations
+		g.Expect(cs.Indicators).To(ContainElement(HaveField("OffTargetSince", Not(BeNil()))))
+	}).WithTimeout(timeout).Should(Succeed())
+	clk.Step(25 * time.Hour)
+	setSample("80")
+	g.Eventually(func(g Gomega) {
+		cs := getInitiative(g, ns, "customer-first").Status.Celebrations
+		g.Expect(cs.Indicators).To(ContainElement(And(HaveField("Count", int32(1)), HaveField("OffTargetSince", BeNil()))))
+	}).WithTimeout(timeout).Should(Succeed())
+	g.Consistently(func(g Gomega) { g.Expect(celebrationJobs(g, ns)).To(BeEmpty()) }).WithTimeout(time.Second).Should(Succeed())
+}
+
+// initiativeLedger reads the keys of customer-first's ledger.
+func initiativeLedger(g Gomega, ns string) []string {
+	cm := &corev1.ConfigMap{}
+	g.Expect(k8s.Get(context.Background(), key(ns, ledger.Name("Initiative", "customer-first")), cm)).To(Succeed())
+	return ledger.Keys(cm)
 }
