@@ -79,7 +79,7 @@ func recordAttempt(spec v1alpha1.LeadingIndicatorSpec, prev v1alpha1.LeadingIndi
 			samples = append(append([]v1alpha1.Sample(nil), samples...), v1alpha1.Sample{At: at, Value: m.value})
 		}
 	}
-	st.History = health.MergeHistory(st.History, samples, historyLimit(spec))
+	st.History = health.MergeHistory(st.History, samples, health.HistoryLimit(spec))
 	if spec.Source == nil {
 		st.LastAttemptTime, st.ConsecutiveFailures, st.LastFailure = nil, 0, ""
 	}
@@ -126,14 +126,6 @@ func healthChanged(prev, next v1alpha1.Health, summary string) []record.Event {
 	}
 	return []record.Event{{Type: corev1.EventTypeNormal, Reason: v1alpha1.EventReasonHealthChanged,
 		Note: fmt.Sprintf("Health changed from %s to %s: %s", prev, next, summary)}}
-}
-
-// historyLimit is how many measurements status.history keeps.
-func historyLimit(spec v1alpha1.LeadingIndicatorSpec) int {
-	if spec.HistoryLimit != nil {
-		return int(*spec.HistoryLimit)
-	}
-	return v1alpha1.DefaultHistoryLimit
 }
 
 // failureLimit is how many failures in a row make a source unavailable.

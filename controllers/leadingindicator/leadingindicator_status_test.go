@@ -209,7 +209,7 @@ func TestLimits(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			g := NewWithT(t)
-			g.Expect(historyLimit(tc.spec)).To(Equal(tc.history))
+			g.Expect(health.HistoryLimit(tc.spec)).To(Equal(tc.history))
 			g.Expect(failureLimit(tc.spec)).To(Equal(tc.failures))
 		})
 	}

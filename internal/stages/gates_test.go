@@ -31,6 +31,11 @@ func TestTrendAndImprovementGates(t *testing.T) {
 		v := v1alpha1.Decimal(values[len(values)-1])
 		return map[string]Indicator{"nps": {Health: h, Freshness: v1alpha1.Fresh, Value: &v, Target: v1alpha1.Target{Value: "30"}, History: history(values...)}}
 	}
+	keeping := func(limit int, inds map[string]Indicator) map[string]Indicator {
+		ind := inds["nps"]
+		ind.HistoryLimit = limit
+		return map[string]Indicator{"nps": ind}
+	}
 	withBaseline := func(b string) v1alpha1.InitiativeStatus {
 		st := inStage("Embedding", t0)
 		st.History[0].Baselines = []v1alpha1.Baseline{{Indicator: "nps", Value: v1alpha1.Decimal(b)}}
@@ -62,6 +67,16 @@ func TestTrendAndImprovementGates(t *testing.T) {
 			criterion: v1alpha1.IndicatorCriterion{Health: v1alpha1.RequireOnTarget, Trend: v1alpha1.RequireImproving},
 			status:    inStage("Embedding", t0), inds: nps(v1alpha1.HealthOnTarget, "20", "25", "31"),
 			message: "trend needs 4 measurements, has 3",
+		},
+		"the default is capped at a shorter historyLimit": {
+			criterion: v1alpha1.IndicatorCriterion{Health: v1alpha1.RequireOnTarget, Trend: v1alpha1.RequireImproving},
+			status:    inStage("Embedding", t0), inds: keeping(3, nps(v1alpha1.HealthOnTarget, "20", "25", "31")),
+			met: true, message: "trend Improving over 3 measurements",
+		},
+		"more than historyLimit keeps: never met, says what to change": {
+			criterion: v1alpha1.IndicatorCriterion{Name: "nps", Health: v1alpha1.RequireOnTarget, Trend: v1alpha1.RequireImproving, TrendSamples: ptr.To[int32](5)},
+			status:    inStage("Embedding", t0), inds: keeping(3, nps(v1alpha1.HealthOnTarget, "20", "25", "31")),
+			message: "trendSamples 5 can never be met: LeadingIndicator nps keeps only 3 measurements (spec.historyLimit); lower trendSamples to at most 3 or raise historyLimit",
 		},
 		"too few samples for the trend": {
 			criterion: v1alpha1.IndicatorCriterion{Health: v1alpha1.RequireOnTarget, Trend: v1alpha1.RequireImproving, TrendSamples: ptr.To[int32](5)},
@@ -110,6 +125,30 @@ func TestTrendAndImprovementGates(t *testing.T) {
 			}
 			if tc.criterion.Improvement != nil && len(out.History[0].Baselines) != 1 {
 				t.Errorf("baselines = %+v, want the indicator's recorded", out.History[0].Baselines)
+			}
+		})
+	}
+}
+
+func TestTrendWindow(t *testing.T) {
+	tests := map[string]struct {
+		samples       *int32 // trendSamples; nil as if the API server had not defaulted it
+		historyLimit  int
+		n             int
+		unsatisfiable bool
+	}{
+		"the default": {historyLimit: 24, n: v1alpha1.DefaultTrendSamples},
+		"the default as the API server writes it":  {samples: ptr.To[int32](v1alpha1.DefaultTrendSamples), historyLimit: 3, n: 3},
+		"the default, capped":                      {historyLimit: 2, n: 2},
+		"explicit, within":                         {samples: ptr.To[int32](3), historyLimit: 3, n: 3},
+		"explicit, above historyLimit":             {samples: ptr.To[int32](5), historyLimit: 3, n: 5, unsatisfiable: true},
+		"historyLimit unknown: trendSamples as is": {samples: ptr.To[int32](5), n: 5},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			n, why := TrendWindow(v1alpha1.IndicatorCriterion{Name: "nps", TrendSamples: tc.samples}, tc.historyLimit)
+			if n != tc.n || (why != "") != tc.unsatisfiable {
+				t.Errorf("trendWindow = %d, %q; want %d, unsatisfiable %v", n, why, tc.n, tc.unsatisfiable)
 			}
 		})
 	}
