@@ -1,6 +1,7 @@
 package outbound
 
 import (
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -24,8 +25,8 @@ func TestLiftable(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			err := Policy{}.ValidateURL(tc.url)
-			e, ok := err.(*Error)
-			if !ok || !e.Refused() {
+			var e *Error
+			if !errors.As(err, &e) || !e.Refused() {
 				t.Fatalf("err = %v, want a refusal", err)
 			}
 			if e.Liftable() != tc.liftable {

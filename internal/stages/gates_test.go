@@ -5,9 +5,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/momentum-dev/momentum/api/v1alpha1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
+
+	"github.com/momentum-dev/momentum/api/v1alpha1"
 )
 
 func history(values ...string) []v1alpha1.Measurement {
