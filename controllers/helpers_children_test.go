@@ -26,9 +26,6 @@ func reminderCronJob(initiativeName, reminder string) string {
 // weeklyWhyCronJob is the CronJob of customer-first's weeklyWhy reminder.
 var weeklyWhyCronJob = reminderCronJob("customer-first", "weekly-why")
 
-// spotlightCronJob is the name of the test campaign's spotlight CronJob.
-var spotlightCronJob = names.CronJob(names.Child{OwnerKind: "RecognitionCampaign", OwnerName: campaignName, Role: names.RoleSpotlight})
-
 // onlyCronJob returns the one CronJob of a namespace (tests make one).
 func onlyCronJob(g Gomega, ns string) *batchv1.CronJob {
 	list := &batchv1.CronJobList{}

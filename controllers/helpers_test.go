@@ -83,12 +83,6 @@ func getCronJob(g Gomega, ns, name string) *batchv1.CronJob {
 	return cj
 }
 
-func getSpotlight(g Gomega, ns string) *batchv1.CronJob {
-	cj := &batchv1.CronJob{}
-	g.Expect(k8s.Get(context.Background(), key(ns, spotlightCronJob), cj)).To(Succeed())
-	return cj
-}
-
 func condition(conds []metav1.Condition, t string) *metav1.Condition {
 	for i := range conds {
 		if conds[i].Type == t {

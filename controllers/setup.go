@@ -81,16 +81,14 @@ func ManagerOptions(o *manager.Options) {
 	if o.Cache.ByObject == nil {
 		o.Cache.ByObject = map[client.Object]cache.ByObject{}
 	}
-	// CronJobs and Jobs keep their managedFields: internal/ssa compares the
-	// desired CronJob with the fields Momentum's field owner manages.
-	o.Cache.ByObject[&batchv1.CronJob{}] = cache.ByObject{Label: managed}
+	// Every kind is stored without its managedFields and last-applied
+	// annotation, except that CronJobs keep their managedFields:
+	// internal/cronjobs compares the desired CronJob with the fields
+	// Momentum's field owner manages.
+	o.Cache.DefaultTransform = StripForCache(false)
+	o.Cache.ByObject[&batchv1.CronJob{}] = cache.ByObject{Label: managed, Transform: StripForCache(true)}
 	o.Cache.ByObject[&batchv1.Job{}] = cache.ByObject{Label: managed}
 	o.Cache.ByObject[&corev1.ConfigMap{}] = cache.ByObject{Label: managed} // the delivery ledgers
-	// Nothing reads the managedFields of Momentum's own kinds or of
-	// Namespaces: they stay out of the cache.
-	for _, obj := range append(ownKinds(), &corev1.Namespace{}) {
-		o.Cache.ByObject[obj] = cache.ByObject{Transform: cache.TransformStripManagedFields()}
-	}
 	if o.Client.Cache == nil {
 		o.Client.Cache = &client.CacheOptions{}
 	}
@@ -243,6 +241,7 @@ func setupDelivery(mgr manager.Manager, opts Options, ctrlOpts controller.Option
 		Clock:      opts.Clock,
 		Recorder:   mgr.GetEventRecorder("momentum-recognitioncampaign"),
 		Jobs:       opts.Jobs,
+		Deliveries: opts.Deliveries,
 		Reader:     mgr.GetAPIReader(),
 		Exceptions: exceptions,
 		Watchdog:   opts.Watchdog,

@@ -876,7 +876,8 @@ const (
 	// ReasonDeliveriesSucceeding: no reminder's newest delivery failed.
 	ReasonDeliveriesSucceeding = "DeliveriesSucceeding"
 
-	// EventReasonCelebrated is the Event reason when a quick win is posted.
+	// EventReasonCelebrated is the Event reason when a quick win was posted:
+	// emitted once its Job succeeded and the ledger recorded it.
 	EventReasonCelebrated = "Celebrated"
 
 	// EventReasonStageAdvanced is the Event reason when the initiative moves

@@ -4,7 +4,6 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 
-	"github.com/prometheus/client_golang/prometheus"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
@@ -53,7 +52,7 @@ const maxWinLength = 253
 // collectCelebration exports the outcome of a celebration Job (kind
 // "celebration", name the win it posts). Finished Jobs are removed after a
 // week, and their series with them.
-func collectCelebration(ch chan<- prometheus.Metric, j *batchv1.Job, initiative string) {
+func collectCelebration(ch *sink, j *batchv1.Job, initiative string) {
 	labels := []string{j.Namespace, initiative, "celebration", j.Annotations[cronjobs.AnnotationWin]}
 	failed := false
 	for _, c := range j.Status.Conditions {
@@ -62,48 +61,48 @@ func collectCelebration(ch chan<- prometheus.Metric, j *batchv1.Job, initiative 
 		}
 		switch c.Type {
 		case batchv1.JobComplete:
-			ch <- gauge(deliveryLastSuccess, unix(c.LastTransitionTime), labels...)
+			ch.gauge(deliveryLastSuccess, unix(c.LastTransitionTime), labels...)
 		case batchv1.JobFailed:
 			failed = true
-			ch <- gauge(deliveryLastFailure, unix(c.LastTransitionTime), labels...)
+			ch.gauge(deliveryLastFailure, unix(c.LastTransitionTime), labels...)
 		}
 	}
-	ch <- gauge(deliveryFailing, boolValue(failed), labels...)
+	ch.gauge(deliveryFailing, boolValue(failed), labels...)
 }
 
-func collectIndicator(ch chan<- prometheus.Metric, li *v1alpha1.LeadingIndicator) {
+func collectIndicator(ch *sink, li *v1alpha1.LeadingIndicator) {
 	lv := []string{li.Namespace, li.Spec.InitiativeRef.Name, li.Name, string(li.Spec.Category)}
 	st := li.Status
 	if st.Value != nil {
-		ch <- gauge(indicatorValue, st.Value.Float64(), lv...)
+		ch.gauge(indicatorValue, st.Value.Float64(), lv...)
 	}
-	ch <- gauge(indicatorTarget, li.Spec.Target.Value.Float64(), lv...)
+	ch.gauge(indicatorTarget, li.Spec.Target.Value.Float64(), lv...)
 	health := st.Health
 	if health == "" {
 		health = v1alpha1.HealthUnknown
 	}
 	for _, h := range healths {
-		ch <- gauge(indicatorHealth, boolValue(h == health), with(lv, string(h))...)
+		ch.gauge(indicatorHealth, boolValue(h == health), with(lv, string(h))...)
 	}
 	trend := st.Trend
 	if trend == "" {
 		trend = v1alpha1.TrendUnknown
 	}
 	for _, t := range trends {
-		ch <- gauge(indicatorTrend, boolValue(t == trend), with(lv, string(t))...)
+		ch.gauge(indicatorTrend, boolValue(t == trend), with(lv, string(t))...)
 	}
-	ch <- gauge(indicatorStale, boolValue(st.Freshness == v1alpha1.Stale), lv...)
-	ch <- gauge(indicatorSourceFailures, float64(st.ConsecutiveFailures), lv...)
+	ch.gauge(indicatorStale, boolValue(st.Freshness == v1alpha1.Stale), lv...)
+	ch.gauge(indicatorSourceFailures, float64(st.ConsecutiveFailures), lv...)
 	if st.MeasuredAt != nil {
-		ch <- gauge(indicatorMeasured, unix(*st.MeasuredAt), lv...)
+		ch.gauge(indicatorMeasured, unix(*st.MeasuredAt), lv...)
 	}
 }
 
-func collectInitiative(ch chan<- prometheus.Metric, in *v1alpha1.Initiative) {
+func collectInitiative(ch *sink, in *v1alpha1.Initiative) {
 	lv := []string{in.Namespace, in.Name}
 	st := in.Status
 	if st.Progress != nil {
-		ch <- gauge(initiativeProgress, float64(*st.Progress), lv...)
+		ch.gauge(initiativeProgress, float64(*st.Progress), lv...)
 	}
 
 	all := stages.Resolve(in.Spec)
@@ -112,14 +111,14 @@ func collectInitiative(ch chan<- prometheus.Metric, in *v1alpha1.Initiative) {
 		if s.Name == st.Stage {
 			current = i
 		}
-		ch <- gauge(initiativeStage, boolValue(i == current), with(lv, s.Name)...)
+		ch.gauge(initiativeStage, boolValue(i == current), with(lv, s.Name)...)
 	}
 	switch {
 	case current >= 0:
-		ch <- gauge(initiativeStageIndex, float64(current), lv...)
+		ch.gauge(initiativeStageIndex, float64(current), lv...)
 	case st.Stage != "":
 		// A stage removed from spec.stages is still where the initiative is.
-		ch <- gauge(initiativeStage, 1, with(lv, st.Stage)...)
+		ch.gauge(initiativeStage, 1, with(lv, st.Stage)...)
 	}
 
 	// A stage entered more than once appears once, with its latest visit;
@@ -129,52 +128,58 @@ func collectInitiative(ch chan<- prometheus.Metric, in *v1alpha1.Initiative) {
 		latest[r.Name] = r
 	}
 	for name, r := range latest {
-		ch <- gauge(initiativeStageEntered, unix(r.EnteredAt), with(lv, name)...)
+		ch.gauge(initiativeStageEntered, unix(r.EnteredAt), with(lv, name)...)
 		if r.ExitedAt != nil {
-			ch <- gauge(initiativeStageExited, unix(*r.ExitedAt), with(lv, name)...)
+			ch.gauge(initiativeStageExited, unix(*r.ExitedAt), with(lv, name)...)
 		}
 	}
 
 	if c := meta.FindStatusCondition(st.Conditions, v1alpha1.ConditionMomentumAtRisk); c != nil {
-		ch <- gauge(initiativeAtRisk, boolValue(c.Status == metav1.ConditionTrue), with(lv, c.Reason)...)
+		ch.gauge(initiativeAtRisk, boolValue(c.Status == metav1.ConditionTrue), with(lv, c.Reason)...)
 	}
-	ch <- gauge(initiativeReady, boolValue(meta.IsStatusConditionTrue(st.Conditions, v1alpha1.ConditionReady)), lv...)
+	ch.gauge(initiativeReady, boolValue(meta.IsStatusConditionTrue(st.Conditions, v1alpha1.ConditionReady)), lv...)
 
 	for _, r := range st.Reminders {
 		dv := []string{in.Namespace, in.Name, "reminder", r.Name}
 		if r.LastSuccessfulTime != nil {
-			ch <- gauge(deliveryLastSuccess, unix(*r.LastSuccessfulTime), dv...)
+			ch.gauge(deliveryLastSuccess, unix(*r.LastSuccessfulTime), dv...)
 		}
 		if r.LastFailureTime != nil {
-			ch <- gauge(deliveryLastFailure, unix(*r.LastFailureTime), dv...)
+			ch.gauge(deliveryLastFailure, unix(*r.LastFailureTime), dv...)
 		}
 		// The same rule as the DeliveryFailing condition.
 		failing := delivery.Failing(r)
-		ch <- gauge(deliveryFailing, boolValue(failing), dv...)
+		ch.gauge(deliveryFailing, boolValue(failing), dv...)
 	}
 	if st.Celebrations != nil {
 		// A celebration given up (bounded: the newest 10) stays failing.
 		for _, win := range st.Celebrations.Failed {
-			ch <- gauge(deliveryFailing, 1, in.Namespace, in.Name, "celebration", win)
+			ch.gauge(deliveryFailing, 1, in.Namespace, in.Name, "celebration", win)
 		}
 	}
 }
 
-func collectCampaign(ch chan<- prometheus.Metric, rc *v1alpha1.RecognitionCampaign) {
+func collectCampaign(ch *sink, rc *v1alpha1.RecognitionCampaign) {
 	lv := []string{rc.Namespace, rc.Name, rc.Spec.InitiativeRef.Name}
 	st := rc.Status
 	// Counts are written together once the campaign's initiative is found;
 	// before that there is nothing to count.
 	if st.Spotlighted != nil && st.Pending != nil {
-		ch <- gauge(campaignNominations, float64(*st.Spotlighted), with(lv, "spotlighted")...)
-		ch <- gauge(campaignNominations, float64(*st.Pending), with(lv, "pending")...)
-		ch <- gauge(campaignNominations, float64(len(st.Rejected)), with(lv, "rejected")...)
+		ch.gauge(campaignNominations, float64(*st.Spotlighted), with(lv, "spotlighted")...)
+		ch.gauge(campaignNominations, float64(*st.Pending), with(lv, "pending")...)
+		ch.gauge(campaignNominations, float64(len(st.Rejected)), with(lv, "rejected")...)
 	}
 	if st.LeadershipShare != nil {
-		ch <- gauge(campaignLeadershipShare, float64(*st.LeadershipShare), lv...)
+		ch.gauge(campaignLeadershipShare, float64(*st.LeadershipShare), lv...)
 	}
-	// Spotlights report no failure time: a failed one stays pending.
+	dv := []string{rc.Namespace, rc.Spec.InitiativeRef.Name, "spotlight", rc.Name}
 	if st.LastPublicationTime != nil {
-		ch <- gauge(deliveryLastSuccess, unix(*st.LastPublicationTime), rc.Namespace, rc.Spec.InitiativeRef.Name, "spotlight", rc.Name)
+		ch.gauge(deliveryLastSuccess, unix(*st.LastPublicationTime), dv...)
+	}
+	// A spotlight given up reports its time; it is failing until a later
+	// one is published (the same rule as the DeliveryFailing condition).
+	if st.LastFailureTime != nil {
+		ch.gauge(deliveryLastFailure, unix(*st.LastFailureTime), dv...)
+		ch.gauge(deliveryFailing, boolValue(st.LastPublicationTime == nil || st.LastPublicationTime.Before(st.LastFailureTime)), dv...)
 	}
 }

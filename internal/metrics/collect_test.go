@@ -270,3 +270,29 @@ momentum_delivery_failing{initiative="customer-first",kind="celebration",name="t
 		t.Fatalf("the scrape failed: %v", err)
 	}
 }
+
+// A spotlight given up is failing until a later one is published, as the
+// campaign's DeliveryFailing condition says.
+func TestSpotlightFailing(t *testing.T) {
+	campaign := func(name string, published, failed *metav1.Time) v1alpha1.RecognitionCampaign {
+		return v1alpha1.RecognitionCampaign{ObjectMeta: metav1.ObjectMeta{Namespace: "culture", Name: name},
+			Spec:   v1alpha1.RecognitionCampaignSpec{InitiativeRef: v1alpha1.LocalObjectReference{Name: "customer-first"}},
+			Status: v1alpha1.RecognitionCampaignStatus{LastPublicationTime: published, LastFailureTime: failed}}
+	}
+	r := fakeReader{campaigns: []v1alpha1.RecognitionCampaign{
+		campaign("given-up", at(1), at(2)),
+		campaign("never-published", nil, at(2)),
+		campaign("recovered", at(3), at(2)),
+		campaign("never-failed", at(3), nil),
+	}}
+	want := `
+# HELP momentum_delivery_failing 1 when the newest finished delivery failed (for reminders, the last failure is after the last success), else 0.
+# TYPE momentum_delivery_failing gauge
+momentum_delivery_failing{initiative="customer-first",kind="spotlight",name="given-up",namespace="culture"} 1
+momentum_delivery_failing{initiative="customer-first",kind="spotlight",name="never-published",namespace="culture"} 1
+momentum_delivery_failing{initiative="customer-first",kind="spotlight",name="recovered",namespace="culture"} 0
+`
+	if err := testutil.CollectAndCompare(NewCollector(r), strings.NewReader(want), "momentum_delivery_failing"); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -104,10 +104,12 @@ var descs = []*prometheus.Desc{
 // names maps each descriptor to its metric name, recorded by newDesc.
 var names = map[*prometheus.Desc]string{}
 
-// newDesc makes a descriptor and records its name for Names.
+// newDesc makes a descriptor and records its name for Names and its label
+// names for the sink.
 func newDesc(name, help string, labels []string) *prometheus.Desc {
 	d := prometheus.NewDesc(name, help, labels, nil)
 	names[d] = name
+	descLabels[d] = namesOf(labels)
 	return d
 }
 

@@ -47,35 +47,35 @@ var successDescs = []*prometheus.Desc{
 func init() { descs = append(descs, successDescs...) }
 
 // collectSuccess exports an Initiative's commitments roll-up.
-func collectSuccess(ch chan<- prometheus.Metric, in *v1alpha1.Initiative) {
+func collectSuccess(ch *sink, in *v1alpha1.Initiative) {
 	roll := in.Status.Commitments
 	if roll == nil {
 		return
 	}
 	lv := []string{in.Namespace, in.Name}
-	ch <- gauge(successCommitments, float64(roll.Count), lv...)
-	ch <- gauge(successReviewsOverdue, float64(roll.OverdueReviews), lv...)
+	ch.gauge(successCommitments, float64(roll.Count), lv...)
+	ch.gauge(successReviewsOverdue, float64(roll.OverdueReviews), lv...)
 	if roll.MeanIndex != nil {
-		ch <- gauge(successIndexMean, float64(*roll.MeanIndex), lv...)
+		ch.gauge(successIndexMean, float64(*roll.MeanIndex), lv...)
 	}
 	if roll.Participation != nil {
-		ch <- gauge(successParticipation, float64(*roll.Participation), lv...)
+		ch.gauge(successParticipation, float64(*roll.Participation), lv...)
 	}
 }
 
 // collectAssessment exports each discipline of a CultureAssessment.
-func collectAssessment(ch chan<- prometheus.Metric, a *v1alpha1.CultureAssessment) {
+func collectAssessment(ch *sink, a *v1alpha1.CultureAssessment) {
 	for _, d := range a.Status.Disciplines {
 		lv := []string{a.Namespace, a.Spec.InitiativeRef.Name, a.Name, d.Name}
-		ch <- gauge(disciplineTarget, d.Target.Float64(), lv...)
+		ch.gauge(disciplineTarget, d.Target.Float64(), lv...)
 		if d.Score != nil {
-			ch <- gauge(disciplineScore, d.Score.Float64(), lv...)
+			ch.gauge(disciplineScore, d.Score.Float64(), lv...)
 		}
 		if d.Breadth != nil {
-			ch <- gauge(disciplineBreadth, float64(*d.Breadth), lv...)
+			ch.gauge(disciplineBreadth, float64(*d.Breadth), lv...)
 		}
 		if d.Depth != nil {
-			ch <- gauge(disciplineDepth, d.Depth.Float64(), lv...)
+			ch.gauge(disciplineDepth, d.Depth.Float64(), lv...)
 		}
 	}
 }

@@ -159,7 +159,42 @@ func (m *managerProc) profile(b *testing.B, kind, query string) {
 	}
 	defer func() { _ = f.Close() }()
 	_, _ = io.Copy(f, resp.Body)
-	fmt.Printf("pprof: wrote %s (go tool pprof -top %s)\n", f.Name(), f.Name())
+	if kind != "heap" || query == "?gc=1" {
+		fmt.Printf("pprof: wrote %s (go tool pprof -top %s)\n", f.Name(), f.Name())
+	}
+}
+
+// profilePeak saves the manager's heap profile as heap-peak.pprof each time
+// its resident memory reaches a new high (by 5%), until stopped: the heap
+// at the peak, not after it (and heap-peak.txt: the same with the Go
+// runtime's memory statistics).
+func (m *managerProc) profilePeak(b *testing.B) (stop func()) {
+	if m.pprof == "" {
+		return func() {}
+	}
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		tick := time.NewTicker(time.Second)
+		defer tick.Stop()
+		var high int64
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+			}
+			if now, _ := m.rss(); now > high+high/20 {
+				high = now
+				m.profile(b, "heap", "?debug=1") // with the runtime's MemStats
+				_ = os.Rename(filepath.Join(os.Getenv("BENCH_PPROF"), "heap.pprof"), filepath.Join(os.Getenv("BENCH_PPROF"), "heap-peak.txt"))
+				m.profile(b, "heap", "")
+				_ = os.Rename(filepath.Join(os.Getenv("BENCH_PPROF"), "heap.pprof"), filepath.Join(os.Getenv("BENCH_PPROF"), "heap-peak.pprof"))
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
 }
 
 // histogramOf is the histogram whose label key has value, summed over
