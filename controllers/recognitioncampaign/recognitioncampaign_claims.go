@@ -16,12 +16,12 @@ import (
 // be created (written before them, as a write-ahead log), and the claims
 // those outcomes settle.
 func ledgerChange(obj *v1alpha1.RecognitionCampaign, d decision) ledger.Change {
-	var claim []string
+	noms := make([][]string, 0, len(d.create))
 	for _, j := range d.create {
-		claim = append(claim, nominationsOf(j)...)
+		noms = append(noms, nominationsOf(j))
 	}
 	return ledger.Change{
-		Record: d.record, Owner: obj.UID, Claim: claim,
+		Record: d.record, Owner: obj.UID, Claim: slices.Concat(noms...),
 		Settle: slices.Concat(ledgerOf(d.record, keyNomination), ledgerOf(d.record, keyHeld)),
 	}
 }
