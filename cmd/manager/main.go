@@ -33,6 +33,7 @@ import (
 	"github.com/momentum-dev/momentum/controllers"
 	"github.com/momentum-dev/momentum/internal/cronjobs"
 	"github.com/momentum-dev/momentum/internal/measure"
+	"github.com/momentum-dev/momentum/internal/metrics"
 	"github.com/momentum-dev/momentum/internal/notify"
 	"github.com/momentum-dev/momentum/internal/outbound"
 	"github.com/momentum-dev/momentum/internal/tenancy"
@@ -155,6 +156,8 @@ func (c config) managerOptions() (ctrl.Options, error) {
 		// the /metrics non-resource URL) may read the metrics.
 		metricsOpts.FilterProvider = filters.WithAuthenticationAndAuthorization
 	}
+	// /metrics streams the objects' series (behind the filter above).
+	metrics.Serve(&metricsOpts)
 	shard, err := labels.Parse(c.watchSelector)
 	if err != nil {
 		return ctrl.Options{}, fmt.Errorf("invalid --watch-label-selector: %w", err)
