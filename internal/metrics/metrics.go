@@ -114,28 +114,43 @@ func (c *Collector) snapshot(ctx context.Context) *objects {
 	return o
 }
 
-// emit sends every series of the objects to ch.
+// emit sends every series of the objects to ch, skipping the kinds whose
+// families ch does not want.
 func (o *objects) emit(ch *sink) {
 	for _, kind := range kinds {
 		ch.gauge(listFailed, boolValue(o.failed[kind]), kind)
 	}
-	for i := range o.initiatives {
+	for i := 0; i < len(o.initiatives) && ch.wants(initiativeDescs...); i++ {
 		collectInitiative(ch, &o.initiatives[i])
 		collectSuccess(ch, &o.initiatives[i])
 	}
-	for i := range o.indicators {
+	for i := 0; i < len(o.indicators) && ch.wants(indicatorDescs...); i++ {
 		collectIndicator(ch, &o.indicators[i])
 	}
-	for i := range o.campaigns {
+	for i := 0; i < len(o.campaigns) && ch.wants(campaignDescs...); i++ {
 		collectCampaign(ch, &o.campaigns[i])
 	}
-	for i := range o.assessments {
+	for i := 0; i < len(o.assessments) && ch.wants(assessmentDescs...); i++ {
 		collectAssessment(ch, &o.assessments[i])
 	}
-	for j, initiative := range o.jobs {
-		collectCelebration(ch, j, initiative)
+	if ch.wants(deliveryDescs...) {
+		for j, initiative := range o.jobs {
+			collectCelebration(ch, j, initiative)
+		}
 	}
 }
+
+// The families each kind's objects have series in.
+var (
+	deliveryDescs   = []*prometheus.Desc{deliveryLastSuccess, deliveryLastFailure, deliveryFailing}
+	indicatorDescs  = []*prometheus.Desc{indicatorValue, indicatorTarget, indicatorHealth, indicatorTrend, indicatorStale, indicatorSourceFailures, indicatorMeasured}
+	initiativeDescs = append([]*prometheus.Desc{
+		initiativeProgress, initiativeStage, initiativeStageIndex, initiativeStageEntered, initiativeStageExited, initiativeAtRisk, initiativeReady,
+		successIndexMean, successCommitments, successParticipation, successReviewsOverdue,
+	}, deliveryDescs...)
+	campaignDescs   = []*prometheus.Desc{campaignNominations, campaignLeadershipShare, deliveryLastSuccess}
+	assessmentDescs = []*prometheus.Desc{disciplineScore, disciplineTarget, disciplineBreadth, disciplineDepth}
+)
 
 // kinds are the kinds a scrape lists, in the order it lists them.
 var kinds = []string{"Initiative", "LeadingIndicator", "RecognitionCampaign", "CultureAssessment", "Job"}

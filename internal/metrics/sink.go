@@ -49,6 +49,21 @@ type sink struct {
 		names, values []string
 		labels        []*dto.LabelPair
 	}
+	scratch []string // the label values of gaugeWith
+}
+
+// wants reports whether a series of any of ds would be kept: always, but
+// a text sink keeps only its family's, and the collectors skip the work of
+// the others.
+func (s *sink) wants(ds ...*prometheus.Desc) bool {
+	return s.text == nil || slices.Contains(ds, s.text.desc)
+}
+
+// gaugeWith sends a gauge labelled with values and then extra, without
+// allocating the joined label values.
+func (s *sink) gaugeWith(d *prometheus.Desc, v float64, values []string, extra string) {
+	s.scratch = append(append(s.scratch[:0], values...), extra)
+	s.gauge(d, v, s.scratch...)
 }
 
 func newSink(ch chan<- prometheus.Metric) *sink {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -30,12 +31,14 @@ import (
 )
 
 // oddProgram adds what needs escaping (a win key with quotes, a backslash
-// and a newline, which any Job creator can write), an assessment and
-// celebration Jobs to program().
+// and a newline, which any Job creator can write), an assessment,
+// celebration Jobs and a Success Index roll-up to program(): a series of
+// every family.
 func oddProgram() fakeReader {
 	r := program()
 	r.initiatives[0].UID = "uid-1"
 	r.initiatives[0].Status.Celebrations = &v1alpha1.CelebrationStatus{Failed: []string{"stage-implementation"}}
+	r.initiatives[0].Status.Commitments = &v1alpha1.CommitmentRollup{Count: 6, MeanIndex: ptr.To[int32](72), Participation: ptr.To[int32](50)}
 	owner := []metav1.OwnerReference{{APIVersion: v1alpha1.GroupVersion.String(), Kind: "Initiative", Name: "customer-first", UID: "uid-1", Controller: ptr.To(true)}}
 	for i, win := range []string{`say "hi" \ then` + "\n" + "bye", "target-nps-1"} {
 		r.jobs = append(r.jobs, batchv1.Job{
@@ -49,7 +52,7 @@ func oddProgram() fakeReader {
 		ObjectMeta: metav1.ObjectMeta{Namespace: "culture", Name: "q4"},
 		Spec:       v1alpha1.CultureAssessmentSpec{InitiativeRef: v1alpha1.LocalObjectReference{Name: "customer-first"}},
 		Status: v1alpha1.CultureAssessmentStatus{Disciplines: []v1alpha1.DisciplineStatus{
-			{Name: "listening", Score: ptr.To(v1alpha1.Decimal("3.25")), Target: "4", Breadth: ptr.To[int32](50)},
+			{Name: "listening", Score: ptr.To(v1alpha1.Decimal("3.25")), Target: "4", Breadth: ptr.To[int32](50), Depth: ptr.To(v1alpha1.Decimal("1.5"))},
 		}},
 	}}
 	return r
@@ -225,4 +228,16 @@ func BenchmarkGather(b *testing.B) {
 			}
 		}
 	}
+}
+
+// oddProgram has a series of every family, so the comparison above covers
+// each family's pass.
+func TestOddProgramCoversEveryFamily(t *testing.T) {
+	g := NewWithT(t)
+	var buf bytes.Buffer
+	g.Expect(NewCollector(oddProgram()).WriteText(context.Background(), &buf)).To(Succeed())
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	families, err := parser.TextToMetricFamilies(&buf)
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(slices.Sorted(maps.Keys(families))).To(ConsistOf(Names()))
 }
