@@ -19,8 +19,8 @@ BENCH_LATENCY ?= 10s
 BENCH_GROWTH ?= 1000,3000,10000
 # How long `make fuzz` runs each fuzz target.
 FUZZTIME ?= 10s
-# `make chaos`: SIGKILLs of the manager and programs under load (CHAOS_KILLS=200 for the full run, ~6 min).
-CHAOS_KILLS ?= 40
+# `make chaos`: 200 SIGKILLs of the manager under load (CHAOS_KILLS=40 for a shorter run), API server and etcd outages, failover.
+CHAOS_KILLS ?= 200
 CHAOS_PROGRAMS ?= 100
 
 SHELL = /usr/bin/env bash -o pipefail
@@ -89,7 +89,7 @@ fuzz: ## Run each fuzz target for FUZZTIME (plain `go test` runs their committed
 	done
 
 .PHONY: chaos
-chaos: envtest ## Fault-injection tests: flaky receivers, kill -9 of the manager binary under load, leader failover; prints the figures.
+chaos: envtest ## Fault-injection tests: flaky receivers, 200 kill -9 of the manager binary under load, leader failover, API server and etcd outages; prints the figures.
 	go test ./internal/notify -run '^TestFlakyReceivers$$' -count=1 -v
 	KUBEBUILDER_ASSETS=$(ENVTEST_DIR) CHAOS_KILLS=$(CHAOS_KILLS) CHAOS_PROGRAMS=$(CHAOS_PROGRAMS) go test -tags chaos ./test/chaos -count=1 -timeout 30m -v
 

@@ -6,13 +6,10 @@ import (
 	"time"
 
 	. "github.com/onsi/gomega"
-	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/tools/events"
 	clocktesting "k8s.io/utils/clock/testing"
-	"k8s.io/utils/ptr"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
@@ -75,17 +72,21 @@ func TestChannelReadyForAnOlderGenerationIsNotTrusted(t *testing.T) {
 	g.Expect(ch.Generation).To(BeNumerically(">", ch.Status.ObservedGeneration))
 
 	create(t, newInitiative(ns, "customer-first"), newCampaign(ns))
-	r := &recognitioncampaign.Reconciler{Client: k8s, Clock: clocktesting.NewFakeClock(t0), Recorder: events.NewFakeRecorder(100), Jobs: testJobs}
+	clk := clocktesting.NewFakeClock(t0)
+	r := &recognitioncampaign.Reconciler{Client: k8s, Clock: clk, Recorder: events.NewFakeRecorder(100), Jobs: testJobs}
 	_, err := r.Reconcile(context.Background(), requestFor(newCampaign(ns)))
 	g.Expect(err).NotTo(HaveOccurred())
 	g.Expect(condition(getCampaign(g, ns).Status.Conditions, v1alpha1.ConditionReady)).To(HaveField("Reason", v1alpha1.ReasonChannelPending))
-	list := &batchv1.CronJobList{}
-	g.Expect(k8s.List(context.Background(), list, client.InNamespace(ns))).To(Succeed())
-	g.Expect(list.Items).To(BeEmpty(), "no spotlight mounts a Secret nobody checked")
+	// The spotlight is due, but nothing mounts a Secret nobody checked.
+	friday := time.Date(2026, 11, 20, 15, 0, 0, 0, time.UTC)
+	clk.SetTime(friday.Add(time.Second))
+	_, err = r.Reconcile(context.Background(), requestFor(newCampaign(ns)))
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(digestJobs(g, ns)).To(BeEmpty(), "no spotlight mounts a Secret nobody checked")
 
 	// Checked at the current generation, it is trusted again.
 	markChannelReady(t, ns, "all-hands")
 	_, err = r.Reconcile(context.Background(), requestFor(newCampaign(ns)))
 	g.Expect(err).NotTo(HaveOccurred())
-	g.Expect(onlyCronJob(g, ns).Spec.Suspend).To(Equal(ptr.To(false)))
+	g.Expect(digestJobs(g, ns)).To(HaveLen(1))
 }

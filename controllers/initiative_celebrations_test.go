@@ -14,6 +14,7 @@ import (
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
 	"github.com/momentum-dev/momentum/internal/celebrate"
+	"github.com/momentum-dev/momentum/internal/testenv"
 )
 
 func TestQuickWinsAreCelebratedExactlyOnce(t *testing.T) {
@@ -88,9 +89,17 @@ func TestQuickWinsAreCelebratedExactlyOnce(t *testing.T) {
 	g.Eventually(func(g Gomega) {
 		g.Expect(celebrationJobs(g, ns)).To(HaveKey("target-employee-awareness-2"))
 	}).WithTimeout(timeout).Should(Succeed())
-	// (The events API folds similar Events into a series, so count Jobs, not Events.)
+	// A win is Celebrated (the Event) once its Job delivered it, not when
+	// the Job is created. (The events API folds similar Events into a
+	// series, so count Jobs, not Events.)
+	g.Consistently(func(g Gomega) {
+		g.Expect(eventsFor(g, ns, "customer-first", v1alpha1.EventReasonCelebrated)).To(BeEmpty())
+	}).WithTimeout(time.Second).Should(Succeed())
+	done := &batchv1.Job{}
+	g.Expect(k8s.Get(context.Background(), key(ns, celebrationJobs(g, ns)["stage-Initiation"]), done)).To(Succeed())
+	g.Expect(testenv.FinishJob(context.Background(), k8s, done, 0, clk.Now())).To(Succeed())
 	g.Eventually(func(g Gomega) {
-		g.Expect(eventsFor(g, ns, "customer-first", v1alpha1.EventReasonCelebrated)).NotTo(BeEmpty())
+		g.Expect(eventsFor(g, ns, "customer-first", v1alpha1.EventReasonCelebrated)).To(ConsistOf(HaveField("Note", ContainSubstring("Initiation"))))
 	}).WithTimeout(timeout).Should(Succeed())
 	g.Expect(celebrationJobs(g, ns)).To(HaveLen(3))
 }

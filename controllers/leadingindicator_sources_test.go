@@ -128,28 +128,37 @@ func TestPrometheusSourceAgainstARealServer(t *testing.T) {
 	g.Expect(got.Status.Value).To(HaveValue(Equal(v1alpha1.Decimal("4.3"))))
 	g.Expect(got.Status.Health).To(Equal(v1alpha1.HealthAtRisk))
 
-	// The default policy (https only, no loopback) refuses the same server:
-	// the spec is invalid, not the source unavailable, so the indicator is
-	// Stalled at once (no failureLimit to wait for) and stays so until the
-	// spec changes, asking for no further measurement.
+	// The default policy (https only, no loopback) refuses the same server.
+	// The spec alone does not decide that (--allow-http-host and
+	// --allow-cidr could allow it), so the indicator is not Stalled: Ready
+	// says what to change, health turns Unknown at once (old history must
+	// not keep gates passing), and measuring goes on at the interval.
 	strict := liveReconciler(clocktesting.NewFakeClock(t0.Add(time.Hour)), outbound.Policy{}, &writes)
 	res, err := strict.Reconcile(context.Background(), requestFor(ind))
 	g.Expect(err).NotTo(HaveOccurred())
 	got = getIndicator(g, ns, "csat")
 	ready := condition(got.Status.Conditions, v1alpha1.ConditionReady)
 	g.Expect(ready.Reason).To(Equal(v1alpha1.ReasonSourceInvalid))
-	g.Expect(ready.Message).To(ContainSubstring("fix spec.source"))
+	g.Expect(ready.Message).To(ContainSubstring("--allow-http-host"))
+	g.Expect(ready.Message).NotTo(ContainSubstring("fix spec.source"))
 	g.Expect(ready.Message).NotTo(ContainSubstring(prom.URL[len("http://"):]), "the address stays out of status")
-	g.Expect(condition(got.Status.Conditions, v1alpha1.ConditionStalled)).To(HaveField("Reason", v1alpha1.ReasonSourceInvalid))
-	g.Expect(kstatusOf(g, got)).To(Equal("Failed"))
+	g.Expect(condition(got.Status.Conditions, v1alpha1.ConditionStalled)).To(BeNil())
+	g.Expect(got.Status.Health).To(Equal(v1alpha1.HealthUnknown))
 	g.Expect(got.Status.ConsecutiveFailures).To(Equal(int32(1)))
-	g.Expect(res.RequeueAfter).To(BeZero(), "nothing to wait for until the spec changes")
+	g.Expect(res.RequeueAfter).To(BeNumerically(">", 0), "measured again at the interval")
 
 	// A reconcile before the next attempt keeps the verdict: no request
 	// since the refusal says otherwise.
 	_, err = liveReconciler(clocktesting.NewFakeClock(t0.Add(time.Hour+time.Second)), outbound.Policy{}, &writes).Reconcile(context.Background(), requestFor(ind))
 	g.Expect(err).NotTo(HaveOccurred())
 	g.Expect(condition(getIndicator(g, ns, "csat").Status.Conditions, v1alpha1.ConditionReady)).To(HaveField("Reason", v1alpha1.ReasonSourceInvalid))
+
+	// The flags allow it again (a restart): the next measurement recovers.
+	_, err = liveReconciler(clocktesting.NewFakeClock(t0.Add(2*time.Hour)), loopbackPolicy, &writes).Reconcile(context.Background(), requestFor(ind))
+	g.Expect(err).NotTo(HaveOccurred())
+	got = getIndicator(g, ns, "csat")
+	g.Expect(condition(got.Status.Conditions, v1alpha1.ConditionReady)).To(HaveField("Reason", v1alpha1.ReasonMeasured))
+	g.Expect(got.Status.Health).To(Equal(v1alpha1.HealthAtRisk))
 }
 
 func TestInvalidSourceIsStalledWithoutRequests(t *testing.T) {

@@ -172,21 +172,37 @@ func TestTakenNameHealsWhenTheObjectGoes(t *testing.T) {
 	}).WithTimeout(timeout).Should(Succeed())
 }
 
-// A campaign's spotlight name taken by someone else is a NameConflict too.
+// A campaign's digest Job name taken by someone else is a NameConflict
+// too: the spotlight is not counted as posted, and goes out once it is free.
 func TestTakenSpotlightNameIsANameConflict(t *testing.T) {
 	g := NewWithT(t)
 	ns := namespace(t)
-	startManager(t, ns, clocktesting.NewFakeClock(t0))
+	clk := clocktesting.NewFakeClock(t0)
+	startManager(t, ns, clk)
 	create(t, append(allHands(ns), newInitiative(ns, "customer-first"))...)
-	squatter := foreignCronJob(ns, spotlightCronJob, nil)
+	friday := time.Date(2026, 11, 20, 15, 0, 0, 0, time.UTC)
+	squatter := &batchv1.Job{
+		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: digestJobName(friday, 1)},
+		Spec: batchv1.JobSpec{Template: corev1.PodTemplateSpec{Spec: corev1.PodSpec{
+			RestartPolicy: corev1.RestartPolicyNever, Containers: []corev1.Container{{Name: "x", Image: "x"}},
+		}}},
+	}
 	create(t, squatter, newCampaign(ns))
+	awaitScheduled(t, ns)
+	clk.SetTime(friday.Add(time.Second))
+	nudgeCampaign(t, ns)
 	g.Eventually(func(g Gomega) {
-		ready := condition(getCampaign(g, ns).Status.Conditions, v1alpha1.ConditionReady)
+		st := getCampaign(g, ns).Status
+		ready := condition(st.Conditions, v1alpha1.ConditionReady)
 		g.Expect(ready).NotTo(BeNil())
 		g.Expect(ready.Reason).To(Equal(v1alpha1.ReasonNameConflict))
-		g.Expect(ready.Message).To(ContainSubstring("CronJob " + spotlightCronJob + " already exists"))
+		g.Expect(ready.Message).To(ContainSubstring("Job " + squatter.Name + " already exists"))
+		g.Expect(st.LastScheduleTime.Time).To(BeTemporally("<", friday), "not counted as posted")
 	}).WithTimeout(timeout).Should(Succeed())
-	untouched(g, squatter)
+	job := &batchv1.Job{}
+	g.Expect(k8s.Get(context.Background(), key(ns, squatter.Name), job)).To(Succeed())
+	g.Expect(job.OwnerReferences).To(BeEmpty())
+	g.Expect(job.ResourceVersion).To(Equal(squatter.ResourceVersion))
 }
 
 // A celebration Job name held by someone else's Job is not counted as
@@ -286,8 +302,9 @@ func applyAsOldVersion(t *testing.T, d cronjobs.Delivery) {
 }
 
 // CronJobs an earlier version created under the old names are removed once
-// the new ones are applied; a CronJob under an old-style name that the
-// owner does not control is not.
+// the new ones are applied (a campaign's spotlight CronJob, now replaced by
+// digest Jobs, is removed); a CronJob under an old-style name that the owner
+// does not control is not.
 func TestOldNamedCronJobsAreReplaced(t *testing.T) {
 	g := NewWithT(t)
 	ns := namespace(t)
@@ -310,7 +327,6 @@ func TestOldNamedCronJobsAreReplaced(t *testing.T) {
 	startManager(t, ns, clocktesting.NewFakeClock(t0))
 	g.Eventually(func(g Gomega) {
 		g.Expect(message(getCronJob(g, ns, weeklyWhyCronJob))).To(Equal("Every customer should feel we are on their side."))
-		getSpotlight(g, ns)
 		list := &batchv1.CronJobList{}
 		g.Expect(k8s.List(context.Background(), list, client.InNamespace(ns))).To(Succeed())
 		var got []string
@@ -318,7 +334,7 @@ func TestOldNamedCronJobsAreReplaced(t *testing.T) {
 			got = append(got, cj.Name)
 		}
 		slices.Sort(got)
-		g.Expect(got).To(ConsistOf(weeklyWhyCronJob, spotlightCronJob, "customer-first-nightly"))
+		g.Expect(got).To(ConsistOf(weeklyWhyCronJob, "customer-first-nightly"))
 	}).WithTimeout(timeout).Should(Succeed())
 	untouched(g, plain)
 }

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	. "github.com/onsi/gomega"
 	batchv1 "k8s.io/api/batch/v1"
@@ -96,7 +97,8 @@ func managerConfig(t *testing.T) *rest.Config {
 func TestManagerWorksWithItsOwnRole(t *testing.T) {
 	g := NewWithT(t)
 	ns := namespace(t)
-	startManagerAs(t, managerConfig(t), clocktesting.NewFakeClock(t0), []string{ns})
+	clk := clocktesting.NewFakeClock(t0)
+	startManagerAs(t, managerConfig(t), clk, []string{ns})
 	create(t, newSecret(ns, "all-hands-webhook", slackAddress), newChannel(ns, "all-hands", "all-hands-webhook"))
 	it := newInitiative(ns, "customer-first")
 	it.Spec.Reminders = []v1alpha1.Reminder{weeklyWhy()}
@@ -113,8 +115,23 @@ func TestManagerWorksWithItsOwnRole(t *testing.T) {
 			owners[ref.Kind] = true
 		}
 		g.Expect(owners).To(HaveKey("Initiative"), "the reminder's CronJob")
-		g.Expect(owners).To(HaveKey("RecognitionCampaign"), "the spotlight CronJob")
 		in := getInitiative(g, ns, "customer-first")
 		g.Expect(condition(in.Status.Conditions, v1alpha1.ConditionReconciling)).To(BeNil())
+	}).WithTimeout(timeout).Should(Succeed())
+
+	// The spotlight's digest Job, and the ledger of what it delivered.
+	friday := time.Date(2026, 11, 20, 15, 0, 0, 0, time.UTC)
+	awaitScheduled(t, ns)
+	clk.SetTime(friday.Add(time.Second))
+	nudgeCampaign(t, ns)
+	var job *batchv1.Job
+	g.Eventually(func(g Gomega) {
+		job = getDigestJob(g, ns, friday, 1)
+		g.Expect(metav1.GetControllerOf(job)).To(HaveField("BlockOwnerDeletion", HaveValue(BeTrue())))
+	}).WithTimeout(timeout).Should(Succeed())
+	g.Expect(testenv.FinishJob(context.Background(), k8s, job, 0, friday.Add(time.Minute))).To(Succeed())
+	g.Eventually(func(g Gomega) {
+		g.Expect(campaignLedger(g, ns)).To(ContainElement("digest/20261120t1500z"))
+		g.Expect(condition(getCampaign(g, ns).Status.Conditions, v1alpha1.ConditionReady)).To(HaveField("Status", metav1.ConditionTrue))
 	}).WithTimeout(timeout).Should(Succeed())
 }

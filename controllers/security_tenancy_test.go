@@ -55,9 +55,12 @@ func TestOutboundExceptionsApplyOnlyToSelectedNamespaces(t *testing.T) {
 		g.Expect(getIndicator(g, open, "nps").Status.Value).To(HaveValue(Equal(v1alpha1.Decimal("42"))))
 		refused := getIndicator(g, closed, "nps")
 		g.Expect(refused.Status.Value).To(BeNil())
-		// A URL the policy refuses is a spec to fix, not a source to wait for.
-		g.Expect(condition(refused.Status.Conditions, v1alpha1.ConditionReady)).To(HaveField("Reason", v1alpha1.ReasonSourceInvalid))
-		g.Expect(condition(refused.Status.Conditions, v1alpha1.ConditionStalled)).To(HaveField("Reason", v1alpha1.ReasonSourceInvalid))
+		// Refused here, but a label on the namespace would allow it: not
+		// Stalled, and Ready says so.
+		ready := condition(refused.Status.Conditions, v1alpha1.ConditionReady)
+		g.Expect(ready).To(HaveField("Reason", v1alpha1.ReasonSourceInvalid))
+		g.Expect(ready.Message).To(ContainSubstring("--allow-namespace-selector"))
+		g.Expect(condition(refused.Status.Conditions, v1alpha1.ConditionStalled)).To(BeNil())
 		g.Expect(refused.Status.LastFailure).To(ContainSubstring("https"))
 	}).WithTimeout(timeout).Should(Succeed())
 

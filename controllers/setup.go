@@ -241,6 +241,7 @@ func setupDelivery(mgr manager.Manager, opts Options, ctrlOpts controller.Option
 		Clock:      opts.Clock,
 		Recorder:   mgr.GetEventRecorder("momentum-recognitioncampaign"),
 		Jobs:       opts.Jobs,
+		Deliveries: opts.Deliveries,
 		Reader:     mgr.GetAPIReader(),
 		Exceptions: exceptions,
 		Watchdog:   opts.Watchdog,

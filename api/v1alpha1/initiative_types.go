@@ -356,7 +356,10 @@ type IndicatorCriterion struct {
 	// trendSamples is how many of the newest measurements the trend
 	// requirement looks at. Defaults to 4: the same window as the
 	// indicator's own status.trend (the TREND column), so a gate on the
-	// default never disagrees with what the indicator shows.
+	// default never disagrees with what the indicator shows. The default
+	// (4, as written here) is capped at the indicator's spec.historyLimit,
+	// which keeps no more; any other value above historyLimit can never be
+	// met, and the gate's message says so.
 	// +optional
 	// +kubebuilder:default=4
 	// +kubebuilder:validation:Minimum=2
@@ -873,7 +876,8 @@ const (
 	// ReasonDeliveriesSucceeding: no reminder's newest delivery failed.
 	ReasonDeliveriesSucceeding = "DeliveriesSucceeding"
 
-	// EventReasonCelebrated is the Event reason when a quick win is posted.
+	// EventReasonCelebrated is the Event reason when a quick win was posted:
+	// emitted once its Job succeeded and the ledger recorded it.
 	EventReasonCelebrated = "Celebrated"
 
 	// EventReasonStageAdvanced is the Event reason when the initiative moves

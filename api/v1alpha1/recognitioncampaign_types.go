@@ -202,7 +202,19 @@ type RecognitionCampaignStatus struct {
 	// +optional
 	NextPublicationTime *metav1.Time `json:"nextPublicationTime,omitempty"`
 
-	// cronJobName is the CronJob that publishes the spotlights.
+	// lastScheduleTime is the newest spotlight time the manager handled: a
+	// digest Job was created for it, or there was nothing new to post.
+	// +optional
+	LastScheduleTime *metav1.Time `json:"lastScheduleTime,omitempty"`
+
+	// lastFailureTime is when a spotlight's delivery was last given up.
+	// DeliveryFailing is True while it is newer than lastPublicationTime.
+	// +optional
+	LastFailureTime *metav1.Time `json:"lastFailureTime,omitempty"`
+
+	// cronJobName is no longer written: spotlights are posted by one-off
+	// Jobs the manager creates when each is due. Kept so that status
+	// written by an earlier version still decodes.
 	// +optional
 	// +kubebuilder:validation:MaxLength=63
 	CronJobName string `json:"cronJobName,omitempty"`
@@ -238,8 +250,11 @@ type RejectedNomination struct {
 // or channel, a suspended initiative and quiet hours use the shared reasons
 // (common_types.go).
 const (
-	// ReasonScheduled: Ready, the spotlight CronJob is in place.
+	// ReasonScheduled: Ready, the next spotlight is scheduled.
 	ReasonScheduled = "Scheduled"
+	// ReasonSpotlightFailed: a spotlight's delivery was given up
+	// (DeliveryFailing); its nominations are not posted again.
+	ReasonSpotlightFailed = "SpotlightFailed"
 	// ReasonScheduleInvalid: a schedule or time zone the API server let
 	// through is still not one the controller can compute.
 	ReasonScheduleInvalid = "ScheduleInvalid"

@@ -15,6 +15,7 @@ import (
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
 	"github.com/momentum-dev/momentum/internal/cronjobs"
+	"github.com/momentum-dev/momentum/internal/record"
 	"github.com/momentum-dev/momentum/internal/ssa"
 )
 
@@ -29,7 +30,11 @@ func (r *Reconciler) applyChildren(ctx context.Context, obj *v1alpha1.Initiative
 	if err != nil {
 		return nil, err
 	}
-	return taken, r.recordDelivered(ctx, obj, ch.ledger, d.wins.deliveries.delivered)
+	recorded, err := r.recordDelivered(ctx, obj, ch.ledger, d.wins.deliveries.delivered)
+	if recorded {
+		record.Emit(r.Recorder, obj, d.wins.deliveries.celebrated) // a win is Celebrated once its Job delivered it
+	}
+	return taken, err
 }
 
 // applied is the decision once the apply succeeded. Wins whose Jobs'

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	batchv1 "k8s.io/api/batch/v1"
-	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
@@ -20,7 +19,8 @@ import (
 type celebrationPlan struct {
 	// jobs are the one-off Jobs that post new quick wins.
 	jobs []*batchv1.Job
-	// celebrated are their Events, emitted only once the Jobs exist.
+	// celebrated stays empty: a win is Celebrated once its Job delivered it
+	// (see deliveryPlan.celebrated).
 	celebrated []record.Event
 	// status is status.celebrations once the Jobs exist.
 	status *v1alpha1.CelebrationStatus
@@ -63,7 +63,6 @@ func planCelebrations(obj *v1alpha1.Initiative, inds []v1alpha1.LeadingIndicator
 			continue // delivered before this initiative was re-created or restored
 		}
 		p.jobs = append(p.jobs, celebrationJob(obj, channel, w, opts))
-		p.celebrated = append(p.celebrated, record.Event{Type: corev1.EventTypeNormal, Reason: v1alpha1.EventReasonCelebrated, Note: w.Title})
 	}
 	return p
 }

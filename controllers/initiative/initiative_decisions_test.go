@@ -151,7 +151,7 @@ func TestPlanCelebrations(t *testing.T) {
 			g.Expect(p.unreadyChannel).To(Equal(tc.unready))
 			g.Expect(p.status != nil).To(Equal(tc.recorded))
 			g.Expect(p.jobs).To(HaveLen(tc.jobs))
-			g.Expect(p.celebrated).To(HaveLen(tc.jobs))
+			g.Expect(p.celebrated).To(BeEmpty(), "Celebrated only once the Job delivered")
 			for _, j := range p.jobs {
 				g.Expect(j.Annotations).To(HaveKeyWithValue(cronjobs.AnnotationAttempt, "1"))
 				g.Expect(metav1.IsControlledBy(j, obj)).To(BeTrue())

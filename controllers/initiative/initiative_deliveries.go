@@ -39,6 +39,9 @@ type deliveryPlan struct {
 	failing []string
 	// gaveUp says, by win, why its delivery was given up.
 	gaveUp map[string]string
+	// celebrated are the Celebrated Events of the wins delivered, emitted
+	// once the ledger records them.
+	celebrated []record.Event
 }
 
 // celebrationKey is a win's idempotency key: the same for every attempt.
@@ -80,6 +83,7 @@ func planDeliveries(obj *v1alpha1.Initiative, jobs []batchv1.Job, delivered []st
 		switch {
 		case next.Delivered:
 			plan.delivered = append(plan.delivered, win)
+			plan.celebrated = append(plan.celebrated, record.Event{Type: corev1.EventTypeNormal, Reason: v1alpha1.EventReasonCelebrated, Note: titleOf(byWin[win][0], win)})
 		case next.Create > 0:
 			newest := slices.MaxFunc(byWin[win], func(a, b *batchv1.Job) int { return attemptOf(a) - attemptOf(b) })
 			plan.retries = append(plan.retries, retryJob(obj, newest, win, next.Create))
@@ -154,13 +158,25 @@ func (r *Reconciler) fetchLedger(ctx context.Context, obj *v1alpha1.Initiative) 
 	return cm, nil
 }
 
+// titleOf is the title a celebration Job posts; the win's key without one.
+func titleOf(j *batchv1.Job, win string) string {
+	for _, c := range j.Spec.Template.Spec.Containers {
+		for _, e := range c.Env {
+			if e.Name == "MOMENTUM_TITLE" && e.Value != "" {
+				return e.Value
+			}
+		}
+	}
+	return win
+}
+
 // recordDelivered adds keys to the ledger: created if missing, else patched
 // against the version read, so a stale cache conflicts instead of losing
-// a key.
-func (r *Reconciler) recordDelivered(ctx context.Context, obj *v1alpha1.Initiative, cm *corev1.ConfigMap, keys []string) error {
+// a key. It reports whether anything was added.
+func (r *Reconciler) recordDelivered(ctx context.Context, obj *v1alpha1.Initiative, cm *corev1.ConfigMap, keys []string) (bool, error) {
 	all, changed := ledger.Add(ledger.Keys(cm), keys)
 	if !changed {
-		return nil
+		return false, nil
 	}
 	labels := map[string]string{cronjobs.LabelManagedBy: cronjobs.ManagedBy, cronjobs.LabelInitiative: obj.Name}
 	desired := ledger.Desired(obj.Namespace, ledger.Name(initiativeKind.Kind, obj.Name), labels, all)
@@ -173,8 +189,8 @@ func (r *Reconciler) recordDelivered(ctx context.Context, obj *v1alpha1.Initiati
 		err = r.Client.Patch(ctx, patched, client.MergeFromWithOptions(cm, client.MergeFromWithOptimisticLock{}))
 	}
 	if err != nil {
-		return fmt.Errorf("recording delivered celebrations in ConfigMap %s: %w", desired.Name, err)
+		return false, fmt.Errorf("recording delivered celebrations in ConfigMap %s: %w", desired.Name, err)
 	}
 	logf.FromContext(ctx).Info("Recorded celebrations delivered", "configmap", desired.Name, "wins", keys)
-	return nil
+	return true, nil
 }

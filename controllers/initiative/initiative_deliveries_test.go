@@ -60,7 +60,8 @@ func TestPlanDeliveries(t *testing.T) {
 				g.Expect(j.Annotations).To(HaveKeyWithValue(cronjobs.AnnotationAttempt, "2"))
 			}
 			g.Expect(names).To(Equal(tc.retries))
-			got.retries = nil
+			g.Expect(got.celebrated).To(HaveLen(len(tc.want.delivered)), "Celebrated once delivered")
+			got.retries, got.celebrated = nil, nil
 			g.Expect(got.gaveUp).To(HaveLen(len(tc.want.failing)))
 			got.gaveUp = nil
 			g.Expect(got).To(Equal(tc.want))

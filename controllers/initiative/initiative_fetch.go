@@ -42,7 +42,7 @@ func (r *Reconciler) fetchIndicators(ctx context.Context, obj *v1alpha1.Initiati
 	return gate, own.Items, nil
 }
 
-// fetchChildren reads, from the cache, the Channels reminders name and the
+// fetchInputs reads, from the cache, the Channels reminders name and the
 // CronJobs and Jobs the initiative owns.
 func (r *Reconciler) fetchInputs(ctx context.Context, obj *v1alpha1.Initiative) (inputs, error) {
 	ch := inputs{channels: map[string]*v1alpha1.Channel{}, notReady: map[string]bool{}, cronJobs: map[string]*batchv1.CronJob{}}

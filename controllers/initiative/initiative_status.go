@@ -13,6 +13,7 @@ import (
 	"github.com/momentum-dev/momentum/internal/conditions"
 	"github.com/momentum-dev/momentum/internal/cronjobs"
 	"github.com/momentum-dev/momentum/internal/due"
+	"github.com/momentum-dev/momentum/internal/health"
 	"github.com/momentum-dev/momentum/internal/momentum"
 	"github.com/momentum-dev/momentum/internal/record"
 	"github.com/momentum-dev/momentum/internal/stages"
@@ -99,7 +100,8 @@ func decide(obj *v1alpha1.Initiative, gateInds map[string]*v1alpha1.LeadingIndic
 func stageInput(obj *v1alpha1.Initiative, gateInds map[string]*v1alpha1.LeadingIndicator, now time.Time) stages.Input {
 	in := stages.Input{Spec: obj.Spec, Status: obj.Status, Indicators: map[string]stages.Indicator{}, Now: now, Freeze: freezeOf(obj, now)}
 	for name, ind := range gateInds {
-		in.Indicators[name] = stages.Indicator{Health: ind.Status.Health, Freshness: ind.Status.Freshness, Value: ind.Status.Value, Target: ind.Spec.Target, History: ind.Status.History}
+		in.Indicators[name] = stages.Indicator{Health: ind.Status.Health, Freshness: ind.Status.Freshness, Value: ind.Status.Value, Target: ind.Spec.Target, History: ind.Status.History,
+			HistoryLimit: health.HistoryLimit(ind.Spec)}
 	}
 	return in
 }

@@ -121,6 +121,9 @@ func (r *Reconciler) evaluate(ctx context.Context, obj *v1alpha1.LeadingIndicato
 			if m, inFlight = r.measureIfDue(ctx, obj, now); inFlight {
 				return decision{}, true, nil
 			}
+			if sources.ClassOf(m.err) == sources.ClassRefused {
+				m.withheld = r.Exceptions.Withheld(ctx, obj.Namespace)
+			}
 		}
 	}
 	d = decide(obj, initiative, m, b, now)

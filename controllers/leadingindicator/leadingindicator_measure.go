@@ -6,6 +6,7 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
@@ -26,6 +27,9 @@ type measurement struct {
 	at time.Time
 	// next is when the source is next due.
 	next time.Time
+	// withheld is true when the namespace does not get the manager's
+	// outbound exceptions (read only for a Refused error).
+	withheld bool
 }
 
 // measureIfDue asks the indicator's live source for a value when its
@@ -49,7 +53,7 @@ func (r *Reconciler) measureIfDue(ctx context.Context, obj *v1alpha1.LeadingIndi
 	if obj.Status.LastAttemptTime != nil {
 		last = obj.Status.LastAttemptTime.Time
 	}
-	due := health.NextMeasurement(key, last, interval, now)
+	due := measurementDue(obj, meta.FindStatusCondition(obj.Status.Conditions, v1alpha1.ConditionReady), last, now)
 	if now.Before(due) && !r.recognitionChanged(ctx, obj, now) {
 		return measurement{next: due}, false
 	}

@@ -48,12 +48,12 @@ type blocked struct {
 func decide(obj *v1alpha1.LeadingIndicator, initiative *v1alpha1.Initiative, m measurement, b blocked, now time.Time) decision {
 	prevReady := meta.FindStatusCondition(obj.Status.Conditions, v1alpha1.ConditionReady)
 	st := recordAttempt(obj.Spec, obj.Status, m)
-	res, unavailable := judge(obj.Spec, st, now)
+	c := sourceCause(obj, st, m, b, prevReady, unavailable(obj.Spec, st))
+	res := judge(obj.Spec, st, now, c.reason != "")
 	st = withHealth(st, res)
 	d := decision{status: st, staleAt: res.StaleAt, recorded: m.fromRunner}
 	summary := health.Describe(obj.Name, res.Health, res.Freshness, st.Value, obj.Spec.Target)
 	d.events = healthChanged(obj.Status.Health, res.Health, summary)
-	c := sourceCause(obj, st, m, b, prevReady, unavailable)
 	d.nextMeasurement = nextMeasurement(c, m, now)
 	d.ready, d.stalled = readyCondition(obj, initiative, res.Trend, summary, c)
 	d.events = append(d.events, conditions.Warning(prevReady, d.ready)...)
@@ -79,26 +79,33 @@ func recordAttempt(spec v1alpha1.LeadingIndicatorSpec, prev v1alpha1.LeadingIndi
 			samples = append(append([]v1alpha1.Sample(nil), samples...), v1alpha1.Sample{At: at, Value: m.value})
 		}
 	}
-	st.History = health.MergeHistory(st.History, samples, historyLimit(spec))
+	st.History = health.MergeHistory(st.History, samples, health.HistoryLimit(spec))
 	if spec.Source == nil {
 		st.LastAttemptTime, st.ConsecutiveFailures, st.LastFailure = nil, 0, ""
 	}
 	return st
 }
 
-// judge evaluates health, freshness and trend from history. A live source
-// that failed failureLimit times in a row is unavailable: health Unknown.
-func judge(spec v1alpha1.LeadingIndicatorSpec, st v1alpha1.LeadingIndicatorStatus, now time.Time) (health.Result, bool) {
+// unavailable reports whether a live source failed failureLimit times in a
+// row.
+func unavailable(spec v1alpha1.LeadingIndicatorSpec, st v1alpha1.LeadingIndicatorStatus) bool {
+	return spec.Source != nil && st.ConsecutiveFailures >= failureLimit(spec)
+}
+
+// judge evaluates health, freshness and trend from history. A source that
+// cannot be measured (unmeasurable: whatever sourceCause names, be it a
+// refusal after one attempt or failureLimit failures) leaves health
+// Unknown at once: old history must not keep health gates passing.
+func judge(spec v1alpha1.LeadingIndicatorSpec, st v1alpha1.LeadingIndicatorStatus, now time.Time, unmeasurable bool) health.Result {
 	var freshness time.Duration
 	if spec.Freshness != nil {
 		freshness = spec.Freshness.Duration
 	}
 	res := health.Evaluate(spec.Target, freshness, st.History, now)
-	unavailable := spec.Source != nil && st.ConsecutiveFailures >= failureLimit(spec)
-	if unavailable {
+	if unmeasurable {
 		res.Health = v1alpha1.HealthUnknown
 	}
-	return res, unavailable
+	return res
 }
 
 // withHealth is the status with the judgement recorded.
@@ -119,14 +126,6 @@ func healthChanged(prev, next v1alpha1.Health, summary string) []record.Event {
 	}
 	return []record.Event{{Type: corev1.EventTypeNormal, Reason: v1alpha1.EventReasonHealthChanged,
 		Note: fmt.Sprintf("Health changed from %s to %s: %s", prev, next, summary)}}
-}
-
-// historyLimit is how many measurements status.history keeps.
-func historyLimit(spec v1alpha1.LeadingIndicatorSpec) int {
-	if spec.HistoryLimit != nil {
-		return int(*spec.HistoryLimit)
-	}
-	return v1alpha1.DefaultHistoryLimit
 }
 
 // failureLimit is how many failures in a row make a source unavailable.

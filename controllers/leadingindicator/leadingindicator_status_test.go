@@ -1,6 +1,7 @@
 package leadingindicator
 
 import (
+	"context"
 	"errors"
 	"testing"
 	"time"
@@ -28,8 +29,27 @@ func indicator(src *v1alpha1.IndicatorSource) *v1alpha1.LeadingIndicator {
 var (
 	live       = &v1alpha1.IndicatorSource{HTTP: &v1alpha1.HTTPSource{URL: "https://survey.example.com", JSONPath: "{.nps}"}}
 	initiative = &v1alpha1.Initiative{ObjectMeta: metav1.ObjectMeta{Name: "customer-first"}}
-	refused    = &sources.Error{Class: sources.ClassInvalidSpec, Detail: "GET survey: address must use https"}
+	// refused is a URL no flag allows (credentials in it).
+	refused = refusal("https://u:p@survey.example.com")
+	// flagRefused is plain http that --allow-http-host could allow.
+	flagRefused = refusal("http://survey.example.com")
+	badToken    = &sources.Error{Class: sources.ClassSecretNotUsable, Detail: `Secret "prom-token" key "token" does not hold a valid bearer token`}
 )
+
+// refusal is the error the default outbound policy gives for url; it is
+// refused before anything is dialled.
+func refusal(url string) error {
+	_, err := sources.Measurer{}.HTTP(context.Background(), &v1alpha1.HTTPSource{URL: url, JSONPath: "{.nps}"}, nil)
+	return err
+}
+
+// onTarget is an indicator measured at 60 a minute ago.
+func onTarget() *v1alpha1.LeadingIndicator {
+	ind := indicator(live)
+	ind.Status.History = []v1alpha1.Measurement{{At: metav1.NewTime(t0.Add(-time.Minute)), Value: "60"}}
+	ind.Status.Health = v1alpha1.HealthOnTarget
+	return ind
+}
 
 func TestDecide(t *testing.T) {
 	cases := map[string]struct {
@@ -53,6 +73,21 @@ func TestDecide(t *testing.T) {
 			ready: v1alpha1.ReasonSecretNotUsable, next: true, health: v1alpha1.HealthUnknown},
 		"a URL the policy refuses: stalled at once": {obj: indicator(live), initiative: initiative, m: measurement{attempted: true, err: refused, at: t0, next: t0.Add(5 * time.Minute)},
 			ready: v1alpha1.ReasonSourceInvalid, stalled: v1alpha1.ReasonSourceInvalid, health: v1alpha1.HealthUnknown},
+		"a URL no flag allows, with history on target: health Unknown at once": {obj: onTarget(), initiative: initiative,
+			m:     measurement{attempted: true, err: refused, at: t0, next: t0.Add(5 * time.Minute)},
+			ready: v1alpha1.ReasonSourceInvalid, stalled: v1alpha1.ReasonSourceInvalid, health: v1alpha1.HealthUnknown},
+		"a URL the flags refuse, with history on target: Unknown, measured on": {obj: onTarget(), initiative: initiative,
+			m:     measurement{attempted: true, err: flagRefused, at: t0, next: t0.Add(5 * time.Minute)},
+			ready: v1alpha1.ReasonSourceInvalid, next: true, health: v1alpha1.HealthUnknown},
+		"a bad token, with history on target: Unknown, looked at again": {obj: onTarget(), initiative: initiative,
+			m:     measurement{attempted: true, err: badToken, at: t0, next: t0.Add(5 * time.Minute)},
+			ready: v1alpha1.ReasonSecretNotUsable, next: true, health: v1alpha1.HealthUnknown},
+		"a Secret not usable, with history on target: Unknown": {obj: onTarget(), initiative: initiative, b: blocked{refusal: "not labelled"},
+			ready: v1alpha1.ReasonSecretNotUsable, next: true, health: v1alpha1.HealthUnknown},
+		"an invalid query, with history on target: Unknown": {obj: onTarget(), initiative: initiative, b: blocked{invalid: errors.New("parse error")},
+			ready: v1alpha1.ReasonSourceInvalid, stalled: v1alpha1.ReasonSourceInvalid, health: v1alpha1.HealthUnknown},
+		"on target, measured": {obj: onTarget(), initiative: initiative, m: measurement{next: t0.Add(5 * time.Minute)},
+			ready: v1alpha1.ReasonMeasured, next: true, health: v1alpha1.HealthOnTarget},
 		"failing failureLimit times: unavailable": {obj: func() *v1alpha1.LeadingIndicator {
 			ind := indicator(live)
 			ind.Spec.FailureLimit = ptr.To[int32](1)
@@ -103,22 +138,25 @@ func TestRecordAttempt(t *testing.T) {
 func TestJudge(t *testing.T) {
 	sample := []v1alpha1.Measurement{{At: metav1.NewTime(t0), Value: "40"}}
 	cases := map[string]struct {
-		src         *v1alpha1.IndicatorSource
-		failures    int32
-		health      v1alpha1.Health
-		unavailable bool
+		src          *v1alpha1.IndicatorSource
+		failures     int32
+		unmeasurable bool // sourceCause names something
+		health       v1alpha1.Health
+		unavailable  bool
 	}{
-		"below target":                {src: live, health: v1alpha1.HealthOffTarget},
-		"failing below the limit":     {src: live, failures: 2, health: v1alpha1.HealthOffTarget},
-		"failing at the limit":        {src: live, failures: v1alpha1.DefaultFailureLimit, health: v1alpha1.HealthUnknown, unavailable: true},
-		"samples from Git never fail": {failures: 9, health: v1alpha1.HealthOffTarget},
+		"below target":                     {src: live, health: v1alpha1.HealthOffTarget},
+		"failing below the limit":          {src: live, failures: 2, health: v1alpha1.HealthOffTarget},
+		"failing at the limit":             {src: live, failures: v1alpha1.DefaultFailureLimit, unmeasurable: true, health: v1alpha1.HealthUnknown, unavailable: true},
+		"refused after one attempt":        {src: live, failures: 1, unmeasurable: true, health: v1alpha1.HealthUnknown},
+		"samples from Git never fail":      {failures: 9, health: v1alpha1.HealthOffTarget},
+		"unmeasurable without any failure": {src: live, unmeasurable: true, health: v1alpha1.HealthUnknown},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			g := NewWithT(t)
-			res, unavailable := judge(indicator(tc.src).Spec, v1alpha1.LeadingIndicatorStatus{History: sample, ConsecutiveFailures: tc.failures}, t0)
-			g.Expect(res.Health).To(Equal(tc.health))
-			g.Expect(unavailable).To(Equal(tc.unavailable))
+			spec, st := indicator(tc.src).Spec, v1alpha1.LeadingIndicatorStatus{History: sample, ConsecutiveFailures: tc.failures}
+			g.Expect(judge(spec, st, t0, tc.unmeasurable).Health).To(Equal(tc.health))
+			g.Expect(unavailable(spec, st)).To(Equal(tc.unavailable))
 		})
 	}
 }
@@ -171,7 +209,7 @@ func TestLimits(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			g := NewWithT(t)
-			g.Expect(historyLimit(tc.spec)).To(Equal(tc.history))
+			g.Expect(health.HistoryLimit(tc.spec)).To(Equal(tc.history))
 			g.Expect(failureLimit(tc.spec)).To(Equal(tc.failures))
 		})
 	}

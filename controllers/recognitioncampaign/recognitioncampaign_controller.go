@@ -1,15 +1,18 @@
 // Package recognitioncampaign reconciles RecognitionCampaigns: it judges
-// their nominations against the initiative's behaviors, publishes the
-// pending ones in a scheduled spotlight CronJob, and remembers what each
-// finished delivery published so no nomination is published twice.
+// their nominations against the initiative's behaviors and, when a
+// spotlight is due, posts the pending ones in a one-off digest Job named
+// after the scheduled time. What each digest delivered goes to a ledger
+// ConfigMap the namespace keeps, so no nomination is published twice, even
+// after the campaign is re-created.
 package recognitioncampaign
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"time"
 
 	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
@@ -27,9 +30,9 @@ import (
 	"github.com/momentum-dev/momentum/api/v1alpha1"
 	"github.com/momentum-dev/momentum/internal/conditions"
 	"github.com/momentum-dev/momentum/internal/cronjobs"
+	"github.com/momentum-dev/momentum/internal/delivery"
 	"github.com/momentum-dev/momentum/internal/index"
 	"github.com/momentum-dev/momentum/internal/refs"
-	"github.com/momentum-dev/momentum/internal/ssa"
 	"github.com/momentum-dev/momentum/internal/tenancy"
 	"github.com/momentum-dev/momentum/internal/watchdog"
 )
@@ -39,15 +42,17 @@ type Reconciler struct {
 	Client   client.Client
 	Clock    clock.PassiveClock
 	Recorder events.EventRecorder
-	// Jobs configures the pods of spotlight CronJobs.
+	// Jobs configures the pods of digest Jobs.
 	Jobs cronjobs.Options
+	// Deliveries bounds the attempts of each digest (zero: defaults).
+	Deliveries delivery.Policy
 	// Watchdog, when set, sees every reconcile (the liveness probe).
 	Watchdog *watchdog.Watchdog
 	// Exceptions narrows the Jobs' outbound exceptions to selected namespaces.
 	Exceptions tenancy.Exceptions
 	// Reader reads from the API server, past the cache (which holds only
-	// objects labelled as Momentum's), whether the spotlight's name is
-	// taken. Without it, Client is used.
+	// objects labelled as Momentum's), whom a digest Job's name belongs
+	// to. Without it, Client is used.
 	Reader client.Reader
 }
 
@@ -56,15 +61,16 @@ type Reconciler struct {
 // +kubebuilder:rbac:groups=culture.momentum.dev,resources=recognitioncampaigns/finalizers,verbs=update
 // +kubebuilder:rbac:groups=culture.momentum.dev,resources=initiatives,verbs=get;list;watch
 // +kubebuilder:rbac:groups=culture.momentum.dev,resources=channels,verbs=get;list;watch
-// +kubebuilder:rbac:groups=batch,resources=cronjobs,verbs=get;list;watch;create;patch;delete
-// +kubebuilder:rbac:groups=batch,resources=jobs,verbs=get;list;watch
+// +kubebuilder:rbac:groups=batch,resources=cronjobs,verbs=get;list;watch;delete
+// +kubebuilder:rbac:groups=batch,resources=jobs,verbs=get;list;watch;create
+// +kubebuilder:rbac:groups="",resources=configmaps,verbs=get;list;watch;create;patch
 // +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
 
-// Reconcile fetches the campaign and what it depends on, decides its status
-// and spotlight CronJob, applies the CronJob if it changed, writes status
-// once if it changed, and asks to be called again at the next spotlight.
+// Reconcile fetches the campaign and what it depends on, decides its
+// status and digest Jobs, creates the Jobs and records finished deliveries
+// in the ledger, writes status once if it changed, and asks to be called
+// again when the next spotlight or retry is due.
 func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reconcile.Result, error) {
-	log := logf.FromContext(ctx)
 	obj := &v1alpha1.RecognitionCampaign{}
 	if err := r.Client.Get(ctx, req.NamespacedName, obj); err != nil {
 		return reconcile.Result{}, client.IgnoreNotFound(err)
@@ -74,28 +80,42 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 	if v1alpha1.DecodeError(obj) != "" {
 		return conditions.ReportUndecodable(ctx, r.Client, r.Recorder, "RecognitionCampaign", before, obj, &obj.Status.Conditions, &obj.Status.ObservedGeneration, now)
 	}
-
-	var d decision
-	in, err := r.fetch(ctx, obj)
-	if err == nil {
-		d = decide(obj, in, r.Exceptions.Jobs(ctx, obj.Namespace, r.Jobs), now)
-		followQuietHours(obj, in, &d, now)
-		err = r.apply(ctx, in, d)
-	}
+	d, err := r.decideAndApply(ctx, obj, now)
 	return conditions.Finish(ctx, r.Client, r.Recorder, before, obj, &obj.Status.Conditions, &obj.Status.ObservedGeneration, conditions.Outcome{
 		Result: conditions.Result{Ready: d.ready, Stalled: d.stalled, Err: err}, Events: d.events, RecheckAt: d.nextAt,
 		Stored: func(wrote bool) {
 			if wrote && len(d.published) > 0 {
-				log.Info("Marked nominations spotlighted", "nominations", d.published)
+				logf.FromContext(ctx).Info("Marked nominations spotlighted", "nominations", d.published)
 			}
 		},
 	}, now)
 }
 
+// decideAndApply fetches, decides and applies, and leaves in obj.Status
+// what to write: on an error, without the spotlight it could not create.
+func (r *Reconciler) decideAndApply(ctx context.Context, obj *v1alpha1.RecognitionCampaign, now time.Time) (decision, error) {
+	in, err := r.fetch(ctx, obj)
+	if err != nil {
+		return decision{}, err
+	}
+	in.jobOpts = r.Exceptions.Jobs(ctx, obj.Namespace, r.Jobs)
+	d := decide(obj, in, now)
+	scheduled := obj.Status.LastScheduleTime
+	obj.Status = d.status
+	taken, err := r.apply(ctx, obj, in, d)
+	if err != nil || len(taken) > 0 {
+		obj.Status.LastScheduleTime = scheduled // not created: try again
+	}
+	if len(taken) > 0 {
+		nameConflict(obj, &d, taken, now)
+	}
+	return d, err
+}
+
 // fetch reads, from the cache, the initiative and channel the campaign
-// names (nil when missing) and the CronJobs and Jobs it owns.
+// names (nil when missing), the CronJobs and Jobs it owns, and its ledger.
 func (r *Reconciler) fetch(ctx context.Context, obj *v1alpha1.RecognitionCampaign) (inputs, error) {
-	in := inputs{}
+	in := inputs{policy: r.Deliveries}
 	var err error
 	if in.initiative, err = refs.Initiative(ctx, r.Client, obj.Namespace, obj.Spec.InitiativeRef.Name); err != nil {
 		return in, err
@@ -113,19 +133,8 @@ func (r *Reconciler) fetch(ctx context.Context, obj *v1alpha1.RecognitionCampaig
 		return in, fmt.Errorf("listing CronJobs of the campaign: %w", err)
 	}
 	for i := range cjs.Items {
-		cj := &cjs.Items[i]
-		switch {
-		case !metav1.IsControlledBy(cj, obj):
-			continue
-		case cj.Name == spotlightName(obj):
-			in.cronJob = cj
-		default:
-			in.stale = append(in.stale, cj)
-		}
-	}
-	if in.cronJob == nil {
-		if err := r.lookupSpotlightName(ctx, obj, &in); err != nil {
-			return in, err
+		if metav1.IsControlledBy(&cjs.Items[i], obj) {
+			in.cronJobs = append(in.cronJobs, &cjs.Items[i])
 		}
 	}
 	jobs := &batchv1.JobList{}
@@ -133,59 +142,14 @@ func (r *Reconciler) fetch(ctx context.Context, obj *v1alpha1.RecognitionCampaig
 		return in, fmt.Errorf("listing Jobs of the campaign: %w", err)
 	}
 	in.jobs = jobs.Items
+	cm := &corev1.ConfigMap{}
+	switch err := r.Client.Get(ctx, types.NamespacedName{Namespace: obj.Namespace, Name: ledgerName(obj)}, cm); {
+	case err == nil:
+		in.ledger = cm
+	case !apierrors.IsNotFound(err):
+		return in, fmt.Errorf("reading the spotlight ledger: %w", err)
+	}
 	return in, nil
-}
-
-// lookupSpotlightName reads the spotlight CronJob's name from the API
-// server: an object there that the campaign controls (unlabelled, or not
-// cached yet) is its own; any other holds the name, and is recorded as taken.
-func (r *Reconciler) lookupSpotlightName(ctx context.Context, obj *v1alpha1.RecognitionCampaign, in *inputs) error {
-	reader := r.Reader
-	if reader == nil {
-		reader = r.Client
-	}
-	cj := &batchv1.CronJob{ObjectMeta: metav1.ObjectMeta{Namespace: obj.Namespace, Name: spotlightName(obj)}}
-	found, err := ssa.Lookup(ctx, reader, obj, "CronJob", cj)
-	var taken *ssa.NameTaken
-	switch {
-	case errors.As(err, &taken):
-		in.taken = taken.Error()
-	case err != nil:
-		return fmt.Errorf("reading CronJob %s: %w", cj.Name, err)
-	case found:
-		in.cronJob = cj
-	}
-	return nil
-}
-
-// apply writes the spotlight CronJob if it changed, with server-side apply
-// and one field owner, and removes the CronJobs the campaign controls under
-// any other name, but the one standing in for it (see decision.keep).
-func (r *Reconciler) apply(ctx context.Context, in inputs, d decision) error {
-	log := logf.FromContext(ctx)
-	if cj := d.apply; cj != nil {
-		var uid types.UID
-		for _, own := range append([]*batchv1.CronJob{in.cronJob}, in.stale...) {
-			if own != nil && own.Name == cj.Name {
-				uid = own.UID
-			}
-		}
-		if err := ssa.Apply(ctx, r.Client, cj, uid); err != nil {
-			return fmt.Errorf("applying CronJob %s: %w", cj.Name, err)
-		}
-		log.Info("Applied CronJob", "cronjob", cj.Name, "suspended", *cj.Spec.Suspend,
-			"nominations", cj.Spec.JobTemplate.Annotations[cronjobs.AnnotationNominations])
-	}
-	for _, cj := range in.stale {
-		if cj.Name == d.keep {
-			continue
-		}
-		if err := ssa.Delete(ctx, r.Client, cj); err != nil {
-			return fmt.Errorf("deleting stale CronJob %s: %w", cj.Name, err)
-		}
-		log.Info("Deleted stale CronJob", "cronjob", cj.Name)
-	}
-	return nil
 }
 
 // SetupWithManager watches RecognitionCampaigns, their CronJobs and Jobs,

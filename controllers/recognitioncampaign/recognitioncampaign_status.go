@@ -1,10 +1,8 @@
 package recognitioncampaign
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"strings"
+	"slices"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -17,12 +15,11 @@ import (
 	"github.com/momentum-dev/momentum/api/v1alpha1"
 	"github.com/momentum-dev/momentum/internal/conditions"
 	"github.com/momentum-dev/momentum/internal/cronjobs"
-	"github.com/momentum-dev/momentum/internal/names"
+	"github.com/momentum-dev/momentum/internal/delivery"
+	"github.com/momentum-dev/momentum/internal/ledger"
 	"github.com/momentum-dev/momentum/internal/quiethours"
 	"github.com/momentum-dev/momentum/internal/record"
-	"github.com/momentum-dev/momentum/internal/refs"
 	"github.com/momentum-dev/momentum/internal/spotlight"
-	"github.com/momentum-dev/momentum/internal/text"
 )
 
 // inputs is what a campaign depends on, read from the cache.
@@ -30,185 +27,180 @@ type inputs struct {
 	// initiative and channel the spec names; nil when not found.
 	initiative *v1alpha1.Initiative
 	channel    *v1alpha1.Channel
-	// cronJob is the owned spotlight CronJob; nil before the first apply.
-	cronJob *batchv1.CronJob
-	// stale are CronJobs the campaign controls under another name, to
-	// remove (an earlier version named the spotlight differently).
-	stale []*batchv1.CronJob
-	// taken says why the spotlight's name is held by an object the campaign
-	// does not control; empty when it is free or the campaign's own.
-	taken string
-	// jobs the spotlight CronJob created.
+	// cronJobs are spotlight CronJobs an earlier version created: removed.
+	cronJobs []*batchv1.CronJob
+	// jobs are the Jobs labelled with the campaign.
 	jobs []batchv1.Job
+	// ledger records what the campaign published; nil before the first.
+	ledger *corev1.ConfigMap
+	// policy bounds the attempts of each digest; jobOpts configures pods.
+	policy  delivery.Policy
+	jobOpts cronjobs.Options
 }
 
 // decision is everything decide works out for one reconcile.
 type decision struct {
+	// status is the campaign's status to write, but the Ready/Reconciling/
+	// Stalled contract, which conditions.Write applies.
+	status  v1alpha1.RecognitionCampaignStatus
 	ready   metav1.Condition
 	stalled string
-	events  []record.Event
-	// apply is the CronJob to write; nil when the existing one is current
-	// or the last good one must be kept.
-	apply *batchv1.CronJob
+	// events go out with the status write; delivered once the ledger
+	// records the outcomes they tell of.
+	events, delivered []record.Event
+	// create are the digest Jobs to create: a new spotlight, retries.
+	create []*batchv1.Job
+	// record are the keys to add to the ledger.
+	record []string
 	// published names the nominations newly marked spotlighted.
 	published []string
-	// nextAt is when the next spotlight is due; zero while none is.
+	// nextAt is when to look again; zero while nothing is due.
 	nextAt time.Time
-	// keep names a stale CronJob that stands in for the spotlight (one an
-	// earlier version created) until the spotlight is applied under its
-	// own name.
-	keep string
 }
-
-// campaignKind is the kind of the owner of spotlight CronJobs.
-var campaignKind = v1alpha1.GroupVersion.WithKind("RecognitionCampaign")
 
 // nameConflictRecheck is how often a taken name is looked at again: the
 // object holding it is not Momentum's, so no event says when it is gone.
 const nameConflictRecheck = time.Minute
 
-func spotlightName(obj *v1alpha1.RecognitionCampaign) string {
-	return names.CronJob(names.Child{OwnerKind: campaignKind.Kind, OwnerName: obj.Name, Role: names.RoleSpotlight})
-}
-
-// current is the CronJob that publishes the campaign's spotlights now: its
-// own, or one an earlier version created under another name.
-func current(in inputs) *batchv1.CronJob {
-	if in.cronJob != nil || len(in.stale) == 0 {
-		return in.cronJob
-	}
-	return in.stale[0]
-}
-
-// decide writes the status fields the campaign owns (everything but the
-// Ready/Reconciling/Stalled contract, which conditions.Finish applies) and
-// returns the decision. It reads no API and no clock: all inputs are given.
-func decide(obj *v1alpha1.RecognitionCampaign, in inputs, opts cronjobs.Options, now time.Time) decision {
-	st := &obj.Status
-	var d decision
-	prevReady := meta.FindStatusCondition(st.Conditions, v1alpha1.ConditionReady)
-	prior := current(in)
-	if prior != nil && prior != in.cronJob {
-		d.keep = prior.Name
-	}
-
+// decide works out the campaign's status and children from its inputs, as
+// a chain of small steps. It reads no API and no clock.
+func decide(obj *v1alpha1.RecognitionCampaign, in inputs, now time.Time) decision {
+	d := decision{status: *obj.Status.DeepCopy()}
+	d.status.CronJobName = ""
+	keys := slices.Concat(initialLedger(in.ledger, obj.Status), ledger.Keys(in.ledger))
+	plan := planAttempts(obj, in.jobs, keys, in.policy, now)
+	d.record = append(initialLedger(in.ledger, obj.Status), plan.record...)
+	d.create, d.delivered, d.nextAt = plan.retries, plan.events, plan.retryAt
 	// Deliveries are facts: record them even when the campaign cannot go on.
-	published, last := spotlight.Delivered(in.jobs)
-	marked := spotlight.MarkPublished(st.SpotlightedNominations, published, obj.Spec.Nominations)
-	d.published = marked[min(len(st.SpotlightedNominations), len(marked)):]
-	st.SpotlightedNominations = marked
-	if last != nil && (st.LastPublicationTime == nil || st.LastPublicationTime.Before(last)) {
-		st.LastPublicationTime = last
-	}
-	if len(d.published) > 0 {
-		d.events = append(d.events, record.Event{Type: corev1.EventTypeNormal, Reason: v1alpha1.EventReasonSpotlighted,
-			Note: fmt.Sprintf("Spotlight published %s", strings.Join(d.published, ", "))})
-	}
-	st.CronJobName = spotlightName(obj)
+	d.status, d.published = recordOutcomes(obj, keys, in.jobs, plan)
+	status, reason, msg := deliveryFailing(d.status)
+	conditions.Set(&d.status.Conditions, v1alpha1.ConditionDeliveryFailing, status, reason, msg, obj.Generation, now)
 
-	if in.initiative == nil {
-		d.ready = refs.InitiativeNotFound(obj.Namespace, obj.Spec.InitiativeRef.Name, "the spotlight CronJob is suspended until then")
-		d.events = append(d.events, conditions.Warning(prevReady, d.ready)...)
-		d.apply = cronjobs.Paused(prior) // its digest may be already published: it must not run again
+	if d.status.LastScheduleTime == nil {
+		d.status.LastScheduleTime = ptr.To(metav1.NewTime(now)) // nothing is due from before it was seen
+	}
+
+	prevReady := meta.FindStatusCondition(obj.Status.Conditions, v1alpha1.ConditionReady)
+	var t spotlight.Tally
+	if in.initiative != nil {
+		held := slices.Concat(ledgerOf(keys, keyHeld), ledgerOf(plan.record, keyHeld), plan.claimed)
+		t = tally(obj, in.initiative, d.status.SpotlightedNominations, held)
+		d.status = withTally(d.status, t)
+		d.events = append(d.events, rejections(obj.Status.Rejected, t.Rejected)...)
+	}
+	sched, schedErr := quiethours.ParseSchedule(obj.Spec.Schedule, obj.Spec.TimeZone)
+	if ready, stalled, blocked := blocker(obj, in, schedErr); blocked {
+		d.ready, d.stalled = ready, stalled
+		d.create = nil // no attempt while it cannot be delivered; retried once it can
+		if ready.Reason != v1alpha1.ReasonChannelPending {
+			d.events = append(d.events, conditions.Warning(prevReady, ready)...)
+		}
+		if in.initiative != nil && schedErr != nil {
+			d.status.NextPublicationTime = nil
+		}
 		return d
 	}
 
-	t := spotlight.Evaluate(obj.Spec, in.initiative.Name, in.initiative.Spec, st.SpotlightedNominations)
-	for _, r := range spotlight.NewlyRejected(st.Rejected, t.Rejected) {
-		d.events = append(d.events, record.Event{Type: corev1.EventTypeWarning, Reason: v1alpha1.EventReasonNominationRejected,
-			Note: fmt.Sprintf("Nomination %s does not qualify: %s", r.Name, r.Reason)})
-	}
-	// Pointers, so that a count of zero is written too (a merge patch drops
-	// zero values equal to the empty status).
-	st.Nominations, st.Spotlighted, st.Pending = ptr.To(t.Qualifying), ptr.To(t.Spotlighted), ptr.To(int32(len(t.Pending)))
-	st.ByBehavior, st.LeadershipShare, st.PeerShare, st.Rejected = t.ByBehavior, t.LeadershipShare, t.PeerShare, t.Rejected
 	suspended := ptr.Deref(in.initiative.Spec.Suspend, false)
-
-	sched, err := quiethours.ParseSchedule(obj.Spec.Schedule, obj.Spec.TimeZone)
-	if err != nil {
-		st.NextPublicationTime = nil
-		d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonScheduleInvalid, fmt.Sprintf(
-			"spec.schedule %q with time zone %q: %v: fix spec.schedule or spec.timeZone (the spotlight CronJob is suspended until then)",
-			obj.Spec.Schedule, obj.Spec.TimeZone, err))
-		d.stalled = v1alpha1.ReasonScheduleInvalid
-		d.events = append(d.events, conditions.Warning(prevReady, d.ready)...)
-		d.apply = cronjobs.Paused(prior) // its digest may be already published: it must not run again
-		return d
-	}
-	st.NextPublicationTime = nil
+	next := nextTick(sched, now)
+	d.status.NextPublicationTime = nil
 	if !suspended {
-		d.nextAt = sched.Next(now)
-		if spec, ok := sched.(*cron.SpecSchedule); ok {
-			d.nextAt = d.nextAt.In(spec.Location) // messages show the schedule's own wall clock
+		d.status.NextPublicationTime = ptr.To(metav1.NewTime(next))
+		d.nextAt = earliest(d.nextAt, next)
+	}
+	q := quietHours(in.initiative, sched, now)
+	if !suspended {
+		job, handled := planSpotlight(obj, in, sched, t.Pending, q.holdUntil, now)
+		d.create = append(d.create, job...)
+		if handled != nil {
+			d.status.LastScheduleTime = handled
 		}
-		st.NextPublicationTime = ptr.To(metav1.NewTime(d.nextAt))
+		d.nextAt = earliest(d.nextAt, q.holdUntil)
 	}
-
-	if in.channel == nil {
-		d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonChannelNotFound, fmt.Sprintf(
-			"Channel %s named in spec.channel not found in namespace %s: create it or fix spec.channel",
-			obj.Spec.Channel, obj.Namespace))
+	d.ready = readyCondition(in.initiative, t, next, suspended)
+	if q.conflict != "" && d.ready.Status == metav1.ConditionTrue {
+		d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonQuietHoursConflict, q.conflict)
 		d.events = append(d.events, conditions.Warning(prevReady, d.ready)...)
-		d.apply = cronjobs.Paused(prior) // its digest may be already published: it must not run again
-		return d
 	}
-	if readiness := conditions.ChannelReadiness(in.channel); readiness != conditions.IsReady {
-		if readiness == conditions.Pending {
-			// A Channel not yet checked is no fault: wait quietly.
-			d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonChannelPending, fmt.Sprintf(
-				"Waiting for Channel %s to be checked before a spotlight is scheduled to it", obj.Spec.Channel))
-		} else {
-			d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonChannelNotReady, fmt.Sprintf(
-				"Channel %s is not Ready, so no spotlight is scheduled to it (the spotlight CronJob is suspended until then): see `kubectl describe channel %s -n %s`",
-				obj.Spec.Channel, obj.Spec.Channel, obj.Namespace))
-			d.events = append(d.events, conditions.Warning(prevReady, d.ready)...)
-		}
-		d.apply = cronjobs.Paused(prior)
-		return d
-	}
-
-	if in.taken != "" {
-		d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonNameConflict, fmt.Sprintf(
-			"The spotlight's %s: Momentum never changes or deletes an object it does not control; delete or rename that object, or rename the campaign (checked again every minute)", in.taken))
-		d.events = append(d.events, conditions.Warning(prevReady, d.ready)...)
-		d.nextAt = now.Add(nameConflictRecheck)
-		st.CronJobName = ""
-		return d
-	}
-	batch := spotlight.Batch(t.Pending)
-	d.keep = "" // the spotlight under its own name replaces any stand-in
-	desired := cronjobs.CronJob(cronjobs.Delivery{
-		Name: spotlightName(obj), Namespace: obj.Namespace, Owner: *metav1.NewControllerRef(obj, campaignKind),
-		Labels:      map[string]string{cronjobs.LabelCampaign: obj.Name, cronjobs.LabelInitiative: in.initiative.Name},
-		Annotations: map[string]string{cronjobs.AnnotationNominations: strings.Join(spotlight.Names(batch), ",")},
-		Schedule:    string(obj.Spec.Schedule), TimeZone: string(obj.Spec.TimeZone), Suspend: suspended,
-		ChannelType: in.channel.Spec.Type, SecretName: in.channel.Spec.SecretRef.Name,
-		Kind: "spotlight", Item: obj.Name, Initiative: obj.Namespace + "/" + in.initiative.Name,
-		Title: "Spotlight: " + obj.Name, Text: spotlight.Digest(batch, obj.Spec.Behaviors),
-		Key: digestKey(obj, batch),
-	}, opts)
-	if !cronjobs.Unchanged(in.cronJob, desired) {
-		d.apply = desired
-	}
-
-	pending := text.Plural(len(t.Pending), "nomination") + " pending"
-	if len(t.Rejected) > 0 {
-		pending += fmt.Sprintf(", %s rejected (see status.rejected)", text.Plural(len(t.Rejected), "nomination"))
-	}
-	if suspended {
-		d.ready = conditions.Ready(metav1.ConditionTrue, v1alpha1.ReasonSuspended, fmt.Sprintf(
-			"Initiative %s is suspended, so spotlights are paused: set its spec.suspend to false to resume; %s", in.initiative.Name, pending))
-		return d
-	}
-	d.ready = conditions.Ready(metav1.ConditionTrue, v1alpha1.ReasonScheduled, fmt.Sprintf(
-		"Next spotlight at %s: %s", d.nextAt.Format(time.RFC3339), pending))
 	return d
 }
 
-// digestKey is the idempotency key of a digest: the same for every run that
-// posts the same nominations, so a webhook receiver drops a re-posted
-// digest (Slack and Teams cannot; see the README's Guarantees).
-func digestKey(obj *v1alpha1.RecognitionCampaign, batch []v1alpha1.Nomination) string {
-	sum := sha256.Sum256([]byte(strings.Join(spotlight.Names(batch), "\n")))
-	return "spotlight/" + obj.Namespace + "/" + obj.Name + "/" + hex.EncodeToString(sum[:8])
+// recordOutcomes is the status with what the digests delivered and gave
+// up: the nominations published (from the ledger, the digests delivered
+// now, and Jobs of the earlier spotlight CronJob), and when the newest was
+// published or given up. It returns the nominations newly published too.
+func recordOutcomes(obj *v1alpha1.RecognitionCampaign, keys []string, jobs []batchv1.Job, plan attemptPlan) (v1alpha1.RecognitionCampaignStatus, []string) {
+	st := *obj.Status.DeepCopy()
+	var legacy []batchv1.Job
+	for _, j := range jobs {
+		if j.Annotations[cronjobs.AnnotationDigest] == "" && metav1.IsControlledBy(&j, obj) {
+			legacy = append(legacy, j)
+		}
+	}
+	fromCronJob, last := spotlight.Delivered(legacy)
+	all := slices.Concat(ledgerOf(keys, keyNomination), fromCronJob, plan.published)
+	st.SpotlightedNominations = spotlight.MarkPublished(st.SpotlightedNominations, all, obj.Spec.Nominations)
+	var published []string
+	for _, n := range st.SpotlightedNominations {
+		if !slices.Contains(obj.Status.SpotlightedNominations, n) {
+			published = append(published, n)
+		}
+	}
+	if last != nil {
+		st.LastPublicationTime = later(st.LastPublicationTime, last.Time)
+	}
+	st.LastPublicationTime = later(st.LastPublicationTime, plan.lastSuccess)
+	st.LastFailureTime = later(st.LastFailureTime, plan.lastFailure)
+	return st, published
+}
+
+// tally judges the nominations; pending are those neither published nor
+// held (under way in a digest, or in one given up).
+func tally(obj *v1alpha1.RecognitionCampaign, it *v1alpha1.Initiative, published, held []string) spotlight.Tally {
+	t := spotlight.Evaluate(obj.Spec, it.Name, it.Spec, published)
+	t.Pending = slices.DeleteFunc(t.Pending, func(n v1alpha1.Nomination) bool { return slices.Contains(held, n.Name) })
+	return t
+}
+
+// later is the later of a status time and t; a zero t changes nothing.
+func later(at *metav1.Time, t time.Time) *metav1.Time {
+	if t.IsZero() || (at != nil && !at.Time.Before(t)) {
+		return at
+	}
+	return ptr.To(metav1.NewTime(t))
+}
+
+// withTally is the status with the nominations' counts. Pointers, so that
+// a count of zero is written too (a merge patch drops zero values equal to
+// the empty status).
+func withTally(st v1alpha1.RecognitionCampaignStatus, t spotlight.Tally) v1alpha1.RecognitionCampaignStatus {
+	st.Nominations, st.Spotlighted, st.Pending = ptr.To(t.Qualifying), ptr.To(t.Spotlighted), ptr.To(int32(len(t.Pending)))
+	st.ByBehavior, st.LeadershipShare, st.PeerShare, st.Rejected = t.ByBehavior, t.LeadershipShare, t.PeerShare, t.Rejected
+	return st
+}
+
+// rejections are the Warnings for nominations newly found not to qualify.
+func rejections(before, after []v1alpha1.RejectedNomination) []record.Event {
+	rejected := spotlight.NewlyRejected(before, after)
+	out := make([]record.Event, 0, len(rejected))
+	for _, r := range rejected {
+		out = append(out, record.Event{Type: corev1.EventTypeWarning, Reason: v1alpha1.EventReasonNominationRejected,
+			Note: fmt.Sprintf("Nomination %s does not qualify: %s", r.Name, r.Reason)})
+	}
+	return out
+}
+
+// planSpotlight is the digest Job due now, if any, and the scheduled time
+// it handles: nil while none is due or it is held for quiet hours. A due
+// time with nothing new to post is handled by posting nothing.
+func planSpotlight(obj *v1alpha1.RecognitionCampaign, in inputs, sched cron.Schedule, pending []v1alpha1.Nomination, holdUntil, now time.Time) ([]*batchv1.Job, *metav1.Time) {
+	due := dueTick(sched, handledSince(obj, now), now)
+	if due.IsZero() || !holdUntil.IsZero() {
+		return nil, nil
+	}
+	handled := ptr.To(metav1.NewTime(due))
+	if len(pending) == 0 {
+		return nil, handled
+	}
+	return []*batchv1.Job{digestJob(obj, in, tickKey(due), spotlight.Batch(pending))}, handled
 }

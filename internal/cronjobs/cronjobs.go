@@ -36,6 +36,8 @@ const (
 	// AnnotationNominations lists, on a spotlight's job template, the
 	// nominations its digest publishes.
 	AnnotationNominations = "culture.momentum.dev/nominations"
+	// AnnotationDigest is the key of the spotlight digest a Job posts.
+	AnnotationDigest = "culture.momentum.dev/digest"
 	// FieldOwner is the server-side apply field manager of the controllers.
 	FieldOwner = "momentum"
 )

@@ -17,6 +17,15 @@ import (
 // v1alpha1.DefaultTrendSamples, which the trend gate defaults to as well.
 const TrendWindow = v1alpha1.DefaultTrendSamples
 
+// HistoryLimit is how many measurements an indicator's status.history
+// keeps: its spec.historyLimit, or v1alpha1.DefaultHistoryLimit.
+func HistoryLimit(spec v1alpha1.LeadingIndicatorSpec) int {
+	if spec.HistoryLimit != nil {
+		return int(*spec.HistoryLimit)
+	}
+	return v1alpha1.DefaultHistoryLimit
+}
+
 // steadyShare is the share of the target's scale within which a change over
 // the trend window counts as Steady rather than Improving or Declining.
 const steadyShare = 0.01

@@ -193,8 +193,14 @@ func collectCampaign(ch *sink, rc *v1alpha1.RecognitionCampaign) {
 	if st.LeadershipShare != nil {
 		ch.gauge(campaignLeadershipShare, float64(*st.LeadershipShare), lv...)
 	}
-	// Spotlights report no failure time: a failed one stays pending.
+	dv := []string{rc.Namespace, rc.Spec.InitiativeRef.Name, "spotlight", rc.Name}
 	if st.LastPublicationTime != nil {
-		ch.gauge(deliveryLastSuccess, unix(*st.LastPublicationTime), rc.Namespace, rc.Spec.InitiativeRef.Name, "spotlight", rc.Name)
+		ch.gauge(deliveryLastSuccess, unix(*st.LastPublicationTime), dv...)
+	}
+	// A spotlight given up reports its time; it is failing until a later
+	// one is published (the same rule as the DeliveryFailing condition).
+	if st.LastFailureTime != nil {
+		ch.gauge(deliveryLastFailure, unix(*st.LastFailureTime), dv...)
+		ch.gauge(deliveryFailing, boolValue(st.LastPublicationTime == nil || st.LastPublicationTime.Before(st.LastFailureTime)), dv...)
 	}
 }

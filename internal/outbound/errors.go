@@ -38,6 +38,8 @@ type Error struct {
 
 	// cause is only ever a secret-free sentinel such as context.Canceled.
 	cause error
+	// liftable marks a refusal that more than the URL decides: see Liftable.
+	liftable bool
 }
 
 func newError(class, detail string) *Error {
@@ -58,6 +60,20 @@ func (e *Error) Refused() bool {
 		return true
 	}
 	return false
+}
+
+// Liftable reports whether a refusal depends on more than the URL: plain
+// http to a host AllowHTTPHosts does not list, or an address (literal or
+// what DNS answered) in a blocked range AllowCIDRs does not open. A change
+// of the manager's flags, of the namespace exceptions that narrow them, or
+// of DNS may lift it; every other refusal stands until the URL changes.
+func (e *Error) Liftable() bool {
+	return e.Refused() && e.liftable
+}
+
+// liftableError is a refusal that the policy's exceptions or DNS decide.
+func liftableError(class, detail string) *Error {
+	return &Error{Class: class, Detail: detail, liftable: true}
 }
 
 // Retryable reports whether trying again later may succeed: timeouts,

@@ -98,7 +98,7 @@ func (p Policy) validate(u *url.URL) error {
 	case "https":
 	case "http":
 		if !p.httpAllowed(u) {
-			return newError(ClassScheme, "address must use https")
+			return liftableError(ClassScheme, "address must use https")
 		}
 	case "":
 		return newError(ClassScheme, "address must be an absolute https URL")
@@ -114,7 +114,7 @@ func (p Policy) validate(u *url.URL) error {
 	}
 	if a, err := netip.ParseAddr(host); err == nil {
 		if reason := p.blocked(a); reason != "" {
-			return newError(ClassBlockedAddress, "address is in a blocked range ("+reason+")")
+			return liftableError(ClassBlockedAddress, "address is in a blocked range ("+reason+")")
 		}
 	}
 	return nil
@@ -140,10 +140,10 @@ func (p Policy) httpAllowed(u *url.URL) bool {
 func (p Policy) control(_, address string, _ syscall.RawConn) error {
 	ap, err := netip.ParseAddrPort(address)
 	if err != nil {
-		return newError(ClassBlockedAddress, "address resolves to an unparsable destination")
+		return liftableError(ClassBlockedAddress, "address resolves to an unparsable destination")
 	}
 	if reason := p.blocked(ap.Addr()); reason != "" {
-		return newError(ClassBlockedAddress, "address resolves to a blocked range ("+reason+")")
+		return liftableError(ClassBlockedAddress, "address resolves to a blocked range ("+reason+")")
 	}
 	return nil
 }

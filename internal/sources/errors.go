@@ -19,11 +19,21 @@ const (
 	// ClassSecretNotFound: a referenced Secret or one of its keys is missing.
 	ClassSecretNotFound = "SecretNotFound"
 	// ClassSecretNotUsable: a referenced Secret is not labelled usable for
-	// this purpose, or may not be sent to this host.
+	// this purpose, may not be sent to this host, or holds what cannot be
+	// sent (an invalid header name or value, an invalid bearer token). The
+	// Secret's owner fixes it; the spec is not at fault.
 	ClassSecretNotUsable = "SecretNotUsable"
-	// ClassInvalidSpec: the spec itself is wrong (a refused URL, a PromQL
-	// syntax error, an invalid header name); retrying cannot help.
+	// ClassInvalidSpec: the spec itself is wrong (a URL that does not parse
+	// or is not https, a PromQL syntax error); retrying cannot help until
+	// the spec changes.
 	ClassInvalidSpec = "InvalidSpec"
+	// ClassRefused: the outbound policy refused an address for a reason the
+	// spec alone does not decide: plain http to a host --allow-http-host
+	// does not list, an address in a blocked range --allow-cidr does not
+	// open (literal or what DNS answered), or exceptions withheld from the
+	// namespace by --allow-namespace-selector. A flag, label or DNS change
+	// lifts it, so measuring goes on.
+	ClassRefused = "Refused"
 )
 
 // Error is every error this package returns. Its message is safe for logs,
@@ -61,12 +71,17 @@ func newError(class, detail string) *Error {
 }
 
 // fromOutbound wraps an outbound error with context. The outbound Detail is
-// already secret-free; a policy refusal is a spec problem, anything else a
-// (possibly transient) unavailability.
+// already secret-free; a policy refusal is a spec problem when the URL alone
+// decides it, a Refused one when flags, namespace labels or DNS do, and
+// anything else a (possibly transient) unavailability.
 func fromOutbound(what string, err error) *Error {
 	class := ClassSourceUnavailable
 	var oe *outbound.Error
-	if errors.As(err, &oe) && oe.Refused() && oe.Class != outbound.ClassRedirect {
+	switch {
+	case !errors.As(err, &oe), !oe.Refused(), oe.Class == outbound.ClassRedirect:
+	case oe.Liftable():
+		class = ClassRefused
+	default:
 		class = ClassInvalidSpec
 	}
 	if oe == nil {

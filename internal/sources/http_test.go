@@ -100,8 +100,8 @@ func TestHTTP(t *testing.T) {
 		{name: "legacy label refused", path: "/auth", jsonPath: "{.data.nps}", secret: "legacy", wantClass: ClassSecretNotUsable, wantErr: "accepted for channels only"},
 		{name: "host not allowed", path: "/auth", jsonPath: "{.data.nps}", secret: "elsewhere", wantClass: ClassSecretNotUsable, wantErr: "allowed-hosts"},
 		{name: "host allowed", path: "/auth", jsonPath: "{.data.nps}", secret: "here", want: "66.5"},
-		{name: "invalid header name", path: "/", jsonPath: "{.data.nps}", secret: "bad-header-name", wantClass: ClassInvalidSpec, wantErr: `key "Bad Header" is not a valid header name`},
-		{name: "invalid header value", path: "/", jsonPath: "{.data.nps}", secret: "bad-header-value", wantClass: ClassInvalidSpec, wantErr: "does not hold a valid header value"},
+		{name: "invalid header name", path: "/", jsonPath: "{.data.nps}", secret: "bad-header-name", wantClass: ClassSecretNotUsable, wantErr: `key "Bad Header" is not a valid header name`},
+		{name: "invalid header value", path: "/", jsonPath: "{.data.nps}", secret: "bad-header-value", wantClass: ClassSecretNotUsable, wantErr: "does not hold a valid header value"},
 		{name: "503", path: "/status/503", jsonPath: "{.data.nps}", wantClass: ClassSourceUnavailable, wantErr: "server answered 503 Service Unavailable"},
 		{name: "not JSON", path: "/html", jsonPath: "{.data.nps}", wantClass: ClassBadResponse, wantErr: "response is not valid JSON"},
 		{name: "two documents", path: "/two", jsonPath: "{.a}", wantClass: ClassBadResponse, wantErr: "not a single JSON document"},
@@ -144,14 +144,21 @@ func TestHTTPDefaultPolicyRefusesLoopback(t *testing.T) {
 	if got := outbound.ClassOf(err); got != outbound.ClassScheme {
 		t.Fatalf("outbound class = %q, want %q (error %v)", got, outbound.ClassScheme, err)
 	}
-	if got := ClassOf(err); got != ClassInvalidSpec {
-		t.Errorf("class = %q, want %q", got, ClassInvalidSpec)
+	// --allow-http-host could allow it: refused, but not for the spec alone.
+	if got := ClassOf(err); got != ClassRefused {
+		t.Errorf("class = %q, want %q", got, ClassRefused)
 	}
 
 	// Allowed over http but still loopback: refused at the address check.
 	_, err = Measurer{Policy: outbound.Policy{AllowHTTPHosts: []string{"127.0.0.1"}}}.HTTP(context.Background(), src, nil)
-	if got := outbound.ClassOf(err); got != outbound.ClassBlockedAddress {
-		t.Fatalf("outbound class = %q, want %q (error %v)", got, outbound.ClassBlockedAddress, err)
+	if got := outbound.ClassOf(err); got != outbound.ClassBlockedAddress || ClassOf(err) != ClassRefused {
+		t.Fatalf("outbound class = %q, class %q, want %q and %q (error %v)", got, ClassOf(err), outbound.ClassBlockedAddress, ClassRefused, err)
+	}
+
+	// Credentials in the URL: no flag allows them.
+	_, err = Measurer{}.HTTP(context.Background(), &v1alpha1.HTTPSource{URL: "https://u:p@survey.example.com/", JSONPath: "{.a}"}, nil)
+	if got := ClassOf(err); got != ClassInvalidSpec {
+		t.Errorf("credentials: class = %q, want %q", got, ClassInvalidSpec)
 	}
 }
 

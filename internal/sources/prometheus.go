@@ -66,7 +66,7 @@ func (m Measurer) Prometheus(ctx context.Context, src *v1alpha1.PrometheusSource
 		// Token files often end in a newline.
 		token := strings.TrimSpace(string(raw))
 		if token == "" || !httpguts.ValidHeaderFieldValue(token) {
-			return "", newError(ClassInvalidSpec, fmt.Sprintf("Secret %q key %q does not hold a valid bearer token", ref.Name, ref.Key))
+			return "", newError(ClassSecretNotUsable, fmt.Sprintf("Secret %q key %q does not hold a valid bearer token", ref.Name, ref.Key))
 		}
 		req.Header.Set("Authorization", "Bearer "+token)
 	}

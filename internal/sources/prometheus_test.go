@@ -116,6 +116,7 @@ func TestPrometheusBearerToken(t *testing.T) {
 		secret("all-hands-webhook", v1alpha1.PurposeChannel, map[string]string{"address": "https://hooks.example/" + token}),
 		secret("survey-headers", v1alpha1.PurposeHTTPHeaders, map[string]string{"token": token}),
 		withAllowedHosts(secret("elsewhere", v1alpha1.PurposePrometheusToken, map[string]string{"token": token}), "prometheus.example.com"),
+		secret("blank-token", v1alpha1.PurposePrometheusToken, map[string]string{"token": " \n"}),
 	)
 	src := func(name, key string) *v1alpha1.PrometheusSource {
 		s := &v1alpha1.PrometheusSource{Address: proxy.URL + "/prom", Query: "vector(66.5)"}
@@ -140,6 +141,7 @@ func TestPrometheusBearerToken(t *testing.T) {
 		{"channel Secret as token", "all-hands-webhook", "address", ClassSecretNotUsable, "Secret all-hands-webhook is labelled usable-for=channel; label it culture.momentum.dev/usable-for=prometheus-token"},
 		{"headers Secret as token", "survey-headers", "token", ClassSecretNotUsable, "is labelled usable-for=http-headers"},
 		{"host not allowed", "elsewhere", "token", ClassSecretNotUsable, "allowed-hosts"},
+		{"blank token: the Secret's fault", "blank-token", "token", ClassSecretNotUsable, `Secret "blank-token" key "token" does not hold a valid bearer token`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := m.Prometheus(context.Background(), src(tc.secret, tc.key), secrets)
@@ -156,8 +158,13 @@ func TestPrometheusBearerToken(t *testing.T) {
 func TestPrometheusPolicy(t *testing.T) {
 	// Unreachable through the default policy: loopback over http.
 	_, err := Measurer{}.Prometheus(context.Background(), &v1alpha1.PrometheusSource{Address: "http://127.0.0.1:9090", Query: "up"}, nil)
-	if outbound.ClassOf(err) != outbound.ClassScheme || ClassOf(err) != ClassInvalidSpec {
+	// --allow-http-host could allow it: not the spec's fault alone.
+	if outbound.ClassOf(err) != outbound.ClassScheme || ClassOf(err) != ClassRefused {
 		t.Fatalf("error = %v", err)
+	}
+	_, err = Measurer{}.Prometheus(context.Background(), &v1alpha1.PrometheusSource{Address: "ftp://prom.example", Query: "up"}, nil)
+	if ClassOf(err) != ClassInvalidSpec {
+		t.Fatalf("no flag allows ftp: %v", err)
 	}
 	_, err = Measurer{}.Prometheus(context.Background(), &v1alpha1.PrometheusSource{Address: "https://prom.example/?x=1", Query: "up"}, nil)
 	if ClassOf(err) != ClassInvalidSpec {

@@ -85,10 +85,10 @@ func secretHeaders(ctx context.Context, getter SecretGetter, name, host string, 
 		// Values written from files often end in a newline.
 		value := strings.TrimSpace(string(raw))
 		if !httpguts.ValidHeaderFieldName(key) {
-			return newError(ClassInvalidSpec, fmt.Sprintf("Secret %q key %q is not a valid header name", name, key))
+			return newError(ClassSecretNotUsable, fmt.Sprintf("Secret %q key %q is not a valid header name", name, key))
 		}
 		if !httpguts.ValidHeaderFieldValue(value) {
-			return newError(ClassInvalidSpec, fmt.Sprintf("Secret %q key %q does not hold a valid header value", name, key))
+			return newError(ClassSecretNotUsable, fmt.Sprintf("Secret %q key %q does not hold a valid header value", name, key))
 		}
 		h.Set(key, value)
 	}

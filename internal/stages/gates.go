@@ -106,11 +106,11 @@ func indicatorGate(c v1alpha1.IndicatorCriterion, indicators map[string]Indicato
 // trendGate judges the trend of the newest trendSamples measurements (by
 // default as many as the indicator's own trend looks at).
 func trendGate(c v1alpha1.IndicatorCriterion, ind Indicator) (bool, string) {
-	n := v1alpha1.DefaultTrendSamples
-	if c.TrendSamples != nil {
-		n = int(*c.TrendSamples)
-	}
-	if len(ind.History) < n {
+	n, unsatisfiable := TrendWindow(c, ind.HistoryLimit)
+	switch {
+	case unsatisfiable != "":
+		return false, unsatisfiable
+	case len(ind.History) < n:
 		return false, fmt.Sprintf("trend needs %d measurements, has %d", n, len(ind.History))
 	}
 	t := health.TrendOver(ind.History, ind.Target, n)
@@ -119,6 +119,27 @@ func trendGate(c v1alpha1.IndicatorCriterion, ind Indicator) (bool, string) {
 		return true, fmt.Sprintf("trend %s over %d measurements", t, n)
 	}
 	return false, fmt.Sprintf("trend %s over %d measurements; needs %s", t, n, c.Trend)
+}
+
+// TrendWindow is how many measurements a trend gate looks at: trendSamples,
+// where the default (v1alpha1.DefaultTrendSamples, which the API server
+// writes when the field is omitted) is capped at the indicator's
+// historyLimit, since a history that short never holds more. Any other
+// trendSamples above historyLimit can never be met: unsatisfiable says so
+// and what to change.
+func TrendWindow(c v1alpha1.IndicatorCriterion, historyLimit int) (n int, unsatisfiable string) {
+	n = v1alpha1.DefaultTrendSamples
+	if c.TrendSamples != nil {
+		n = int(*c.TrendSamples)
+	}
+	switch {
+	case historyLimit <= 0 || n <= historyLimit:
+		return n, ""
+	case n == v1alpha1.DefaultTrendSamples:
+		return historyLimit, ""
+	}
+	return n, fmt.Sprintf("trendSamples %d can never be met: LeadingIndicator %s keeps only %d measurements (spec.historyLimit); lower trendSamples to at most %d or raise historyLimit",
+		n, c.Name, historyLimit, historyLimit)
 }
 
 // improvementGate compares the value with the stage's baseline, in the

@@ -20,6 +20,9 @@ type Indicator struct {
 	Target    v1alpha1.Target
 	// History is the indicator's recorded measurements, oldest first.
 	History []v1alpha1.Measurement
+	// HistoryLimit is how many measurements History keeps at most (the
+	// indicator's spec.historyLimit); 0 when not known.
+	HistoryLimit int
 }
 
 // Input is everything a decision depends on.

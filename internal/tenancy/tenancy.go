@@ -74,6 +74,12 @@ func (e Exceptions) applies(ctx context.Context, namespace string) bool {
 	return Applies(e.Selector, ns.Labels, true)
 }
 
+// Withheld reports whether the selector withholds the exceptions from
+// namespace: a label on the namespace, not the flags, would open them.
+func (e Exceptions) Withheld(ctx context.Context, namespace string) bool {
+	return !e.applies(ctx, namespace)
+}
+
 // Policy is p for namespace: without its exceptions where they do not apply.
 func (e Exceptions) Policy(ctx context.Context, namespace string, p outbound.Policy) outbound.Policy {
 	if !e.applies(ctx, namespace) {

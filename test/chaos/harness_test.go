@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -23,6 +24,8 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
+	logf "sigs.k8s.io/controller-runtime/pkg/log"
+	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
 	"github.com/momentum-dev/momentum/internal/cronjobs"
@@ -40,10 +43,14 @@ type harness struct {
 
 func start(t *testing.T) *harness {
 	t.Helper()
+	logf.SetLogger(zap.New(zap.WriteTo(io.Discard))) // envtest's own logs are noise here
 	env, err := testenv.New()
 	if err != nil {
 		t.Fatal(err)
 	}
+	// etcd on a data dir of the test's own, kept across a restart (see
+	// TestEtcdRestart): envtest removes only a dir it made up itself.
+	env.ControlPlane.Etcd = &envtest.Etcd{DataDir: filepath.Join(t.TempDir(), "etcd")}
 	cfg, err := env.Start()
 	if err != nil {
 		t.Fatal(err)
@@ -183,6 +190,17 @@ func (r *jobRunner) runOnce(ctx context.Context, t *testing.T, job *batchv1.Job)
 		_ = r.h.c.Get(ctx, client.ObjectKeyFromObject(job), job)
 		<-time.After(time.Second)
 	}
+}
+
+// counts returns the Jobs run, and how many Job names were created again
+// (under a new UID).
+func (r *jobRunner) counts() (runs, recreated int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, uids := range r.uids {
+		recreated += len(uids) - 1
+	}
+	return r.runs, recreated
 }
 
 // notify runs the Job's container command as its pod would.

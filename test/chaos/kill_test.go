@@ -37,7 +37,7 @@ func program(i int) (*v1alpha1.Initiative, *v1alpha1.LeadingIndicator) {
 		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name},
 		Spec: v1alpha1.InitiativeSpec{
 			Why: "Every customer should feel we are on their side.", Sponsors: []v1alpha1.Person{{Name: "Dana Lee"}},
-			Celebrations: &v1alpha1.Celebrations{Channel: "hooks"},
+			Celebrations: &v1alpha1.Celebrations{Channel: "hooks"}, Behaviors: []v1alpha1.Behavior{{Name: behavior}},
 		},
 	}
 	ind := &v1alpha1.LeadingIndicator{
@@ -53,8 +53,9 @@ func program(i int) (*v1alpha1.Initiative, *v1alpha1.LeadingIndicator) {
 
 // load advances programs (an approval of the current stage) and moves
 // indicators on and off target until ctx ends, counting each program's
-// approvals in approvals.
-func load(ctx context.Context, c client.Client, n int, approvals []int, mu *sync.Mutex) {
+// approvals in approvals; with noms, it nominates someone in one of the
+// campaigns every 2 s.
+func load(ctx context.Context, c client.Client, n int, approvals []int, mu *sync.Mutex, noms *nominations) {
 	tick := time.NewTicker(50 * time.Millisecond)
 	defer tick.Stop()
 	for step := 0; ; step++ {
@@ -62,6 +63,10 @@ func load(ctx context.Context, c client.Client, n int, approvals []int, mu *sync
 		case <-ctx.Done():
 			return
 		case <-tick.C:
+		}
+		if noms != nil && step%40 == 39 {
+			noms.add(ctx, c)
+			continue
 		}
 		i := rand.IntN(n)
 		name := fmt.Sprintf("program-%d", i)
@@ -98,14 +103,16 @@ func load(ctx context.Context, c client.Client, n int, approvals []int, mu *sync
 }
 
 // TestKillUnderLoad kills the manager with SIGKILL CHAOS_KILLS times
-// (default 40; 200 on demand), 0.1–3 s apart, while CHAOS_PROGRAMS
-// programs (default 100) advance and their indicators move on and off
-// target, then checks that no stage entry was lost or duplicated, no Job
-// was created twice, no celebration was POSTed twice, and every program
-// converged within 30 s of the last kill.
+// (default 200), at random 0.1–3 s apart, while CHAOS_PROGRAMS programs
+// (default 100) advance, their indicators move on and off target, and
+// nominations are added to campaigns that spotlight every minute; then
+// checks that no stage entry was lost or duplicated, no Job was created
+// twice, no celebration or digest was POSTed twice, every nomination was
+// published in exactly one digest, and every program converged within 30 s
+// of the last kill.
 func TestKillUnderLoad(t *testing.T) {
 	g := NewWithT(t)
-	kills, n := envInt(t, "CHAOS_KILLS", 40), envInt(t, "CHAOS_PROGRAMS", 100)
+	kills, n := envInt(t, "CHAOS_KILLS", 200), envInt(t, "CHAOS_PROGRAMS", 100)
 	h := start(t)
 	h.channel(t, ns)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -115,6 +122,10 @@ func TestKillUnderLoad(t *testing.T) {
 		g.Expect(h.c.Create(ctx, it)).To(Succeed())
 		g.Expect(h.c.Create(ctx, ind)).To(Succeed())
 	}
+	for i := range min(campaignCount, n) {
+		g.Expect(h.c.Create(ctx, campaign(i))).To(Succeed())
+	}
+	noms := &nominations{added: map[string][]string{}}
 	// Celebrations start from what is there when they are configured: let
 	// every program record that before the load begins.
 	first := h.run(t, "manager.log")
@@ -126,7 +137,7 @@ func TestKillUnderLoad(t *testing.T) {
 	approvals, mu := make([]int, n), &sync.Mutex{}
 	loadCtx, stopLoad := context.WithCancel(ctx)
 	loadDone := make(chan struct{})
-	go func() { load(loadCtx, h.c, n, approvals, mu); close(loadDone) }()
+	go func() { load(loadCtx, h.c, n, approvals, mu, noms); close(loadDone) }()
 
 	began := time.Now()
 	for range kills {
@@ -144,20 +155,18 @@ func TestKillUnderLoad(t *testing.T) {
 	convergence := time.Since(lastKill)
 	// Every celebration Job has run and every success reached the ledger.
 	g.Eventually(func(g Gomega) { delivered(g, h, n) }).WithTimeout(30 * time.Second).WithPolling(500 * time.Millisecond).Should(Succeed())
+	// Every nomination went out in one digest (the last wait for the next minute's).
+	var nominated, digests int
+	g.Eventually(func(g Gomega) { nominated, digests = spotlightedOnce(g, h, noms) }).
+		WithTimeout(3 * time.Minute).WithPolling(time.Second).Should(Succeed())
 
 	posts, dup := h.recv.posts(), 0
 	for _, c := range posts {
 		dup += c - 1
 	}
-	runner.mu.Lock()
-	recreated := 0
-	for _, uids := range runner.uids {
-		recreated += len(uids) - 1
-	}
-	runs := runner.runs
-	runner.mu.Unlock()
-	report("kill -9: %d kills survived over %s, %d programs, %d Jobs run, %d deliveries, %d duplicate POSTs, %d Jobs created twice, converged %.1fs after the last kill",
-		kills, lastKill.Sub(began).Round(time.Second), n, runs, len(posts), dup, recreated, convergence.Seconds())
+	runs, recreated := runner.counts()
+	report("kill -9: %d kills survived over %s, %d programs, %d nominations in %d digests (each once), %d Jobs run, %d deliveries, %d duplicate POSTs, %d Jobs created twice, converged %.1fs after the last kill",
+		kills, lastKill.Sub(began).Round(time.Second), n, nominated, digests, runs, len(posts), dup, recreated, convergence.Seconds())
 	g.Expect(dup).To(BeZero(), "POSTs per key: %v", posts)
 	g.Expect(recreated).To(BeZero())
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
+	"github.com/momentum-dev/momentum/internal/health"
 	"github.com/momentum-dev/momentum/internal/render"
 	"github.com/momentum-dev/momentum/internal/sources"
 	"github.com/momentum-dev/momentum/internal/stages"
@@ -95,8 +96,14 @@ func (p *program) checkInitiative(it *v1alpha1.Initiative) []Problem {
 			continue
 		}
 		for j, c := range st.ExitCriteria.Indicators {
-			if p.indicators[ref(it.Namespace, c.Name)] == nil {
-				missing(fmt.Sprintf("spec.stages[%d].exitCriteria.indicators[%d].name", i, j), "LeadingIndicator", c.Name)
+			path := fmt.Sprintf("spec.stages[%d].exitCriteria.indicators[%d]", i, j)
+			li := p.indicators[ref(it.Namespace, c.Name)]
+			if li == nil {
+				missing(path+".name", "LeadingIndicator", c.Name)
+				continue
+			}
+			if _, why := stages.TrendWindow(c, health.HistoryLimit(li.Spec)); c.Trend != "" && why != "" {
+				ps = append(ps, o.problem(path+".trendSamples", why))
 			}
 		}
 	}

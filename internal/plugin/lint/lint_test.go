@@ -96,6 +96,32 @@ func TestBrokenPrograms(t *testing.T) {
 	}
 }
 
+// A trend gate over more measurements than its indicator keeps can never
+// be met; the default window is capped at historyLimit and passes.
+func TestTrendSamplesBeyondHistoryLimit(t *testing.T) {
+	base, err := os.ReadFile("testdata/program.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for gate, want := range map[string]int{"trend: Improving, trendSamples: 5": 1, "trend: Improving": 0} {
+		t.Run(gate, func(t *testing.T) {
+			g := NewWithT(t)
+			program := strings.Replace(string(base), "{name: employee-awareness, health: NotOffTarget}", "{name: employee-awareness, health: NotOffTarget, "+gate+"}", 1)
+			program = strings.Replace(program, "  initiativeRef: {name: customer-first}\n  category", "  initiativeRef: {name: customer-first}\n  historyLimit: 3\n  category", 1)
+			g.Expect(program).To(ContainSubstring("historyLimit: 3"))
+			file := filepath.Join(t.TempDir(), "program.yaml")
+			g.Expect(os.WriteFile(file, []byte(program), 0o600)).To(Succeed())
+			problems, _, err := Files(context.Background(), schemas(t), []string{file})
+			g.Expect(err).NotTo(HaveOccurred())
+			g.Expect(problems).To(HaveLen(want), "got %v", problems)
+			if want > 0 {
+				g.Expect(problems[0].Field).To(Equal("spec.stages[0].exitCriteria.indicators[0].trendSamples"))
+				g.Expect(problems[0].Message).To(ContainSubstring("lower trendSamples to at most 3 or raise historyLimit"))
+			}
+		})
+	}
+}
+
 // The CRDs embedded from config/crd/bases define every Momentum kind.
 func TestEmbeddedSchemasCoverEveryKind(t *testing.T) {
 	g := NewWithT(t)

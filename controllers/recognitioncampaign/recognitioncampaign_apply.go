@@ -1,0 +1,125 @@
+package recognitioncampaign
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	logf "sigs.k8s.io/controller-runtime/pkg/log"
+
+	"github.com/momentum-dev/momentum/api/v1alpha1"
+	"github.com/momentum-dev/momentum/internal/conditions"
+	"github.com/momentum-dev/momentum/internal/cronjobs"
+	"github.com/momentum-dev/momentum/internal/ledger"
+	"github.com/momentum-dev/momentum/internal/record"
+	"github.com/momentum-dev/momentum/internal/ssa"
+)
+
+// apply creates the digest Jobs decided on, records finished deliveries in
+// the ledger (and then tells of them in Events), and removes the spotlight
+// CronJobs of earlier versions. It returns the Jobs whose name an object
+// the campaign does not control holds.
+func (r *Reconciler) apply(ctx context.Context, obj *v1alpha1.RecognitionCampaign, in inputs, d decision) ([]string, error) {
+	taken, err := r.createJobs(ctx, obj, d.create)
+	if err != nil {
+		return nil, err
+	}
+	recorded, err := r.recordLedger(ctx, obj, in.ledger, d.record)
+	if err != nil {
+		return nil, err
+	}
+	if recorded {
+		record.Emit(r.Recorder, obj, d.delivered)
+	}
+	for _, cj := range in.cronJobs {
+		if err := ssa.Delete(ctx, r.Client, cj); err != nil {
+			return nil, fmt.Errorf("deleting the earlier spotlight CronJob %s: %w", cj.Name, err)
+		}
+		logf.FromContext(ctx).Info("Deleted the earlier spotlight CronJob", "cronjob", cj.Name)
+	}
+	return taken, nil
+}
+
+// createJobs creates digest Jobs. Their names are deterministic: a Job the
+// campaign controls that already exists was created by an earlier
+// reconcile whose status write did not land, so it counts as created. A Job
+// of that name it does not control is left alone and returned as taken.
+func (r *Reconciler) createJobs(ctx context.Context, obj *v1alpha1.RecognitionCampaign, jobs []*batchv1.Job) ([]string, error) {
+	var taken []string
+	for _, job := range jobs {
+		err := r.Client.Create(ctx, job)
+		if apierrors.IsAlreadyExists(err) {
+			_, err = ssa.Lookup(ctx, r.reader(), obj, "Job", &batchv1.Job{ObjectMeta: metav1.ObjectMeta{Namespace: job.Namespace, Name: job.Name}})
+			var t *ssa.NameTaken
+			if errors.As(err, &t) {
+				taken = append(taken, t.Error())
+				continue
+			}
+			if err == nil {
+				continue
+			}
+		}
+		if err != nil {
+			return nil, fmt.Errorf("creating spotlight Job %s: %w", job.Name, err)
+		}
+		logf.FromContext(ctx).Info("Created spotlight Job", "job", job.Name, "digest", job.Annotations[cronjobs.AnnotationDigest],
+			"attempt", job.Annotations[cronjobs.AnnotationAttempt], "nominations", job.Annotations[cronjobs.AnnotationNominations])
+	}
+	return taken, nil
+}
+
+// recordLedger adds keys to the campaign's ledger: created if missing,
+// else patched against the version read, so a stale cache conflicts
+// instead of losing a key. The ledger has no owner: it outlives the
+// campaign. It reports whether anything was added.
+func (r *Reconciler) recordLedger(ctx context.Context, obj *v1alpha1.RecognitionCampaign, cm *corev1.ConfigMap, keys []string) (bool, error) {
+	all, changed := ledger.Add(ledger.Keys(cm), keys)
+	if !changed {
+		return false, nil
+	}
+	labels := map[string]string{cronjobs.LabelManagedBy: cronjobs.ManagedBy, cronjobs.LabelCampaign: obj.Name}
+	desired := ledger.Desired(obj.Namespace, ledgerName(obj), labels, all)
+	var err error
+	if cm == nil {
+		err = r.Client.Create(ctx, desired)
+	} else {
+		patched := cm.DeepCopy()
+		patched.Data = desired.Data
+		err = r.Client.Patch(ctx, patched, client.MergeFromWithOptions(cm, client.MergeFromWithOptimisticLock{}))
+	}
+	if err != nil {
+		return false, fmt.Errorf("recording spotlights delivered in ConfigMap %s: %w", desired.Name, err)
+	}
+	logf.FromContext(ctx).Info("Recorded spotlights delivered", "configmap", desired.Name, "keys", keys)
+	return true, nil
+}
+
+func (r *Reconciler) reader() client.Reader {
+	if r.Reader != nil {
+		return r.Reader
+	}
+	return r.Client
+}
+
+// nameConflict makes Ready False with NameConflict, naming the digest Job
+// whose name an object the campaign does not control holds, and looks again
+// in a minute. A stalled campaign keeps saying what to fix first.
+func nameConflict(obj *v1alpha1.RecognitionCampaign, d *decision, taken []string, now time.Time) {
+	d.nextAt = earliest(d.nextAt, now.Add(nameConflictRecheck))
+	if d.stalled != "" {
+		return
+	}
+	prev := meta.FindStatusCondition(obj.Status.Conditions, v1alpha1.ConditionReady)
+	d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonNameConflict, fmt.Sprintf(
+		"The spotlight's %s: Momentum never changes or deletes an object it does not control; delete or rename that object, or rename the campaign (checked again every minute)",
+		strings.Join(taken, "; ")))
+	d.events = append(d.events, conditions.Warning(prev, d.ready)...)
+}
