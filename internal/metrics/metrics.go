@@ -148,7 +148,7 @@ var (
 		initiativeProgress, initiativeStage, initiativeStageIndex, initiativeStageEntered, initiativeStageExited, initiativeAtRisk, initiativeReady,
 		successIndexMean, successCommitments, successParticipation, successReviewsOverdue,
 	}, deliveryDescs...)
-	campaignDescs   = []*prometheus.Desc{campaignNominations, campaignLeadershipShare, deliveryLastSuccess}
+	campaignDescs   = append([]*prometheus.Desc{campaignNominations, campaignLeadershipShare}, deliveryDescs...)
 	assessmentDescs = []*prometheus.Desc{disciplineScore, disciplineTarget, disciplineBreadth, disciplineDepth}
 )
 

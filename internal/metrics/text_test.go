@@ -38,6 +38,7 @@ func oddProgram() fakeReader {
 	r := program()
 	r.initiatives[0].UID = "uid-1"
 	r.initiatives[0].Status.Celebrations = &v1alpha1.CelebrationStatus{Failed: []string{"stage-implementation"}}
+	r.campaigns[0].Status.LastFailureTime = at(130)
 	r.initiatives[0].Status.Commitments = &v1alpha1.CommitmentRollup{Count: 6, MeanIndex: ptr.To[int32](72), Participation: ptr.To[int32](50)}
 	owner := []metav1.OwnerReference{{APIVersion: v1alpha1.GroupVersion.String(), Kind: "Initiative", Name: "customer-first", UID: "uid-1", Controller: ptr.To(true)}}
 	for i, win := range []string{`say "hi" \ then` + "\n" + "bye", "target-nps-1"} {
@@ -240,4 +241,37 @@ func TestOddProgramCoversEveryFamily(t *testing.T) {
 	families, err := parser.TextToMetricFamilies(&buf)
 	g.Expect(err).NotTo(HaveOccurred())
 	g.Expect(slices.Sorted(maps.Keys(families))).To(ConsistOf(Names()))
+}
+
+// Each kind's collector has series only in the families its pass is run
+// for (kindDescs): a family missing there would be missing from /metrics.
+func TestKindsDeclareTheirFamilies(t *testing.T) {
+	all := oddProgram()
+	cases := map[string]struct {
+		objects fakeReader
+		descs   []*prometheus.Desc
+	}{
+		"initiatives": {fakeReader{initiatives: all.initiatives}, initiativeDescs},
+		"indicators":  {fakeReader{indicators: all.indicators}, indicatorDescs},
+		"campaigns":   {fakeReader{campaigns: all.campaigns}, campaignDescs},
+		"assessments": {fakeReader{assessments: all.assessments}, assessmentDescs},
+		"jobs":        {fakeReader{initiatives: all.initiatives, jobs: all.jobs}, append(slices.Clone(initiativeDescs), deliveryDescs...)},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			g := NewWithT(t)
+			declared := []string{names[listFailed]}
+			for _, d := range tc.descs {
+				declared = append(declared, names[d])
+			}
+			reg := prometheus.NewPedanticRegistry()
+			g.Expect(reg.Register(NewCollector(tc.objects))).To(Succeed())
+			families, err := reg.Gather()
+			g.Expect(err).NotTo(HaveOccurred())
+			g.Expect(len(families)).To(BeNumerically(">", 1), "the kind has series")
+			for _, f := range families {
+				g.Expect(declared).To(ContainElement(f.GetName()))
+			}
+		})
+	}
 }
