@@ -111,6 +111,8 @@ verify: manifests generate fmt ## Fail when generated files, go.mod or formattin
 		git status --porcelain -- api config controllers internal cmd charts; \
 		echo "Generated files or formatting are stale: run 'make manifests generate fmt' and commit the result."; exit 1; \
 	fi
+	@big=$$(git ls-files -z | xargs -0 -r stat -c '%s %n' 2>/dev/null | awk '$$1 > 2000000 {print $$2}'); \
+	if [ -n "$$big" ]; then echo "Tracked files over 2 MB (built binaries are never committed): $$big"; exit 1; fi
 
 ##@ Build
 

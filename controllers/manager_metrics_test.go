@@ -26,6 +26,7 @@ import (
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
 	"github.com/momentum-dev/momentum/controllers"
+	"github.com/momentum-dev/momentum/internal/metrics"
 	"github.com/momentum-dev/momentum/internal/testenv"
 )
 
@@ -86,6 +87,9 @@ func TestMetricsScrapeSecureEndpoint(t *testing.T) {
 		for series, v := range want {
 			g.Expect(got).To(HaveKeyWithValue(series, v), series)
 		}
+		// The registry's operational metrics are in the same response.
+		g.Expect(got).To(HaveKey(HavePrefix("controller_runtime_reconcile_total{")))
+		g.Expect(got).To(HaveKey(HavePrefix("workqueue_depth{")))
 	}).WithTimeout(time.Minute).Should(Succeed())
 
 	// Deleted objects vanish from the next scrape.
@@ -127,6 +131,7 @@ func startManagerWithMetrics(t *testing.T, ns string, clk *clocktesting.FakeCloc
 			SecureServing:  true,
 			FilterProvider: filters.WithAuthenticationAndAuthorization,
 		}
+		metrics.Serve(&o.Metrics)
 	})
 	return "https://" + addr + "/metrics"
 }

@@ -82,14 +82,14 @@ func collectIndicator(ch *sink, li *v1alpha1.LeadingIndicator) {
 		health = v1alpha1.HealthUnknown
 	}
 	for _, h := range healths {
-		ch.gauge(indicatorHealth, boolValue(h == health), with(lv, string(h))...)
+		ch.gaugeWith(indicatorHealth, boolValue(h == health), lv, string(h))
 	}
 	trend := st.Trend
 	if trend == "" {
 		trend = v1alpha1.TrendUnknown
 	}
 	for _, t := range trends {
-		ch.gauge(indicatorTrend, boolValue(t == trend), with(lv, string(t))...)
+		ch.gaugeWith(indicatorTrend, boolValue(t == trend), lv, string(t))
 	}
 	ch.gauge(indicatorStale, boolValue(st.Freshness == v1alpha1.Stale), lv...)
 	ch.gauge(indicatorSourceFailures, float64(st.ConsecutiveFailures), lv...)
@@ -105,40 +105,61 @@ func collectInitiative(ch *sink, in *v1alpha1.Initiative) {
 		ch.gauge(initiativeProgress, float64(*st.Progress), lv...)
 	}
 
+	if ch.wants(initiativeStage, initiativeStageIndex) {
+		collectStage(ch, lv, in)
+	}
+	if ch.wants(initiativeStageEntered, initiativeStageExited) {
+		collectHistory(ch, lv, st.History)
+	}
+	if c := meta.FindStatusCondition(st.Conditions, v1alpha1.ConditionMomentumAtRisk); c != nil {
+		ch.gaugeWith(initiativeAtRisk, boolValue(c.Status == metav1.ConditionTrue), lv, c.Reason)
+	}
+	ch.gauge(initiativeReady, boolValue(meta.IsStatusConditionTrue(st.Conditions, v1alpha1.ConditionReady)), lv...)
+	if ch.wants(deliveryLastSuccess, deliveryLastFailure, deliveryFailing) {
+		collectReminders(ch, in)
+	}
+}
+
+// collectStage exports where the initiative is among its stages.
+func collectStage(ch *sink, lv []string, in *v1alpha1.Initiative) {
+	st := in.Status
 	all := stages.Resolve(in.Spec)
 	current := -1
 	for i, s := range all {
 		if s.Name == st.Stage {
 			current = i
 		}
-		ch.gauge(initiativeStage, boolValue(i == current), with(lv, s.Name)...)
+		ch.gaugeWith(initiativeStage, boolValue(i == current), lv, s.Name)
 	}
 	switch {
 	case current >= 0:
 		ch.gauge(initiativeStageIndex, float64(current), lv...)
 	case st.Stage != "":
 		// A stage removed from spec.stages is still where the initiative is.
-		ch.gauge(initiativeStage, 1, with(lv, st.Stage)...)
+		ch.gaugeWith(initiativeStage, 1, lv, st.Stage)
 	}
+}
 
-	// A stage entered more than once appears once, with its latest visit;
-	// history is oldest first.
+// collectHistory exports when the initiative entered and left its stages.
+// A stage entered more than once appears once, with its latest visit;
+// history is oldest first.
+func collectHistory(ch *sink, lv []string, history []v1alpha1.StageRecord) {
 	latest := map[string]v1alpha1.StageRecord{}
-	for _, r := range st.History {
+	for _, r := range history {
 		latest[r.Name] = r
 	}
 	for name, r := range latest {
-		ch.gauge(initiativeStageEntered, unix(r.EnteredAt), with(lv, name)...)
+		ch.gaugeWith(initiativeStageEntered, unix(r.EnteredAt), lv, name)
 		if r.ExitedAt != nil {
-			ch.gauge(initiativeStageExited, unix(*r.ExitedAt), with(lv, name)...)
+			ch.gaugeWith(initiativeStageExited, unix(*r.ExitedAt), lv, name)
 		}
 	}
+}
 
-	if c := meta.FindStatusCondition(st.Conditions, v1alpha1.ConditionMomentumAtRisk); c != nil {
-		ch.gauge(initiativeAtRisk, boolValue(c.Status == metav1.ConditionTrue), with(lv, c.Reason)...)
-	}
-	ch.gauge(initiativeReady, boolValue(meta.IsStatusConditionTrue(st.Conditions, v1alpha1.ConditionReady)), lv...)
-
+// collectReminders exports the outcome of the initiative's reminders and
+// its given-up celebrations.
+func collectReminders(ch *sink, in *v1alpha1.Initiative) {
+	st := in.Status
 	for _, r := range st.Reminders {
 		dv := []string{in.Namespace, in.Name, "reminder", r.Name}
 		if r.LastSuccessfulTime != nil {
@@ -165,9 +186,9 @@ func collectCampaign(ch *sink, rc *v1alpha1.RecognitionCampaign) {
 	// Counts are written together once the campaign's initiative is found;
 	// before that there is nothing to count.
 	if st.Spotlighted != nil && st.Pending != nil {
-		ch.gauge(campaignNominations, float64(*st.Spotlighted), with(lv, "spotlighted")...)
-		ch.gauge(campaignNominations, float64(*st.Pending), with(lv, "pending")...)
-		ch.gauge(campaignNominations, float64(len(st.Rejected)), with(lv, "rejected")...)
+		ch.gaugeWith(campaignNominations, float64(*st.Spotlighted), lv, "spotlighted")
+		ch.gaugeWith(campaignNominations, float64(*st.Pending), lv, "pending")
+		ch.gaugeWith(campaignNominations, float64(len(st.Rejected)), lv, "rejected")
 	}
 	if st.LeadershipShare != nil {
 		ch.gauge(campaignLeadershipShare, float64(*st.LeadershipShare), lv...)

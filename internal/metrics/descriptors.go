@@ -101,14 +101,18 @@ var descs = []*prometheus.Desc{
 	listFailed,
 }
 
-// names maps each descriptor to its metric name, recorded by newDesc.
-var names = map[*prometheus.Desc]string{}
+// names and helps map each descriptor to its metric name and help,
+// recorded by newDesc (prometheus.Desc does not expose them).
+var (
+	names = map[*prometheus.Desc]string{}
+	helps = map[*prometheus.Desc]string{}
+)
 
-// newDesc makes a descriptor and records its name for Names and its label
-// names for the sink.
+// newDesc makes a descriptor and records its name for Names, and its help
+// and label names for the sink.
 func newDesc(name, help string, labels []string) *prometheus.Desc {
 	d := prometheus.NewDesc(name, help, labels, nil)
-	names[d] = name
+	names[d], helps[d] = name, help
 	descLabels[d] = namesOf(labels)
 	return d
 }

@@ -23,7 +23,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	logf "sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
-	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
 )
@@ -73,7 +72,24 @@ func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
 
 // Collect lists the objects and sends their metrics.
 func (c *Collector) Collect(out chan<- prometheus.Metric) {
-	ch := newSink(out)
+	ctx, cancel := context.WithTimeout(context.Background(), listTimeout)
+	defer cancel()
+	c.snapshot(ctx).emit(newSink(out))
+}
+
+// objects are the objects of one scrape, listed once and read by every
+// family's pass.
+type objects struct {
+	initiatives []v1alpha1.Initiative
+	indicators  []v1alpha1.LeadingIndicator
+	campaigns   []v1alpha1.RecognitionCampaign
+	assessments []v1alpha1.CultureAssessment
+	jobs        map[*batchv1.Job]string
+	failed      map[string]bool // by kind: listing it from some reader failed
+}
+
+// snapshot lists every exported kind from every source.
+func (c *Collector) snapshot(ctx context.Context) *objects {
 	c.mu.Lock()
 	readers := make([]client.Reader, 0, len(c.sources))
 	for s := range c.sources {
@@ -81,47 +97,73 @@ func (c *Collector) Collect(out chan<- prometheus.Metric) {
 	}
 	c.mu.Unlock()
 
-	ctx, cancel := context.WithTimeout(context.Background(), listTimeout)
-	defer cancel()
-	initiatives := list(ctx, c, ch, readers, "Initiative", func() *v1alpha1.InitiativeList { return &v1alpha1.InitiativeList{} },
+	o := &objects{failed: map[string]bool{}}
+	o.initiatives = list(ctx, c, o, readers, "Initiative", func() *v1alpha1.InitiativeList { return &v1alpha1.InitiativeList{} },
 		func(l *v1alpha1.InitiativeList) []v1alpha1.Initiative { return l.Items })
-	for i := range initiatives {
-		collectInitiative(ch, &initiatives[i])
-		collectSuccess(ch, &initiatives[i])
-	}
-	indicators := list(ctx, c, ch, readers, "LeadingIndicator", func() *v1alpha1.LeadingIndicatorList { return &v1alpha1.LeadingIndicatorList{} },
+	o.indicators = list(ctx, c, o, readers, "LeadingIndicator", func() *v1alpha1.LeadingIndicatorList { return &v1alpha1.LeadingIndicatorList{} },
 		func(l *v1alpha1.LeadingIndicatorList) []v1alpha1.LeadingIndicator { return l.Items })
-	for i := range indicators {
-		collectIndicator(ch, &indicators[i])
-	}
-	campaigns := list(ctx, c, ch, readers, "RecognitionCampaign", func() *v1alpha1.RecognitionCampaignList { return &v1alpha1.RecognitionCampaignList{} },
+	o.campaigns = list(ctx, c, o, readers, "RecognitionCampaign", func() *v1alpha1.RecognitionCampaignList { return &v1alpha1.RecognitionCampaignList{} },
 		func(l *v1alpha1.RecognitionCampaignList) []v1alpha1.RecognitionCampaign { return l.Items })
-	for i := range campaigns {
-		collectCampaign(ch, &campaigns[i])
-	}
-	assessments := list(ctx, c, ch, readers, "CultureAssessment", func() *v1alpha1.CultureAssessmentList { return &v1alpha1.CultureAssessmentList{} },
+	o.assessments = list(ctx, c, o, readers, "CultureAssessment", func() *v1alpha1.CultureAssessmentList { return &v1alpha1.CultureAssessmentList{} },
 		func(l *v1alpha1.CultureAssessmentList) []v1alpha1.CultureAssessment { return l.Items })
-	for i := range assessments {
-		collectAssessment(ch, &assessments[i])
-	}
 	// The cache holds the Jobs labelled as Momentum's, which anyone who may
 	// create Jobs can forge: only those an initiative controls are exported.
-	jobs := list(ctx, c, ch, readers, "Job", func() *batchv1.JobList { return &batchv1.JobList{} },
+	jobs := list(ctx, c, o, readers, "Job", func() *batchv1.JobList { return &batchv1.JobList{} },
 		func(l *batchv1.JobList) []batchv1.Job { return l.Items })
-	for j, initiative := range celebrationJobs(jobs, initiatives) {
-		collectCelebration(ch, j, initiative)
+	o.jobs = celebrationJobs(jobs, o.initiatives)
+	return o
+}
+
+// emit sends every series of the objects to ch, skipping the kinds whose
+// families ch does not want.
+func (o *objects) emit(ch *sink) {
+	for _, kind := range kinds {
+		ch.gauge(listFailed, boolValue(o.failed[kind]), kind)
+	}
+	for i := 0; i < len(o.initiatives) && ch.wants(initiativeDescs...); i++ {
+		collectInitiative(ch, &o.initiatives[i])
+		collectSuccess(ch, &o.initiatives[i])
+	}
+	for i := 0; i < len(o.indicators) && ch.wants(indicatorDescs...); i++ {
+		collectIndicator(ch, &o.indicators[i])
+	}
+	for i := 0; i < len(o.campaigns) && ch.wants(campaignDescs...); i++ {
+		collectCampaign(ch, &o.campaigns[i])
+	}
+	for i := 0; i < len(o.assessments) && ch.wants(assessmentDescs...); i++ {
+		collectAssessment(ch, &o.assessments[i])
+	}
+	if ch.wants(deliveryDescs...) {
+		for j, initiative := range o.jobs {
+			collectCelebration(ch, j, initiative)
+		}
 	}
 }
+
+// The families each kind's objects have series in.
+var (
+	deliveryDescs   = []*prometheus.Desc{deliveryLastSuccess, deliveryLastFailure, deliveryFailing}
+	indicatorDescs  = []*prometheus.Desc{indicatorValue, indicatorTarget, indicatorHealth, indicatorTrend, indicatorStale, indicatorSourceFailures, indicatorMeasured}
+	initiativeDescs = append([]*prometheus.Desc{
+		initiativeProgress, initiativeStage, initiativeStageIndex, initiativeStageEntered, initiativeStageExited, initiativeAtRisk, initiativeReady,
+		successIndexMean, successCommitments, successParticipation, successReviewsOverdue,
+	}, deliveryDescs...)
+	campaignDescs   = append([]*prometheus.Desc{campaignNominations, campaignLeadershipShare}, deliveryDescs...)
+	assessmentDescs = []*prometheus.Desc{disciplineScore, disciplineTarget, disciplineBreadth, disciplineDepth}
+)
+
+// kinds are the kinds a scrape lists, in the order it lists them.
+var kinds = []string{"Initiative", "LeadingIndicator", "RecognitionCampaign", "CultureAssessment", "Job"}
 
 // list reads one kind from every reader. Two readers may hold the same object
 // (two managers watching one namespace); it is exported once, since the
 // registry rejects a scrape with duplicate series. A reader that fails is
-// reported in momentum_metrics_list_failed; the others' objects are still
+// recorded for momentum_metrics_list_failed; the others' objects are still
 // exported.
 func list[L client.ObjectList, T any, PT interface {
 	*T
 	client.Object
-}](ctx context.Context, c *Collector, ch *sink, readers []client.Reader, kind string, newList func() L, items func(L) []T) []T {
+}](ctx context.Context, c *Collector, o *objects, readers []client.Reader, kind string, newList func() L, items func(L) []T) []T {
 	var out []T
 	seen := map[client.ObjectKey]bool{}
 	failed := false
@@ -150,7 +192,7 @@ func list[L client.ObjectList, T any, PT interface {
 			}
 		}
 	}
-	ch.gauge(listFailed, boolValue(failed), kind)
+	o.failed[kind] = failed
 	return out
 }
 
@@ -165,20 +207,14 @@ func unix(t metav1.Time) float64 {
 	return float64(t.UnixNano()) / 1e9
 }
 
-var (
-	defaultCollector = NewCollector()
-	registerOnce     sync.Once
-	errRegister      error
-)
+// defaultCollector holds the caches of the managers running in this
+// process (tests start one per namespace).
+var defaultCollector = NewCollector()
 
-// Register exports the objects in mgr's cache on controller-runtime's
-// registry, which the manager's metrics endpoint serves, for as long as mgr
-// runs.
+// Register exports the objects in mgr's cache for as long as mgr runs, on
+// the /metrics endpoint Serve sets up (not on controller-runtime's
+// registry, whose Gather would hold every series of a scrape at once).
 func Register(mgr manager.Manager) error {
-	registerOnce.Do(func() { errRegister = ctrlmetrics.Registry.Register(defaultCollector) })
-	if errRegister != nil {
-		return errRegister
-	}
 	return mgr.Add(&cacheSource{collector: defaultCollector, reader: mgr.GetCache()})
 }
 

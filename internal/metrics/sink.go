@@ -36,8 +36,12 @@ func namesOf(labels []string) labelNames {
 // sink makes each distinct label pair once per scrape (one namespace pair,
 // one pair per initiative, ...) and lets the series share it, where
 // prometheus.NewConstMetric allocates every pair of every series anew.
+//
+// A sink made by newTextSink writes the series of one family as text
+// instead, and drops the others (see WriteText).
 type sink struct {
 	ch    chan<- prometheus.Metric
+	text  *textFamily
 	pairs map[[2]string]*dto.LabelPair
 	// last is the previous series' label names, values and pairs: most of
 	// an object's series carry the same labels, and share one slice.
@@ -45,6 +49,21 @@ type sink struct {
 		names, values []string
 		labels        []*dto.LabelPair
 	}
+	scratch []string // the label values of gaugeWith
+}
+
+// wants reports whether a series of any of ds would be kept: always, but
+// a text sink keeps only its family's, and the collectors skip the work of
+// the others.
+func (s *sink) wants(ds ...*prometheus.Desc) bool {
+	return s.text == nil || slices.Contains(ds, s.text.desc)
+}
+
+// gaugeWith sends a gauge labelled with values and then extra, without
+// allocating the joined label values.
+func (s *sink) gaugeWith(d *prometheus.Desc, v float64, values []string, extra string) {
+	s.scratch = append(append(s.scratch[:0], values...), extra)
+	s.gauge(d, v, s.scratch...)
 }
 
 func newSink(ch chan<- prometheus.Metric) *sink {
@@ -55,7 +74,14 @@ func newSink(ch chan<- prometheus.Metric) *sink {
 func (s *sink) gauge(d *prometheus.Desc, v float64, values ...string) {
 	l, ok := descLabels[d]
 	if !ok || len(values) != len(l.names) {
-		s.ch <- prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v, values...) // reports the mismatch
+		m := prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v, values...) // panics on the mismatch
+		if s.ch != nil {
+			s.ch <- m
+		}
+		return
+	}
+	if s.text != nil {
+		s.text.gauge(d, l, v, values)
 		return
 	}
 	if !slices.Equal(l.names, s.last.names) || !slices.Equal(values, s.last.values) {

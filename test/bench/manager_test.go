@@ -55,8 +55,9 @@ func startManager(b *testing.B, h harness, name string, args ...string) *manager
 }
 
 // deployedMemoryLimit is the soft memory limit the manager sets itself in
-// the Pod config/manager deploys: 90% of its 256Mi memory limit.
-const deployedMemoryLimit = "230MiB"
+// the Pod config/manager deploys: 60% of its 256Mi memory limit
+// (memoryLimitRatio in cmd/manager).
+const deployedMemoryLimit = "154MiB"
 
 // memoryLimit is the GOMEMLIMIT the benchmark runs the manager with:
 // BENCH_GOMEMLIMIT, by default the deployed one ("off": none).

@@ -2,6 +2,7 @@ package install_test
 
 import (
 	"context"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"testing"
@@ -44,7 +45,7 @@ func startManager(t *testing.T, ns string, clk *clocktesting.FakeClock) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	if err := controllers.Setup(ctx, mgr, controllers.Options{
-		Clock: clk, MaxConcurrentReconciles: 2, Jobs: cronjobs.Options{Image: "momentum-manager:test"}, Policy: outbound.Policy{},
+		Clock: clk, MaxConcurrentReconciles: 2, Jobs: cronjobs.Options{Image: "momentum-manager:test"}, Policy: outbound.Policy{AllowCIDRs: []netip.Prefix{netip.MustParsePrefix("127.0.0.2/32")}},
 	}); err != nil {
 		cancel()
 		t.Fatalf("setting up controllers: %v", err)
