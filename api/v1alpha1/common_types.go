@@ -26,6 +26,11 @@ const (
 	// create (a CronJob or Job) has its name taken by an object Momentum does
 	// not control; Momentum neither changes nor deletes it.
 	ReasonNameConflict = "NameConflict"
+	// ReasonLedgerInvalid: Ready is False (and Stalled True) because the
+	// delivery ledger ConfigMap in the namespace is larger than any ledger
+	// Momentum writes; nothing is delivered until it is fixed, since a
+	// ledger ignored would deliver everything again.
+	ReasonLedgerInvalid = "LedgerInvalid"
 	// ReasonChannelNotFound: a reminder or campaign names a Channel that
 	// does not exist.
 	ReasonChannelNotFound = "ChannelNotFound"

@@ -31,6 +31,9 @@ type celebrationPlan struct {
 	// missingChannel names the celebrations' Channel when it does not
 	// exist; unreadyChannel when it exists but is not Ready.
 	missingChannel, unreadyChannel string
+	// ledgerInvalid says why the ledger cannot be read: nothing is
+	// celebrated while it stands.
+	ledgerInvalid string
 	// unknown are the wins of an earlier initiative of the same name whose
 	// outcome is unknown: held, never celebrated again.
 	unknown []string
@@ -44,7 +47,10 @@ const defaultCooldown = 24 * time.Hour
 // of them. Without a Ready Channel nothing is posted and status is kept, so
 // the wins wait for it.
 func planCelebrations(obj *v1alpha1.Initiative, inds []v1alpha1.LeadingIndicator, ch inputs, opts cronjobs.Options, now time.Time) celebrationPlan {
-	keys := ledger.Keys(ch.ledger)
+	keys, err := ledger.Keys(ch.ledger)
+	if err != nil { // nothing celebrated or recorded while it stands
+		return celebrationPlan{status: obj.Status.Celebrations, ledgerInvalid: err.Error()}
+	}
 	p := celebrationPlan{unknown: unknownWins(obj, keys)}
 	if obj.Spec.Celebrations == nil {
 		return p // configuring them again starts afresh, silently

@@ -1,6 +1,7 @@
 package initiative
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/momentum-dev/momentum/api/v1alpha1"
 	"github.com/momentum-dev/momentum/internal/conditions"
 	"github.com/momentum-dev/momentum/internal/cronjobs"
+	"github.com/momentum-dev/momentum/internal/ledger"
 	"github.com/momentum-dev/momentum/internal/record"
 	"github.com/momentum-dev/momentum/internal/successindex"
 )
@@ -34,7 +36,8 @@ func TestChannelFaults(t *testing.T) {
 			wins:      celebrationPlan{unreadyChannel: "team"},
 			want:      faults{unreadyChannels: []string{"team"}},
 		},
-		"invalid reminders are kept": {reminders: reminderPlan{invalid: []string{"reminder a: bad"}}, want: faults{invalid: []string{"reminder a: bad"}}},
+		"an invalid ledger is a fault": {wins: celebrationPlan{ledgerInvalid: "too large"}, want: faults{ledgerInvalid: "too large"}},
+		"invalid reminders are kept":   {reminders: reminderPlan{invalid: []string{"reminder a: bad"}}, want: faults{invalid: []string{"reminder a: bad"}}},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -129,15 +132,17 @@ func TestPlanCelebrations(t *testing.T) {
 		prev *v1alpha1.CelebrationStatus
 		// missing and unready name the channel's fault; recorded is
 		// whether a status is to be recorded.
-		missing, unready string
-		recorded         bool
-		jobs             int
+		missing, unready  string
+		recorded, invalid bool
+		jobs              int
 	}{
 		"not configured: nothing recorded":                  {ch: withChannels(nil), prev: &v1alpha1.CelebrationStatus{}},
 		"the channel is missing: kept":                      {spec: &v1alpha1.Celebrations{Channel: "wins"}, ch: withChannels(nil), prev: &v1alpha1.CelebrationStatus{}, missing: "wins", recorded: true},
 		"the channel is not Ready: kept":                    {spec: &v1alpha1.Celebrations{Channel: "wins"}, ch: withChannels(nil, "wins"), prev: &v1alpha1.CelebrationStatus{}, unready: "wins", recorded: true},
 		"first time: the state is recorded, nothing posted": {spec: &v1alpha1.Celebrations{Channel: "wins"}, ch: withChannels([]string{"wins"}), recorded: true},
-		"a stage entered since: posted":                     {spec: &v1alpha1.Celebrations{Channel: "wins"}, ch: withChannels([]string{"wins"}), prev: &v1alpha1.CelebrationStatus{}, recorded: true, jobs: 1},
+		"a forged ledger: nothing posted, kept": {spec: &v1alpha1.Celebrations{Channel: "wins"}, ch: withLedger(withChannels([]string{"wins"}), ledger.MaxBytes),
+			prev: &v1alpha1.CelebrationStatus{}, recorded: true, invalid: true},
+		"a stage entered since: posted": {spec: &v1alpha1.Celebrations{Channel: "wins"}, ch: withChannels([]string{"wins"}), prev: &v1alpha1.CelebrationStatus{}, recorded: true, jobs: 1},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -149,6 +154,7 @@ func TestPlanCelebrations(t *testing.T) {
 			p := planCelebrations(obj, nil, tc.ch, cronjobs.Options{}, t0)
 			g.Expect(p.missingChannel).To(Equal(tc.missing))
 			g.Expect(p.unreadyChannel).To(Equal(tc.unready))
+			g.Expect(p.ledgerInvalid != "").To(Equal(tc.invalid))
 			g.Expect(p.status != nil).To(Equal(tc.recorded))
 			g.Expect(p.jobs).To(HaveLen(tc.jobs))
 			g.Expect(p.celebrated).To(BeEmpty(), "Celebrated only once the Job delivered")
@@ -366,4 +372,10 @@ func TestRecordGivenUp(t *testing.T) {
 			g.Expect(got.Failed).To(Equal(tc.failed))
 		})
 	}
+}
+
+// withLedger is ch with a ledger of size bytes.
+func withLedger(ch inputs, size int) inputs {
+	ch.ledger = ledger.Desired("culture", "l", nil, []string{strings.Repeat("x", size)})
+	return ch
 }

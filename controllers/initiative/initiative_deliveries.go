@@ -174,13 +174,16 @@ func titleOf(j *batchv1.Job, win string) string {
 // patched against the version read, so a stale cache conflicts instead of
 // losing a key. It reports whether anything changed.
 func (r *Reconciler) recordDelivered(ctx context.Context, obj *v1alpha1.Initiative, cm *corev1.ConfigMap, change ledger.Change) (bool, error) {
-	all, changed := ledger.Apply(ledger.Keys(cm), change)
+	keys, err := ledger.Keys(cm)
+	if err != nil {
+		return false, nil // reported as LedgerInvalid by the decision, which records nothing
+	}
+	all, changed := ledger.Apply(keys, change)
 	if !changed {
 		return false, nil
 	}
 	labels := map[string]string{cronjobs.LabelManagedBy: cronjobs.ManagedBy, cronjobs.LabelInitiative: obj.Name}
 	desired := ledger.Desired(obj.Namespace, ledger.Name(initiativeKind.Kind, obj.Name), labels, all)
-	var err error
 	if cm == nil {
 		err = r.Client.Create(ctx, desired)
 	} else {

@@ -24,11 +24,14 @@ type faults struct {
 	missingChannels []string
 	// unreadyChannels names Channels that exist but are not Ready.
 	unreadyChannels []string
+	// ledgerInvalid says why the delivery ledger cannot be read.
+	ledgerInvalid string
 }
 
 // channelFaults gathers the faults of the reminder and celebration plans.
 func channelFaults(reminders reminderPlan, wins celebrationPlan) faults {
-	f := faults{invalid: reminders.invalid, missingChannels: reminders.missingChannels, unreadyChannels: reminders.unreadyChannels}
+	f := faults{invalid: reminders.invalid, missingChannels: reminders.missingChannels, unreadyChannels: reminders.unreadyChannels,
+		ledgerInvalid: wins.ledgerInvalid}
 	if wins.missingChannel != "" {
 		f.missingChannels = sortedUnique(append(slices.Clone(f.missingChannels), wins.missingChannel))
 	}
@@ -47,6 +50,8 @@ func sortedUnique(names []string) []string {
 // first: the Stalled reason it implies, and whether it deserves a Warning.
 func readyCondition(obj *v1alpha1.Initiative, out stages.Outcome, f faults, pending bool) (metav1.Condition, string, bool) {
 	switch {
+	case f.ledgerInvalid != "":
+		return conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonLedgerInvalid, f.ledgerInvalid), v1alpha1.ReasonLedgerInvalid, true
 	case len(f.invalid) > 0:
 		return conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonTemplateInvalid, fmt.Sprintf(
 			"%s: fix spec.reminders (the last good CronJob is kept until then)", strings.Join(f.invalid, "; "))), v1alpha1.ReasonTemplateInvalid, true

@@ -27,6 +27,8 @@ func TestReadyConditionNamesTheMostPressingProblem(t *testing.T) {
 	}{
 		"a broken template wins over everything": {obj: in, faults: faults{invalid: []string{"reminder a: bad"}, missingChannels: []string{"x"}},
 			out: stages.Outcome{MissingIndicators: []string{"nps"}}, reason: v1alpha1.ReasonTemplateInvalid, stalled: v1alpha1.ReasonTemplateInvalid, warn: true},
+		"a forged ledger stops everything": {obj: in, faults: faults{ledgerInvalid: "ledger too large", invalid: []string{"reminder a: bad"}},
+			reason: v1alpha1.ReasonLedgerInvalid, stalled: v1alpha1.ReasonLedgerInvalid, warn: true},
 		"a missing indicator":             {obj: in, out: stages.Outcome{MissingIndicators: []string{"nps"}}, reason: v1alpha1.ReasonIndicatorNotFound, warn: true},
 		"a missing channel":               {obj: in, faults: faults{missingChannels: []string{"all-hands"}}, reason: v1alpha1.ReasonChannelNotFound, warn: true},
 		"a channel not checked yet":       {obj: in, faults: faults{unreadyChannels: []string{"all-hands"}}, pending: true, reason: v1alpha1.ReasonChannelPending},

@@ -83,13 +83,16 @@ func (r *Reconciler) createJobs(ctx context.Context, obj *v1alpha1.RecognitionCa
 // instead of losing a key. The ledger has no owner: it outlives the
 // campaign. It reports whether anything changed.
 func (r *Reconciler) recordLedger(ctx context.Context, obj *v1alpha1.RecognitionCampaign, cm *corev1.ConfigMap, change ledger.Change) (bool, error) {
-	all, changed := ledger.Apply(ledger.Keys(cm), change)
+	keys, err := ledger.Keys(cm)
+	if err != nil {
+		return false, nil // reported as LedgerInvalid by the decision, which records nothing
+	}
+	all, changed := ledger.Apply(keys, change)
 	if !changed {
 		return false, nil
 	}
 	labels := map[string]string{cronjobs.LabelManagedBy: cronjobs.ManagedBy, cronjobs.LabelCampaign: obj.Name}
 	desired := ledger.Desired(obj.Namespace, ledgerName(obj), labels, all)
-	var err error
 	if cm == nil {
 		err = r.Client.Create(ctx, desired)
 	} else {

@@ -32,8 +32,16 @@ func ledgerChange(obj *v1alpha1.RecognitionCampaign, d decision) ledger.Change {
 // posted, so they are held, never posted again.
 func unknownOutcomes(obj *v1alpha1.RecognitionCampaign, keys []string) []string {
 	var out []string
-	for _, n := range ledger.Orphaned(keys, obj.UID) {
-		if !slices.Contains(keys, keyNomination+n) && !slices.Contains(keys, keyHeld+n) {
+	orphaned := ledger.Orphaned(keys, obj.UID)
+	if len(orphaned) == 0 {
+		return nil
+	}
+	have := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		have[k] = true
+	}
+	for _, n := range orphaned {
+		if !have[keyNomination+n] && !have[keyHeld+n] {
 			out = append(out, n)
 		}
 	}

@@ -82,6 +82,10 @@ type attemptPlan struct {
 // ledger already holds are done. It reads no API and no clock.
 func planAttempts(obj *v1alpha1.RecognitionCampaign, jobs []batchv1.Job, done []string, p delivery.Policy, now time.Time) attemptPlan {
 	var plan attemptPlan
+	isDone := make(map[string]bool, len(done))
+	for _, k := range done {
+		isDone[k] = true
+	}
 	byTick := map[string][]*batchv1.Job{}
 	for i := range jobs {
 		j := &jobs[i]
@@ -90,7 +94,7 @@ func planAttempts(obj *v1alpha1.RecognitionCampaign, jobs []batchv1.Job, done []
 		}
 	}
 	for _, tick := range slices.Sorted(maps.Keys(byTick)) {
-		if slices.Contains(done, keyDigest+tick) || slices.Contains(done, keyGaveUp+tick) {
+		if isDone[keyDigest+tick] || isDone[keyGaveUp+tick] {
 			continue
 		}
 		attempts := make([]delivery.Attempt, 0, len(byTick[tick]))

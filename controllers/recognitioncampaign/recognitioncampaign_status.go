@@ -62,12 +62,25 @@ type decision struct {
 // object holding it is not Momentum's, so no event says when it is gone.
 const nameConflictRecheck = time.Minute
 
-// decide works out the campaign's status and children from its inputs, as
-// a chain of small steps. It reads no API and no clock.
+// decide works out the campaign's status and children from its inputs. A
+// ledger it cannot read stops everything: nothing is delivered or recorded.
+// It reads no API and no clock.
 func decide(obj *v1alpha1.RecognitionCampaign, in inputs, now time.Time) decision {
+	keys, err := ledger.Keys(in.ledger)
+	if err != nil {
+		d := decision{status: *obj.Status.DeepCopy(), stalled: v1alpha1.ReasonLedgerInvalid}
+		d.ready = conditions.Ready(metav1.ConditionFalse, v1alpha1.ReasonLedgerInvalid, err.Error())
+		d.events = conditions.Warning(meta.FindStatusCondition(obj.Status.Conditions, v1alpha1.ConditionReady), d.ready)
+		return d
+	}
+	return decideFrom(obj, in, slices.Concat(initialLedger(in.ledger, obj.Status), keys), now)
+}
+
+// decideFrom is decide with the ledger's keys read, as a chain of small
+// steps.
+func decideFrom(obj *v1alpha1.RecognitionCampaign, in inputs, keys []string, now time.Time) decision {
 	d := decision{status: *obj.Status.DeepCopy()}
 	d.status.CronJobName = ""
-	keys := slices.Concat(initialLedger(in.ledger, obj.Status), ledger.Keys(in.ledger))
 	plan := planAttempts(obj, in.jobs, keys, in.policy, now)
 	unknown := unknownOutcomes(obj, keys)
 	d.record = slices.Concat(initialLedger(in.ledger, obj.Status), plan.record, withPrefix(keyHeld, unknown))
@@ -159,7 +172,11 @@ func recordOutcomes(obj *v1alpha1.RecognitionCampaign, keys []string, jobs []bat
 // held (under way in a digest, or in one given up).
 func tally(obj *v1alpha1.RecognitionCampaign, it *v1alpha1.Initiative, published, held []string) spotlight.Tally {
 	t := spotlight.Evaluate(obj.Spec, it.Name, it.Spec, published)
-	t.Pending = slices.DeleteFunc(t.Pending, func(n v1alpha1.Nomination) bool { return slices.Contains(held, n.Name) })
+	isHeld := make(map[string]bool, len(held))
+	for _, n := range held {
+		isHeld[n] = true
+	}
+	t.Pending = slices.DeleteFunc(t.Pending, func(n v1alpha1.Nomination) bool { return isHeld[n.Name] })
 	return t
 }
 

@@ -2,6 +2,8 @@ package recognitioncampaign
 
 import (
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -15,6 +17,7 @@ import (
 	"github.com/momentum-dev/momentum/api/v1alpha1"
 	"github.com/momentum-dev/momentum/internal/cronjobs"
 	"github.com/momentum-dev/momentum/internal/ledger"
+	"github.com/momentum-dev/momentum/internal/spotlight"
 )
 
 func TestDueTick(t *testing.T) {
@@ -143,6 +146,15 @@ var decideCases = map[string]struct {
 	"a new campaign posts nothing for times before it existed": {
 		edit: func(obj *v1alpha1.RecognitionCampaign, _ *inputs) { obj.Status.LastScheduleTime = nil },
 		now:  t0.Add(time.Hour), scheduled: t0.Add(time.Hour), reason: v1alpha1.ReasonScheduled},
+	"a forged ledger too large: nothing posted, LedgerInvalid": {
+		edit: func(_ *v1alpha1.RecognitionCampaign, in *inputs) {
+			in.ledger = ledger.Desired("culture", "l", nil, []string{strings.Repeat("x", ledger.MaxBytes)})
+		}, now: t0.Add(time.Hour), scheduled: t0, reason: v1alpha1.ReasonLedgerInvalid},
+	"a ledger the cache marked oversize: nothing posted, LedgerInvalid": {
+		edit: func(_ *v1alpha1.RecognitionCampaign, in *inputs) {
+			in.ledger = ledger.Desired("culture", "l", nil, nil)
+			in.ledger.Annotations = map[string]string{ledger.OversizeAnnotation: "true"}
+		}, now: t0.Add(time.Hour), scheduled: t0, reason: v1alpha1.ReasonLedgerInvalid},
 	"a holiday holds the spotlight": {
 		edit: func(_ *v1alpha1.RecognitionCampaign, in *inputs) {
 			in.initiative.Spec.QuietHours = &v1alpha1.QuietHours{TimeZone: "UTC", Holidays: []v1alpha1.Date{"2026-11-20"}}
@@ -176,5 +188,33 @@ func TestDecide(t *testing.T) {
 			g.Expect(d.record).To(Equal(tc.record))
 			g.Expect(d.ready.Reason).To(Equal(tc.reason))
 		})
+	}
+}
+
+// fullLedger is the largest ledger read: every key a distinct nomination.
+func fullLedger() *corev1.ConfigMap {
+	keys := make([]string, 0, 2*ledger.MaxKeys)
+	for i := range 2 * ledger.MaxKeys {
+		keys = append(keys, fmt.Sprintf("nomination/n-%d", i))
+	}
+	return ledger.Desired("culture", "l", nil, keys)
+}
+
+func TestDecideFullLedger(t *testing.T) {
+	g := NewWithT(t)
+	obj, in := world()
+	in.ledger = fullLedger()
+	d := decide(obj, in, t0.Add(time.Hour))
+	g.Expect(d.ready.Reason).To(Equal(v1alpha1.ReasonScheduled), "the largest ledger Momentum writes is read")
+	g.Expect(d.status.SpotlightedNominations).To(HaveLen(spotlight.MaxSpotlighted))
+}
+
+// BenchmarkDecideFullLedger is one decision on the largest ledger read:
+// set lookups keep it linear in the ledger (go test -bench FullLedger).
+func BenchmarkDecideFullLedger(b *testing.B) {
+	obj, in := world()
+	in.ledger = fullLedger()
+	for b.Loop() {
+		decide(obj, in, t0.Add(time.Hour))
 	}
 }

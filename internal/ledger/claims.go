@@ -37,9 +37,11 @@ func Claim(owner types.UID, item string) string {
 // unknown: nothing pruned their claims.
 func Orphaned(keys []string, owner types.UID) []string {
 	var out []string
+	seen := map[string]bool{}
 	for _, k := range keys {
 		uid, item, ok := parseClaim(k)
-		if ok && uid != owner && !slices.Contains(out, item) {
+		if ok && uid != owner && !seen[item] {
+			seen[item] = true
 			out = append(out, item)
 		}
 	}
@@ -52,21 +54,24 @@ func Orphaned(keys []string, owner types.UID) []string {
 // dropped beyond MaxKeys (claims are never dropped: an unfinished delivery
 // must stay known), and whether anything changed.
 func Apply(keys []string, c Change) ([]string, bool) {
+	settle := set(c.Settle)
 	out := slices.DeleteFunc(slices.Clone(keys), func(k string) bool {
 		_, item, ok := parseClaim(k)
-		return ok && slices.Contains(c.Settle, item)
+		return ok && settle[item]
 	})
 	changed := len(out) != len(keys)
 	add := slices.Clone(c.Record)
 	for _, item := range c.Claim {
-		if !slices.Contains(c.Settle, item) {
+		if !settle[item] {
 			add = append(add, Claim(c.Owner, item))
 		}
 	}
+	have := set(out)
 	for _, k := range add {
-		if k == "" || strings.Contains(k, "\n") || slices.Contains(out, k) {
+		if k == "" || strings.Contains(k, "\n") || have[k] {
 			continue
 		}
+		have[k] = true
 		out, changed = append(out, k), true
 	}
 	return trim(out), changed
@@ -98,4 +103,13 @@ func parseClaim(key string) (types.UID, string, bool) {
 		return "", "", false
 	}
 	return types.UID(uid), item, true
+}
+
+// set is items as a set, for lookups in linear time.
+func set(items []string) map[string]bool {
+	out := make(map[string]bool, len(items))
+	for _, k := range items {
+		out[k] = true
+	}
+	return out
 }

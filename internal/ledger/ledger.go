@@ -7,6 +7,7 @@
 package ledger
 
 import (
+	"fmt"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -27,12 +28,60 @@ func Name(ownerKind, ownerName string) string {
 	return names.Job(names.Child{OwnerKind: ownerKind, OwnerName: ownerName, Role: names.RoleLedger})
 }
 
-// Keys reads the delivered keys; a nil ConfigMap holds none.
-func Keys(cm *corev1.ConfigMap) []string {
-	if cm == nil || strings.TrimSpace(cm.Data[DataKey]) == "" {
-		return nil
+// MaxBytes bounds what is read of a ledger: MaxKeys outcome keys plus as
+// many claims, each well under 128 bytes. The ConfigMap sits in the
+// tenant's namespace, so a larger one was not written by Momentum.
+const MaxBytes = 512 << 10
+
+// maxReadKeys bounds the keys read: MaxKeys outcomes plus the claims of
+// digests under way, which are never trimmed.
+const maxReadKeys = 2 * MaxKeys
+
+// OversizeAnnotation marks a ledger whose data the manager's cache dropped
+// because it was over MaxBytes: reading it reports Invalid, never an empty
+// ledger (which would deliver everything again).
+const OversizeAnnotation = "culture.momentum.dev/ledger-oversize"
+
+// Invalid is a ledger Momentum cannot have written: too large to read.
+type Invalid struct {
+	Name, Why string
+}
+
+func (e *Invalid) Error() string {
+	return fmt.Sprintf("the delivery ledger ConfigMap %s %s; nothing is delivered while it stands: "+
+		"delete the ConfigMap's extra keys (or the ConfigMap, accepting that what it recorded may be delivered again)", e.Name, e.Why)
+}
+
+// Keys reads the delivered keys; a nil ConfigMap holds none. A ledger over
+// MaxBytes or holding more keys than Momentum ever writes is Invalid: the
+// work of every decision stays bounded.
+func Keys(cm *corev1.ConfigMap) ([]string, error) {
+	if cm == nil {
+		return nil, nil
 	}
-	return strings.Split(strings.TrimSuffix(cm.Data[DataKey], "\n"), "\n")
+	if cm.Annotations[OversizeAnnotation] != "" || Size(cm) > MaxBytes {
+		return nil, &Invalid{Name: cm.Name, Why: fmt.Sprintf("holds more than %d bytes", MaxBytes)}
+	}
+	data := cm.Data[DataKey]
+	if strings.TrimSpace(data) == "" {
+		return nil, nil
+	}
+	if n := strings.Count(data, "\n"); n > maxReadKeys {
+		return nil, &Invalid{Name: cm.Name, Why: fmt.Sprintf("holds %d keys, more than the %d Momentum keeps", n, maxReadKeys)}
+	}
+	return strings.Split(strings.TrimSuffix(data, "\n"), "\n"), nil
+}
+
+// Size is the bytes of a ConfigMap's data, keys and values.
+func Size(cm *corev1.ConfigMap) int {
+	n := 0
+	for k, v := range cm.Data {
+		n += len(k) + len(v)
+	}
+	for k, v := range cm.BinaryData {
+		n += len(k) + len(v)
+	}
+	return n
 }
 
 // Add returns keys with the new ones appended (each once, in order), the

@@ -1,10 +1,14 @@
 package ledger
 
 import (
+	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	. "github.com/onsi/gomega"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
 func TestAdd(t *testing.T) {
@@ -40,4 +44,38 @@ func TestRoundTrip(t *testing.T) {
 	g.Expect(Keys(nil)).To(BeEmpty())
 	g.Expect(cm.Name).To(HavePrefix("customer-first-ledger-"))
 	g.Expect(cm.OwnerReferences).To(BeEmpty(), "the ledger outlives its owner")
+}
+
+// A ledger sits in the tenant's namespace: one Momentum cannot have written
+// is reported, never read in full and never read as empty.
+func TestKeysBounded(t *testing.T) {
+	lines := func(n int) string { return strings.Repeat("nomination/x\n", n) }
+	tests := map[string]struct {
+		data        string
+		annotations map[string]string
+		wantKeys    int
+		wantInvalid string
+	}{
+		"within bounds":                {data: lines(maxReadKeys), wantKeys: maxReadKeys},
+		"too many keys":                {data: lines(maxReadKeys + 1), wantInvalid: "keys"},
+		"too many bytes":               {data: strings.Repeat("x", MaxBytes+1), wantInvalid: "bytes"},
+		"marked oversize by the cache": {annotations: map[string]string{OversizeAnnotation: "true"}, wantInvalid: "bytes"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			g := NewWithT(t)
+			cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "c-ledger-1", Annotations: tc.annotations},
+				Data: map[string]string{DataKey: tc.data}}
+			keys, err := Keys(cm)
+			if tc.wantInvalid == "" {
+				g.Expect(err).NotTo(HaveOccurred())
+				g.Expect(keys).To(HaveLen(tc.wantKeys))
+				return
+			}
+			var inv *Invalid
+			g.Expect(errors.As(err, &inv)).To(BeTrue())
+			g.Expect(err.Error()).To(And(ContainSubstring("c-ledger-1"), ContainSubstring(tc.wantInvalid), ContainSubstring("nothing is delivered")))
+			g.Expect(keys).To(BeNil())
+		})
+	}
 }

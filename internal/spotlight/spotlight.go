@@ -188,8 +188,13 @@ func Delivered(jobs []batchv1.Job) (names []string, last *metav1.Time) {
 // is never forgotten, so it is never published again.
 func MarkPublished(spotlighted, published []string, current []v1alpha1.Nomination) []string {
 	out := slices.Clone(spotlighted)
+	have := make(map[string]bool, len(spotlighted))
+	for _, n := range spotlighted {
+		have[n] = true
+	}
 	for _, n := range published {
-		if !slices.Contains(out, n) {
+		if !have[n] {
+			have[n] = true
 			out = append(out, n)
 		}
 	}
