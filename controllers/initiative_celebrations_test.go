@@ -211,5 +211,7 @@ func TestRecreatedInitiativeNeverRecelebratesAWinDeletedMidFlight(t *testing.T) 
 func initiativeLedger(g Gomega, ns string) []string {
 	cm := &corev1.ConfigMap{}
 	g.Expect(k8s.Get(context.Background(), key(ns, ledger.Name("Initiative", "customer-first")), cm)).To(Succeed())
-	return ledger.Keys(cm)
+	keys, err := ledger.Keys(cm)
+	g.Expect(err).NotTo(HaveOccurred())
+	return keys
 }

@@ -77,7 +77,9 @@ func campaignLedger(g Gomega, ns string) []string {
 	cm := &corev1.ConfigMap{}
 	g.Expect(k8s.Get(context.Background(), key(ns, ledger.Name("RecognitionCampaign", campaignName)), cm)).To(Succeed())
 	g.Expect(cm.OwnerReferences).To(BeEmpty(), "the namespace keeps the ledger, not the campaign")
-	return ledger.Keys(cm)
+	keys, err := ledger.Keys(cm)
+	g.Expect(err).NotTo(HaveOccurred())
+	return keys
 }
 
 func TestRecognitionCampaignSpotlightsEachNominationOnce(t *testing.T) {

@@ -87,8 +87,10 @@ func ManagerOptions(o *manager.Options) {
 	// Momentum's field owner manages.
 	o.Cache.DefaultTransform = StripForCache(false)
 	o.Cache.ByObject[&batchv1.CronJob{}] = cache.ByObject{Label: managed, Transform: StripForCache(true)}
-	o.Cache.ByObject[&batchv1.Job{}] = cache.ByObject{Label: managed}
-	o.Cache.ByObject[&corev1.ConfigMap{}] = cache.ByObject{Label: managed} // the delivery ledgers
+	// Anyone with edit in a namespace can label a Job or ConfigMap as
+	// Momentum's: what only Momentum's own would need is not kept.
+	o.Cache.ByObject[&batchv1.Job{}] = cache.ByObject{Label: managed, Transform: StripJobForCache}
+	o.Cache.ByObject[&corev1.ConfigMap{}] = cache.ByObject{Label: managed, Transform: StripConfigMapForCache} // the delivery ledgers
 	if o.Client.Cache == nil {
 		o.Client.Cache = &client.CacheOptions{}
 	}

@@ -153,7 +153,7 @@ var decideCases = map[string]struct {
 	"a ledger the cache marked oversize: nothing posted, LedgerInvalid": {
 		edit: func(_ *v1alpha1.RecognitionCampaign, in *inputs) {
 			in.ledger = ledger.Desired("culture", "l", nil, nil)
-			in.ledger.Annotations = map[string]string{ledger.OversizeAnnotation: "true"}
+			in.ledger.Annotations = map[string]string{ledger.OversizeAnnotation: ledger.TooLarge}
 		}, now: t0.Add(time.Hour), scheduled: t0, reason: v1alpha1.ReasonLedgerInvalid},
 	"a holiday holds the spotlight": {
 		edit: func(_ *v1alpha1.RecognitionCampaign, in *inputs) {

@@ -31,16 +31,22 @@ func Name(ownerKind, ownerName string) string {
 // MaxBytes bounds what is read of a ledger: MaxKeys outcome keys plus as
 // many claims, each well under 128 bytes. The ConfigMap sits in the
 // tenant's namespace, so a larger one was not written by Momentum.
-const MaxBytes = 512 << 10
+const MaxBytes = 256 << 10
 
 // maxReadKeys bounds the keys read: MaxKeys outcomes plus the claims of
 // digests under way, which are never trimmed.
 const maxReadKeys = 2 * MaxKeys
 
-// OversizeAnnotation marks a ledger whose data the manager's cache dropped
-// because it was over MaxBytes: reading it reports Invalid, never an empty
-// ledger (which would deliver everything again).
+// OversizeAnnotation marks a ConfigMap whose data the manager's cache
+// dropped (over MaxBytes, or not a ledger), saying why: reading it reports
+// Invalid, never an empty ledger (which would deliver everything again).
 const OversizeAnnotation = "culture.momentum.dev/ledger-oversize"
+
+// TooLarge and NotALedger are why a ledger's data was dropped.
+var (
+	TooLarge   = fmt.Sprintf("holds more than %d bytes", MaxBytes)
+	NotALedger = "is labelled as Momentum's but does not look like a delivery ledger"
+)
 
 // Invalid is a ledger Momentum cannot have written: too large to read.
 type Invalid struct {
@@ -59,8 +65,11 @@ func Keys(cm *corev1.ConfigMap) ([]string, error) {
 	if cm == nil {
 		return nil, nil
 	}
-	if cm.Annotations[OversizeAnnotation] != "" || Size(cm) > MaxBytes {
-		return nil, &Invalid{Name: cm.Name, Why: fmt.Sprintf("holds more than %d bytes", MaxBytes)}
+	if why := cm.Annotations[OversizeAnnotation]; why != "" {
+		return nil, &Invalid{Name: cm.Name, Why: why}
+	}
+	if Size(cm) > MaxBytes {
+		return nil, &Invalid{Name: cm.Name, Why: TooLarge}
 	}
 	data := cm.Data[DataKey]
 	if strings.TrimSpace(data) == "" {

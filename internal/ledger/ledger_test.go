@@ -59,7 +59,7 @@ func TestKeysBounded(t *testing.T) {
 		"within bounds":                {data: lines(maxReadKeys), wantKeys: maxReadKeys},
 		"too many keys":                {data: lines(maxReadKeys + 1), wantInvalid: "keys"},
 		"too many bytes":               {data: strings.Repeat("x", MaxBytes+1), wantInvalid: "bytes"},
-		"marked oversize by the cache": {annotations: map[string]string{OversizeAnnotation: "true"}, wantInvalid: "bytes"},
+		"marked oversize by the cache": {annotations: map[string]string{OversizeAnnotation: TooLarge}, wantInvalid: "bytes"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
