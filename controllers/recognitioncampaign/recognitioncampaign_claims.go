@@ -3,10 +3,13 @@ package recognitioncampaign
 import (
 	"fmt"
 	"slices"
+	"strings"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
+	"github.com/momentum-dev/momentum/internal/cronjobs"
 	"github.com/momentum-dev/momentum/internal/ledger"
 	"github.com/momentum-dev/momentum/internal/record"
 )
@@ -23,6 +26,39 @@ func ledgerChange(obj *v1alpha1.RecognitionCampaign, d decision) ledger.Change {
 	return ledger.Change{
 		Record: d.record, Owner: obj.UID, Claim: slices.Concat(noms...),
 		Settle: slices.Concat(ledgerOf(d.record, keyNomination), ledgerOf(d.record, keyHeld)),
+		Rank:   evictionRank(obj, d.at),
+	}
+}
+
+// digestKeyLife is how long a digest's outcome key matters: while its Jobs
+// may exist (their TTL after the latest they may run).
+const digestKeyLife = cronjobs.JobTTL + startingDeadline
+
+// evictionRank orders the campaign's ledger keys for eviction past
+// ledger.MaxKeys: digest outcomes older than their Jobs can be go first; a
+// nomination published or held is kept while spec.nominations names it, so
+// it is never posted again.
+func evictionRank(obj *v1alpha1.RecognitionCampaign, now time.Time) func(string) ledger.Rank {
+	inSpec := make(map[string]bool, len(obj.Spec.Nominations))
+	for _, n := range obj.Spec.Nominations {
+		inSpec[n.Name] = true
+	}
+	return func(key string) ledger.Rank {
+		for _, p := range []string{keyNomination, keyHeld} {
+			if name, ok := strings.CutPrefix(key, p); ok && inSpec[name] {
+				return ledger.Kept
+			}
+		}
+		for _, p := range []string{keyDigest, keyGaveUp} {
+			tick, ok := strings.CutPrefix(key, p)
+			if !ok {
+				continue
+			}
+			if at, err := time.Parse(tickLayout, tick); err == nil && at.Add(digestKeyLife).Before(now) {
+				return ledger.Expired
+			}
+		}
+		return ledger.Ordinary
 	}
 }
 

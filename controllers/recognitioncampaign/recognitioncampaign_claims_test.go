@@ -2,10 +2,12 @@ package recognitioncampaign
 
 import (
 	"testing"
+	"time"
 
 	. "github.com/onsi/gomega"
 	batchv1 "k8s.io/api/batch/v1"
 
+	"github.com/momentum-dev/momentum/api/v1alpha1"
 	"github.com/momentum-dev/momentum/internal/ledger"
 )
 
@@ -51,7 +53,34 @@ func TestLedgerChange(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			g := NewWithT(t)
-			g.Expect(ledgerChange(obj, tc.d)).To(Equal(tc.want))
+			got := ledgerChange(obj, tc.d)
+			g.Expect(got.Rank).NotTo(BeNil())
+			got.Rank = nil
+			g.Expect(got).To(Equal(tc.want))
+		})
+	}
+}
+
+func TestEvictionRank(t *testing.T) {
+	obj := testCampaign()
+	obj.Spec.Nominations = []v1alpha1.Nomination{{Name: "ana"}}
+	rank := evictionRank(obj, t0)
+	old, recent := tickKey(t0.Add(-digestKeyLife-time.Minute)), tickKey(t0.Add(-digestKeyLife+time.Minute))
+	tests := map[string]ledger.Rank{
+		"nomination/ana":     ledger.Kept,
+		"held/ana":           ledger.Kept,
+		"nomination/gone":    ledger.Ordinary,
+		"held/gone":          ledger.Ordinary,
+		"digest/" + old:      ledger.Expired,
+		"gaveup/" + old:      ledger.Expired,
+		"digest/" + recent:   ledger.Ordinary,
+		"gaveup/" + recent:   ledger.Ordinary,
+		"digest/not-a-time":  ledger.Ordinary,
+		"something-else/ana": ledger.Ordinary,
+	}
+	for key, want := range tests {
+		t.Run(key, func(t *testing.T) {
+			NewWithT(t).Expect(rank(key)).To(Equal(want))
 		})
 	}
 }

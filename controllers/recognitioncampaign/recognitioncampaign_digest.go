@@ -30,7 +30,10 @@ var campaignKind = v1alpha1.GroupVersion.WithKind("RecognitionCampaign")
 
 // tickKey names the spotlight due at t: the same for every reconcile, so a
 // digest Job is created at most once per scheduled time.
-func tickKey(t time.Time) string { return t.UTC().Format("20060102t1504z") }
+func tickKey(t time.Time) string { return t.UTC().Format(tickLayout) }
+
+// tickLayout is the layout of a scheduled time in keys and names.
+const tickLayout = "20060102t1504z"
 
 // digestKey is the idempotency key of the digest of one scheduled time, the
 // same for every attempt: a webhook receiver drops a repeated POST (Slack

@@ -56,6 +56,8 @@ type decision struct {
 	published []string
 	// nextAt is when to look again; zero while nothing is due.
 	nextAt time.Time
+	// at is when it was decided: what ages the ledger's keys.
+	at time.Time
 }
 
 // nameConflictRecheck is how often a taken name is looked at again: the
@@ -79,7 +81,7 @@ func decide(obj *v1alpha1.RecognitionCampaign, in inputs, now time.Time) decisio
 // decideFrom is decide with the ledger's keys read, as a chain of small
 // steps.
 func decideFrom(obj *v1alpha1.RecognitionCampaign, in inputs, keys []string, now time.Time) decision {
-	d := decision{status: *obj.Status.DeepCopy()}
+	d := decision{status: *obj.Status.DeepCopy(), at: now}
 	d.status.CronJobName = ""
 	plan := planAttempts(obj, in.jobs, keys, in.policy, now)
 	unknown := unknownOutcomes(obj, keys)

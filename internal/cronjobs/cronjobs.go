@@ -5,6 +5,7 @@ package cronjobs
 
 import (
 	"maps"
+	"time"
 
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -248,3 +249,6 @@ func timeZone(tz string) *string {
 	}
 	return &tz
 }
+
+// JobTTL is how long a finished delivery Job stays before it is deleted.
+const JobTTL = ttlAfterFinished * time.Second

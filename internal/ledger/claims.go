@@ -25,7 +25,20 @@ type Change struct {
 	// Settle are items whose outcome is recorded: their claims, by any
 	// owner, are pruned.
 	Settle []string
+	// Rank says which outcome keys go first past MaxKeys; nil ranks all
+	// Ordinary.
+	Rank func(key string) Rank
 }
+
+// Rank orders the eviction of outcome keys past MaxKeys: Expired ones go
+// first, then Ordinary ones, oldest first; Kept ones (and claims) never.
+type Rank int
+
+const (
+	Expired Rank = iota
+	Ordinary
+	Kept
+)
 
 // Claim is the key of owner's claim on item.
 func Claim(owner types.UID, item string) string {
@@ -74,22 +87,29 @@ func Apply(keys []string, c Change) ([]string, bool) {
 		have[k] = true
 		out, changed = append(out, k), true
 	}
-	return trim(out), changed
+	return trim(out, c.Rank), changed
 }
 
-// trim drops the oldest outcome keys beyond MaxKeys, keeping every claim.
-func trim(keys []string) []string {
-	excess := len(keys) - MaxKeys
-	if excess <= 0 {
-		return keys
+// trim drops outcome keys beyond MaxKeys, the Expired ones first, then the
+// Ordinary ones, oldest first; claims and Kept keys stay.
+func trim(keys []string, rank func(string) Rank) []string {
+	if rank == nil {
+		rank = func(string) Rank { return Ordinary }
 	}
-	return slices.DeleteFunc(keys, func(k string) bool {
-		if _, _, claim := parseClaim(k); claim || excess == 0 {
-			return false
+	for _, evict := range []Rank{Expired, Ordinary} {
+		excess := len(keys) - MaxKeys
+		if excess <= 0 {
+			return keys
 		}
-		excess--
-		return true
-	})
+		keys = slices.DeleteFunc(keys, func(k string) bool {
+			if _, _, claim := parseClaim(k); claim || excess == 0 || rank(k) != evict {
+				return false
+			}
+			excess--
+			return true
+		})
+	}
+	return keys
 }
 
 // parseClaim splits a claim key into its owner and item.

@@ -37,6 +37,19 @@ func TestApply(t *testing.T) {
 			change: Change{Owner: "u1", Claim: []string{"ana"}, Settle: []string{"ana"}, Record: []string{"held/ana"}},
 			want:   []string{"held/ana"}, wantChanged: true,
 		},
+		"full: expired keys go first, kept keys never": {
+			keys: append([]string{"held/kept", "digest/old"}, full[2:]...),
+			change: Change{Record: []string{"new", "newer"}, Rank: func(k string) Rank {
+				switch k {
+				case "held/kept":
+					return Kept
+				case "digest/old":
+					return Expired
+				}
+				return Ordinary
+			}},
+			want: append(append([]string{"held/kept"}, full[3:]...), "new", "newer"), wantChanged: true,
+		},
 		"full: outcomes go, claims stay": {
 			keys:   append([]string{"claim/u1/ana"}, full[1:]...),
 			change: Change{Record: []string{"new"}},
