@@ -92,8 +92,9 @@ const (
 	backoffLimit          = 0
 	activeDeadlineSeconds = 300
 	ttlAfterFinished      = 7 * 24 * 3600 // finished Jobs stay a week for `kubectl logs`
-	secretMountPath       = "/etc/momentum/channel"
-	nonRootUID            = 65532
+
+	secretMountPath = "/etc/momentum/channel"
+	nonRootUID      = 65532
 )
 
 // CronJob returns the desired CronJob for a delivery, controlled by its owner.
