@@ -58,7 +58,7 @@ func withPrefix(prefix string, items []string) []string {
 // attemptPlan is what planAttempts decides about the digests under way.
 type attemptPlan struct {
 	// retries are new attempts of digests whose last attempt failed clearly.
-	retries []*batchv1.Job
+	retries []retry
 	// record are the ledger keys to add: delivered and given-up digests
 	// and their nominations.
 	record []string
@@ -122,7 +122,7 @@ func planAttempts(obj *v1alpha1.RecognitionCampaign, jobs []batchv1.Job, done []
 					tick, next.GaveUp, nominationList(noms), newest.Name, obj.Namespace)})
 		case next.Create > 0:
 			plan.claimed = append(plan.claimed, noms...)
-			plan.retries = append(plan.retries, retryJob(obj, newest, tick, next.Create))
+			plan.retries = append(plan.retries, retry{tick: tick, n: next.Create, noms: noms})
 		default:
 			plan.claimed = append(plan.claimed, noms...)
 			if !next.RetryAt.IsZero() {

@@ -1,7 +1,9 @@
 package recognitioncampaign
 
 import (
+	"fmt"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -14,6 +16,7 @@ import (
 	"github.com/momentum-dev/momentum/api/v1alpha1"
 	"github.com/momentum-dev/momentum/internal/cronjobs"
 	"github.com/momentum-dev/momentum/internal/delivery"
+	"github.com/momentum-dev/momentum/internal/spotlight"
 )
 
 var t0 = time.Date(2026, 11, 20, 15, 0, 0, 0, time.UTC)
@@ -46,8 +49,9 @@ type planCase struct {
 	now  time.Time
 	// want is the plan, but its retries and events.
 	want attemptPlan
-	// retries names the new attempts; events their reasons.
-	retries, events []string
+	// retries are the new attempts; events their reasons.
+	retries []retry
+	events  []string
 }
 
 // Attempts of the digest of planTick, of testCampaign.
@@ -79,7 +83,7 @@ var planCases = map[string]planCase{
 	},
 	"clear failure after the backoff: attempt 2": {
 		jobs: []batchv1.Job{digestAttempt(planObj, planTick, 1, "ana", batchv1.JobFailed, clear)}, now: t0.Add(time.Minute),
-		want: attemptPlan{claimed: []string{"ana"}}, retries: []string{digestJobName("heroes", planTick, 2)},
+		want: attemptPlan{claimed: []string{"ana"}}, retries: []retry{{tick: planTick, n: 2, noms: []string{"ana"}}},
 	},
 	"attempts exhausted: given up, nominations held": {
 		jobs: []batchv1.Job{digestAttempt(planObj, planTick, 1, "ana", batchv1.JobFailed, clear), digestAttempt(planObj, planTick, 2, "ana", batchv1.JobFailed, clear)}, now: t0.Add(time.Hour),
@@ -107,18 +111,11 @@ func TestPlanAttempts(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			g := NewWithT(t)
 			got := planAttempts(obj, tc.jobs, tc.done, p, tc.now)
-			var retries, events []string
-			for _, j := range got.retries {
-				retries = append(retries, j.Name)
-				g.Expect(j.Spec.Selector).To(BeNil(), "the API server sets the selector")
-				g.Expect(j.Spec.Template.Labels).NotTo(HaveKey(batchv1.ControllerUidLabel))
-				g.Expect(j.Labels).NotTo(HaveKey(batchv1.JobNameLabel))
-				g.Expect(j.Annotations).To(HaveKeyWithValue(cronjobs.AnnotationNominations, "ana"))
-			}
+			var events []string
 			for _, e := range got.events {
 				events = append(events, e.Reason)
 			}
-			g.Expect(retries).To(Equal(tc.retries))
+			g.Expect(got.retries).To(Equal(tc.retries))
 			g.Expect(events).To(Equal(tc.events))
 			got.retries, got.events = nil, nil
 			g.Expect(got).To(Equal(tc.want))
@@ -161,6 +158,50 @@ func TestInitialLedger(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			NewWithT(t).Expect(initialLedger(tc.cm, st)).To(Equal(tc.want))
+		})
+	}
+}
+
+// A retry is built as the first attempt is: a live Job's pod spec, which a
+// tenant can forge, is never copied.
+func TestRetryJob(t *testing.T) {
+	g := NewWithT(t)
+	obj, in := world()
+	tick := tickKey(t0)
+	first := digestJob(obj, in, tick, obj.Spec.Nominations[:1])
+	got := retryJob(obj, in, retry{tick: tick, n: 2, noms: []string{"ana", "no-longer-in-spec"}})
+	g.Expect(got.Name).To(Equal(digestJobName(obj.Name, tick, 2)))
+	g.Expect(got.Annotations).To(Equal(map[string]string{cronjobs.AnnotationDigest: tick, cronjobs.AnnotationAttempt: "2", cronjobs.AnnotationNominations: "ana"}))
+	g.Expect(got.Spec.Template.Spec).To(Equal(first.Spec.Template.Spec), "the same pod, the same idempotency key")
+	g.Expect(got.Spec.Selector).To(BeNil())
+	g.Expect(metav1.IsControlledBy(got, obj)).To(BeTrue())
+}
+
+func TestNominationsOf(t *testing.T) {
+	many := strings.TrimSuffix(strings.Repeat("n,", spotlight.MaxPerSpotlight), ",")
+	for i := range spotlight.MaxPerSpotlight + 5 {
+		many += fmt.Sprintf(",n%d", i)
+	}
+	tests := map[string]struct {
+		annotation string
+		want       []string
+	}{
+		"none":                    {},
+		"names, trimmed":          {annotation: "ana, sam", want: []string{"ana", "sam"}},
+		"not DNS labels: ignored": {annotation: "Ana,a_b,-x," + strings.Repeat("a", 64) + ",ok", want: []string{"ok"}},
+		"repeats: once":           {annotation: "ana,ana,sam", want: []string{"ana", "sam"}},
+		"at most one spotlight's worth": {annotation: many, want: append([]string{"n"}, func() []string {
+			var out []string
+			for i := range spotlight.MaxPerSpotlight - 1 {
+				out = append(out, fmt.Sprintf("n%d", i))
+			}
+			return out
+		}()...)},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			j := &batchv1.Job{ObjectMeta: metav1.ObjectMeta{Annotations: map[string]string{cronjobs.AnnotationNominations: tc.annotation}}}
+			NewWithT(t).Expect(nominationsOf(j)).To(Equal(tc.want))
 		})
 	}
 }

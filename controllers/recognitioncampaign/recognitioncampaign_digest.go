@@ -8,6 +8,7 @@ import (
 	"github.com/robfig/cron/v3"
 	batchv1 "k8s.io/api/batch/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
 	"github.com/momentum-dev/momentum/internal/cronjobs"
@@ -86,10 +87,16 @@ func nextTick(sched cron.Schedule, now time.Time) time.Time {
 
 // digestJob is the first attempt of the digest due at tick, posting batch.
 func digestJob(obj *v1alpha1.RecognitionCampaign, in inputs, tick string, batch []v1alpha1.Nomination) *batchv1.Job {
+	return digestAttemptJob(obj, in, tick, 1, batch)
+}
+
+// digestAttemptJob is attempt n of the digest due at tick, posting batch
+// under the digest's one idempotency key.
+func digestAttemptJob(obj *v1alpha1.RecognitionCampaign, in inputs, tick string, n int, batch []v1alpha1.Nomination) *batchv1.Job {
 	return cronjobs.Job(cronjobs.Delivery{
-		Name: digestJobName(obj.Name, tick, 1), Namespace: obj.Namespace, Owner: *metav1.NewControllerRef(obj, campaignKind),
+		Name: digestJobName(obj.Name, tick, n), Namespace: obj.Namespace, Owner: *metav1.NewControllerRef(obj, campaignKind),
 		Labels: map[string]string{cronjobs.LabelCampaign: obj.Name, cronjobs.LabelInitiative: in.initiative.Name},
-		Annotations: map[string]string{cronjobs.AnnotationDigest: tick, cronjobs.AnnotationAttempt: "1",
+		Annotations: map[string]string{cronjobs.AnnotationDigest: tick, cronjobs.AnnotationAttempt: strconv.Itoa(n),
 			cronjobs.AnnotationNominations: strings.Join(spotlight.Names(batch), ",")},
 		ChannelType: in.channel.Spec.Type, SecretName: in.channel.Spec.SecretRef.Name,
 		Kind: "spotlight", Item: obj.Name, Initiative: obj.Namespace + "/" + in.initiative.Name,
@@ -98,28 +105,30 @@ func digestJob(obj *v1alpha1.RecognitionCampaign, in inputs, tick string, batch 
 	}, in.jobOpts)
 }
 
-// retryJob is attempt n of a digest: the newest attempt's pod under the
-// attempt's own name, without what the API server added to it.
-func retryJob(obj *v1alpha1.RecognitionCampaign, newest *batchv1.Job, tick string, n int) *batchv1.Job {
-	spec := newest.Spec.DeepCopy()
-	spec.Selector, spec.ManualSelector = nil, nil
-	for _, k := range []string{"controller-uid", batchv1.ControllerUidLabel, "job-name", batchv1.JobNameLabel} {
-		delete(spec.Template.Labels, k)
+// retry is a new attempt of a digest: its scheduled time, its number and
+// the nominations the earlier attempts carried.
+type retry struct {
+	tick string
+	n    int
+	noms []string
+}
+
+// retryJob is a retry built as the first attempt is, from the spec, the
+// Channel and the options: never copied from a live Job, which anyone who
+// can create Jobs in the namespace can forge. It posts the nominations the
+// spec still holds of those the earlier attempts carried.
+func retryJob(obj *v1alpha1.RecognitionCampaign, in inputs, r retry) *batchv1.Job {
+	byName := make(map[string]v1alpha1.Nomination, len(obj.Spec.Nominations))
+	for _, n := range obj.Spec.Nominations {
+		byName[n.Name] = n
 	}
-	labels := map[string]string{}
-	for k, v := range newest.Labels {
-		if !strings.Contains(k, "controller-uid") && !strings.HasSuffix(k, "job-name") {
-			labels[k] = v
+	batch := make([]v1alpha1.Nomination, 0, len(r.noms))
+	for _, name := range r.noms {
+		if n, ok := byName[name]; ok {
+			batch = append(batch, n)
 		}
 	}
-	return &batchv1.Job{
-		TypeMeta: metav1.TypeMeta{APIVersion: "batch/v1", Kind: "Job"},
-		ObjectMeta: metav1.ObjectMeta{Name: digestJobName(obj.Name, tick, n), Namespace: obj.Namespace, Labels: labels,
-			Annotations: map[string]string{cronjobs.AnnotationDigest: tick, cronjobs.AnnotationAttempt: strconv.Itoa(n),
-				cronjobs.AnnotationNominations: newest.Annotations[cronjobs.AnnotationNominations]},
-			OwnerReferences: []metav1.OwnerReference{*metav1.NewControllerRef(obj, campaignKind)}},
-		Spec: *spec,
-	}
+	return digestAttemptJob(obj, in, r.tick, r.n, batch)
 }
 
 // attemptOf is the attempt number a digest Job carries (1 when absent).
@@ -130,13 +139,21 @@ func attemptOf(j *batchv1.Job) int {
 	return 1
 }
 
-// nominationsOf lists the nominations a digest Job posts.
+// nominationsOf lists the nominations a digest Job posts: names status
+// can hold (DNS labels), each once, at most spotlight.MaxPerSpotlight, so a
+// forged annotation neither breaks the status write nor grows the ledger.
 func nominationsOf(j *batchv1.Job) []string {
 	var out []string
+	seen := map[string]bool{}
 	for _, n := range strings.Split(j.Annotations[cronjobs.AnnotationNominations], ",") {
-		if n = strings.TrimSpace(n); n != "" {
-			out = append(out, n)
+		n = strings.TrimSpace(n)
+		if len(validation.IsDNS1123Label(n)) > 0 || seen[n] {
+			continue
 		}
+		if len(out) == spotlight.MaxPerSpotlight {
+			break
+		}
+		seen[n], out = true, append(out, n)
 	}
 	return out
 }

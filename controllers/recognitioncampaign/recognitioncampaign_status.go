@@ -86,7 +86,7 @@ func decideFrom(obj *v1alpha1.RecognitionCampaign, in inputs, keys []string, now
 	plan := planAttempts(obj, in.jobs, keys, in.policy, now)
 	unknown := unknownOutcomes(obj, keys)
 	d.record = slices.Concat(initialLedger(in.ledger, obj.Status), plan.record, withPrefix(keyHeld, unknown))
-	d.create, d.delivered, d.nextAt = plan.retries, append(plan.events, outcomeUnknown(obj, unknown)...), plan.retryAt
+	d.delivered, d.nextAt = append(plan.events, outcomeUnknown(obj, unknown)...), plan.retryAt
 	// Deliveries are facts: record them even when the campaign cannot go on.
 	d.status, d.published = recordOutcomes(obj, keys, in.jobs, plan)
 	status, reason, msg := deliveryFailing(d.status)
@@ -107,7 +107,7 @@ func decideFrom(obj *v1alpha1.RecognitionCampaign, in inputs, keys []string, now
 	sched, schedErr := quiethours.ParseSchedule(obj.Spec.Schedule, obj.Spec.TimeZone)
 	if ready, stalled, blocked := blocker(obj, in, schedErr); blocked {
 		d.ready, d.stalled = ready, stalled
-		d.create = nil // no attempt while it cannot be delivered; retried once it can
+		// no attempt while it cannot be delivered; retried once it can
 		if ready.Reason != v1alpha1.ReasonChannelPending {
 			d.events = append(d.events, conditions.Warning(prevReady, ready)...)
 		}
@@ -117,6 +117,9 @@ func decideFrom(obj *v1alpha1.RecognitionCampaign, in inputs, keys []string, now
 		return d
 	}
 
+	for _, r := range plan.retries {
+		d.create = append(d.create, retryJob(obj, in, r))
+	}
 	suspended := ptr.Deref(in.initiative.Spec.Suspend, false)
 	next := nextTick(sched, now)
 	d.status.NextPublicationTime = nil
