@@ -2,6 +2,7 @@ package initiative
 
 import (
 	"slices"
+	"strconv"
 	"time"
 
 	batchv1 "k8s.io/api/batch/v1"
@@ -66,13 +67,14 @@ func planCelebrations(obj *v1alpha1.Initiative, inds []v1alpha1.LeadingIndicator
 		return p
 	}
 	wins, next := celebrate.Decide(obj.Name, obj.Status.Celebrations, obj.Status.History, celebrationInputs(inds), now)
-	p.deliveries = planDeliveries(obj, ch.jobs, keys, ch.deliveries, now)
+	build := func(w celebrate.Win, n int) *batchv1.Job { return celebrationJob(obj, channel, w, n, opts) }
+	p.deliveries = planDeliveries(obj, ch.jobs, keys, ch.deliveries, build, now)
 	p.status, p.gaveUp = recordGivenUp(obj, next, p.deliveries.gaveUp)
 	for _, w := range wins {
 		if settledWin(keys, w.Key) || slices.Contains(p.unknown, w.Key) {
 			continue // handled before this initiative was re-created or restored
 		}
-		p.jobs = append(p.jobs, celebrationJob(obj, channel, w, opts))
+		p.jobs = append(p.jobs, celebrationJob(obj, channel, w, 1, opts))
 	}
 	return p
 }
@@ -92,13 +94,18 @@ func celebrationInputs(inds []v1alpha1.LeadingIndicator) []celebrate.Indicator {
 	return in
 }
 
-// celebrationJob is the first attempt's Job of a win.
-func celebrationJob(obj *v1alpha1.Initiative, channel *v1alpha1.Channel, w celebrate.Win, opts cronjobs.Options) *batchv1.Job {
+// celebrationJob is attempt n's Job of a win; every attempt carries the
+// win's one idempotency key.
+func celebrationJob(obj *v1alpha1.Initiative, channel *v1alpha1.Channel, w celebrate.Win, n int, opts cronjobs.Options) *batchv1.Job {
+	name := celebrationName(obj.Name, w.Key)
+	if n > 1 {
+		name = celebrationAttemptName(obj.Name, w.Key, n)
+	}
 	return cronjobs.Job(cronjobs.Delivery{
-		Name:  celebrationName(obj.Name, w.Key),
+		Name:  name,
 		Owner: *metav1.NewControllerRef(obj, initiativeKind), Namespace: obj.Namespace,
 		Labels:      map[string]string{cronjobs.LabelInitiative: obj.Name, cronjobs.LabelCelebration: "true"},
-		Annotations: map[string]string{cronjobs.AnnotationWin: w.Key, cronjobs.AnnotationAttempt: "1"},
+		Annotations: map[string]string{cronjobs.AnnotationWin: w.Key, cronjobs.AnnotationAttempt: strconv.Itoa(n)},
 		ChannelType: channel.Spec.Type, SecretName: channel.Spec.SecretRef.Name,
 		Kind: "celebration", Item: w.Key, Initiative: obj.Namespace + "/" + obj.Name,
 		Title: w.Title, Text: w.Text, Key: celebrationKey(obj, w.Key),

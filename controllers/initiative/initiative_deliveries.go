@@ -6,7 +6,6 @@ import (
 	"maps"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	batchv1 "k8s.io/api/batch/v1"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
 	"github.com/momentum-dev/momentum/internal/bound"
+	"github.com/momentum-dev/momentum/internal/celebrate"
 	"github.com/momentum-dev/momentum/internal/cronjobs"
 	"github.com/momentum-dev/momentum/internal/delivery"
 	"github.com/momentum-dev/momentum/internal/due"
@@ -57,11 +57,15 @@ func attemptOf(j *batchv1.Job) int {
 	return 1
 }
 
+// attemptBuilder builds attempt n of a win's Job as the first attempt is
+// built: a retry never copies a live Job, which a tenant can forge.
+type attemptBuilder func(w celebrate.Win, n int) *batchv1.Job
+
 // planDeliveries follows each win's attempts: a success goes to the ledger,
 // a clear failure gets a new attempt after its backoff, and a win given up
 // is recorded in status.celebrations.failed (with a Warning Event the first
 // time, by recordGivenUp). It reads no API and no clock.
-func planDeliveries(obj *v1alpha1.Initiative, jobs []batchv1.Job, delivered []string, p delivery.Policy, now time.Time) deliveryPlan {
+func planDeliveries(obj *v1alpha1.Initiative, jobs []batchv1.Job, delivered []string, p delivery.Policy, build attemptBuilder, now time.Time) deliveryPlan {
 	var plan deliveryPlan
 	byWin := map[string][]*batchv1.Job{}
 	for i := range jobs {
@@ -86,7 +90,7 @@ func planDeliveries(obj *v1alpha1.Initiative, jobs []batchv1.Job, delivered []st
 			plan.celebrated = append(plan.celebrated, record.Event{Type: corev1.EventTypeNormal, Reason: v1alpha1.EventReasonCelebrated, Note: titleOf(byWin[win][0], win)})
 		case next.Create > 0:
 			newest := slices.MaxFunc(byWin[win], func(a, b *batchv1.Job) int { return attemptOf(a) - attemptOf(b) })
-			plan.retries = append(plan.retries, retryJob(obj, newest, win, next.Create))
+			plan.retries = append(plan.retries, build(retryWin(newest, win), next.Create))
 		case !next.RetryAt.IsZero():
 			plan.retryAt = due.Earliest(plan.retryAt, next.RetryAt)
 		case next.GaveUp != "":
@@ -122,28 +126,15 @@ func recordGivenUp(obj *v1alpha1.Initiative, c *v1alpha1.CelebrationStatus, gave
 // maxFailed bounds status.celebrations.failed (its CRD MaxItems).
 const maxFailed = 10
 
-// retryJob is attempt n of a win: the newest attempt's pod, under the
-// attempt's own name, without what the API server added to it.
-func retryJob(obj *v1alpha1.Initiative, newest *batchv1.Job, win string, n int) *batchv1.Job {
-	spec := newest.Spec.DeepCopy()
-	spec.Selector, spec.ManualSelector = nil, nil
-	for _, k := range []string{"controller-uid", batchv1.ControllerUidLabel, "job-name", batchv1.JobNameLabel} {
-		delete(spec.Template.Labels, k)
-	}
-	annotations := map[string]string{cronjobs.AnnotationWin: win, cronjobs.AnnotationAttempt: strconv.Itoa(n)}
-	labels := map[string]string{}
-	for k, v := range newest.Labels {
-		if !strings.Contains(k, "controller-uid") && !strings.HasSuffix(k, "job-name") {
-			labels[k] = v
-		}
-	}
-	return &batchv1.Job{
-		TypeMeta: metav1.TypeMeta{APIVersion: "batch/v1", Kind: "Job"},
-		ObjectMeta: metav1.ObjectMeta{Name: celebrationAttemptName(obj.Name, win, n), Namespace: obj.Namespace, Labels: labels,
-			Annotations: annotations, OwnerReferences: []metav1.OwnerReference{*metav1.NewControllerRef(obj, initiativeKind)}},
-		Spec: *spec,
-	}
+// retryWin is the win a retry posts: what the earlier attempt posted (its
+// title and message, strings the Channel's owner could post anyway),
+// bounded; the pod itself is always built anew.
+func retryWin(newest *batchv1.Job, win string) celebrate.Win {
+	return celebrate.Win{Key: win, Title: bound.Text(titleOf(newest, win), maxRetryText), Text: bound.Text(envOf(newest, "MOMENTUM_MESSAGE"), maxRetryText)}
 }
+
+// maxRetryText bounds the title and message a retry copies.
+const maxRetryText = 4000
 
 // fetchLedger reads the initiative's ledger from the cache; nil when absent.
 func (r *Reconciler) fetchLedger(ctx context.Context, obj *v1alpha1.Initiative) (*corev1.ConfigMap, error) {
@@ -160,14 +151,22 @@ func (r *Reconciler) fetchLedger(ctx context.Context, obj *v1alpha1.Initiative) 
 
 // titleOf is the title a celebration Job posts; the win's key without one.
 func titleOf(j *batchv1.Job, win string) string {
+	if t := envOf(j, "MOMENTUM_TITLE"); t != "" {
+		return t
+	}
+	return win
+}
+
+// envOf is the value of a Job's environment variable; "" without one.
+func envOf(j *batchv1.Job, name string) string {
 	for _, c := range j.Spec.Template.Spec.Containers {
 		for _, e := range c.Env {
-			if e.Name == "MOMENTUM_TITLE" && e.Value != "" {
+			if e.Name == name && e.Value != "" {
 				return e.Value
 			}
 		}
 	}
-	return win
+	return ""
 }
 
 // recordDelivered writes change to the ledger: created if missing, else

@@ -10,6 +10,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
+	"github.com/momentum-dev/momentum/internal/celebrate"
 	"github.com/momentum-dev/momentum/internal/cronjobs"
 	"github.com/momentum-dev/momentum/internal/delivery"
 )
@@ -25,6 +26,7 @@ func TestPlanDeliveries(t *testing.T) {
 			OwnerReferences: []metav1.OwnerReference{*metav1.NewControllerRef(obj, initiativeKind)}}}
 		j.Spec.Selector = &metav1.LabelSelector{MatchLabels: map[string]string{batchv1.ControllerUidLabel: "x"}}
 		j.Spec.Template.Labels = map[string]string{batchv1.ControllerUidLabel: "x", cronjobs.LabelInitiative: "customer-first"}
+		j.Spec.Template.Spec.Containers = []corev1.Container{{Name: "forged", Image: "evil", Env: []corev1.EnvVar{{Name: "MOMENTUM_TITLE", Value: "Stage A reached"}}}}
 		if cond != "" {
 			j.Status.Conditions = []batchv1.JobCondition{{Type: cond, Status: corev1.ConditionTrue, Reason: reason, LastTransitionTime: metav1.NewTime(t0)}}
 		}
@@ -49,7 +51,9 @@ func TestPlanDeliveries(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			g := NewWithT(t)
 			o := obj.DeepCopy()
-			got := planDeliveries(o, tc.jobs, tc.delivered, p, tc.now)
+			channel := &v1alpha1.Channel{ObjectMeta: metav1.ObjectMeta{Name: "wins"}, Spec: v1alpha1.ChannelSpec{Type: v1alpha1.ChannelSlack, SecretRef: v1alpha1.LocalObjectReference{Name: "s"}}}
+			build := func(w celebrate.Win, n int) *batchv1.Job { return celebrationJob(o, channel, w, n, cronjobs.Options{}) }
+			got := planDeliveries(o, tc.jobs, tc.delivered, p, build, tc.now)
 			failed, _ := recordGivenUp(o, o.Status.Celebrations, got.gaveUp)
 			var names []string
 			for _, j := range got.retries {
@@ -58,6 +62,8 @@ func TestPlanDeliveries(t *testing.T) {
 				g.Expect(j.Spec.Template.Labels).NotTo(HaveKey(batchv1.ControllerUidLabel))
 				g.Expect(j.Labels).NotTo(HaveKey(batchv1.JobNameLabel))
 				g.Expect(j.Annotations).To(HaveKeyWithValue(cronjobs.AnnotationAttempt, "2"))
+				first := build(celebrate.Win{Key: "stage-A", Title: "Stage A reached"}, 1)
+				g.Expect(j.Spec.Template.Spec).To(Equal(first.Spec.Template.Spec), "built as the first attempt, never copied from a live Job")
 			}
 			g.Expect(names).To(Equal(tc.retries))
 			g.Expect(got.celebrated).To(HaveLen(len(tc.want.delivered)), "Celebrated once delivered")
