@@ -30,6 +30,9 @@ func (r *Reconciler) applyChildren(ctx context.Context, obj *v1alpha1.Initiative
 		return nil, err
 	}
 	recorded, err := r.recordDelivered(ctx, obj, ch.ledger, celebrationLedger(obj, d.wins))
+	if t := (*ssa.NameTaken)(nil); errors.As(err, &t) {
+		return []string{"celebrations' ledger: " + t.Error()}, nil // nothing is posted without its ledger
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -24,6 +24,7 @@ import (
 	"github.com/momentum-dev/momentum/internal/due"
 	"github.com/momentum-dev/momentum/internal/ledger"
 	"github.com/momentum-dev/momentum/internal/record"
+	"github.com/momentum-dev/momentum/internal/ssa"
 )
 
 // deliveryPlan is what planDeliveries decides about the celebrations
@@ -184,7 +185,12 @@ func (r *Reconciler) recordDelivered(ctx context.Context, obj *v1alpha1.Initiati
 	labels := map[string]string{cronjobs.LabelManagedBy: cronjobs.ManagedBy, cronjobs.LabelInitiative: obj.Name}
 	desired := ledger.Desired(obj.Namespace, ledger.Name(initiativeKind.Kind, obj.Name), labels, all)
 	if cm == nil {
-		err = r.Client.Create(ctx, desired)
+		if err = r.Client.Create(ctx, desired); apierrors.IsAlreadyExists(err) {
+			err = ssa.Unowned(ctx, r.reader(), "ConfigMap", &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: desired.Namespace, Name: desired.Name}}, labels)
+			if err == nil {
+				err = fmt.Errorf("the ledger exists but is not in the cache yet")
+			}
+		}
 	} else {
 		patched := cm.DeepCopy()
 		patched.Data = desired.Data

@@ -31,6 +31,9 @@ import (
 // this campaign: its next reconcile creates the same Job.
 func (r *Reconciler) apply(ctx context.Context, obj *v1alpha1.RecognitionCampaign, in inputs, d decision) ([]string, error) {
 	recorded, err := r.recordLedger(ctx, obj, in.ledger, ledgerChange(obj, d))
+	if t := (*ssa.NameTaken)(nil); errors.As(err, &t) {
+		return []string{t.Error()}, nil // nothing is posted without its ledger
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +97,12 @@ func (r *Reconciler) recordLedger(ctx context.Context, obj *v1alpha1.Recognition
 	labels := map[string]string{cronjobs.LabelManagedBy: cronjobs.ManagedBy, cronjobs.LabelCampaign: obj.Name}
 	desired := ledger.Desired(obj.Namespace, ledgerName(obj), labels, all)
 	if cm == nil {
-		err = r.Client.Create(ctx, desired)
+		if err = r.Client.Create(ctx, desired); apierrors.IsAlreadyExists(err) {
+			err = ssa.Unowned(ctx, r.reader(), "ConfigMap", &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: desired.Namespace, Name: desired.Name}}, labels)
+			if err == nil {
+				err = fmt.Errorf("the ledger exists but is not in the cache yet")
+			}
+		}
 	} else {
 		patched := cm.DeepCopy()
 		patched.Data = desired.Data

@@ -130,3 +130,25 @@ func Delete(ctx context.Context, c client.Client, obj client.Object) error {
 	uid, rv := obj.GetUID(), obj.GetResourceVersion()
 	return client.IgnoreNotFound(c.Delete(ctx, obj, client.Preconditions{UID: &uid, ResourceVersion: &rv}))
 }
+
+// Unowned checks, after a create of obj (a kind) met AlreadyExists, the
+// object holding its name, read from the API server into obj (which must
+// carry only its namespace and name): nil when it carries
+// all of labels (Momentum's own, not in the cache yet: retried), a
+// *NameTaken when it does not (someone else's: Momentum never takes it
+// over), or the read's error.
+func Unowned(ctx context.Context, r client.Reader, kind string, obj client.Object, labels map[string]string) error {
+	err := r.Get(ctx, client.ObjectKeyFromObject(obj), obj)
+	switch {
+	case apierrors.IsNotFound(err):
+		return nil // gone since: the next create makes it
+	case err != nil:
+		return err
+	}
+	for k, v := range labels {
+		if obj.GetLabels()[k] != v {
+			return &NameTaken{Kind: kind, Name: obj.GetName(), Controller: "none"}
+		}
+	}
+	return nil
+}

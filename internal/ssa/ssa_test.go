@@ -1,13 +1,18 @@
 package ssa
 
 import (
+	"context"
+	"errors"
 	"testing"
 
 	. "github.com/onsi/gomega"
 	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/utils/ptr"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/client/fake"
 )
 
 func TestControlled(t *testing.T) {
@@ -53,6 +58,36 @@ func TestOtherWriter(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			NewWithT(t).Expect(otherWriter(tc.entries)).To(Equal(tc.want))
+		})
+	}
+}
+
+func TestUnowned(t *testing.T) {
+	labels := map[string]string{"app.kubernetes.io/managed-by": "momentum", "culture.momentum.dev/campaign": "heroes"}
+	cm := func(l map[string]string) client.Object {
+		return &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: "culture", Name: "heroes-ledger-1", Labels: l}}
+	}
+	tests := map[string]struct {
+		existing []client.Object
+		taken    bool
+	}{
+		"gone since: created next time":     {},
+		"Momentum's own, not cached yet":    {existing: []client.Object{cm(labels)}},
+		"someone else's, unlabelled: taken": {existing: []client.Object{cm(nil)}, taken: true},
+		"labelled for another owner: taken": {existing: []client.Object{cm(map[string]string{"app.kubernetes.io/managed-by": "momentum", "culture.momentum.dev/campaign": "other"})}, taken: true},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			g := NewWithT(t)
+			r := fake.NewClientBuilder().WithObjects(tc.existing...).Build()
+			err := Unowned(context.Background(), r, "ConfigMap", cm(nil), labels)
+			var taken *NameTaken
+			g.Expect(errors.As(err, &taken)).To(Equal(tc.taken))
+			if !tc.taken {
+				g.Expect(err).NotTo(HaveOccurred())
+				return
+			}
+			g.Expect(err.Error()).To(Equal("ConfigMap heroes-ledger-1 already exists and Momentum does not control it (its controller: none)"))
 		})
 	}
 }
