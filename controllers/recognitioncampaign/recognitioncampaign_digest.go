@@ -131,6 +131,15 @@ func retryJob(obj *v1alpha1.RecognitionCampaign, in inputs, r retry) *batchv1.Jo
 	return digestAttemptJob(obj, in, r.tick, r.n, batch)
 }
 
+// retryJobs are the Jobs of retries.
+func retryJobs(obj *v1alpha1.RecognitionCampaign, in inputs, retries []retry) []*batchv1.Job {
+	out := make([]*batchv1.Job, 0, len(retries))
+	for _, r := range retries {
+		out = append(out, retryJob(obj, in, r))
+	}
+	return out
+}
+
 // attemptOf is the attempt number a digest Job carries (1 when absent).
 func attemptOf(j *batchv1.Job) int {
 	if n, err := strconv.Atoi(j.Annotations[cronjobs.AnnotationAttempt]); err == nil && n > 0 {

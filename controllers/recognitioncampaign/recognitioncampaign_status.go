@@ -107,7 +107,6 @@ func decideFrom(obj *v1alpha1.RecognitionCampaign, in inputs, keys []string, now
 	sched, schedErr := quiethours.ParseSchedule(obj.Spec.Schedule, obj.Spec.TimeZone)
 	if ready, stalled, blocked := blocker(obj, in, schedErr); blocked {
 		d.ready, d.stalled = ready, stalled
-		// no attempt while it cannot be delivered; retried once it can
 		if ready.Reason != v1alpha1.ReasonChannelPending {
 			d.events = append(d.events, conditions.Warning(prevReady, ready)...)
 		}
@@ -117,9 +116,7 @@ func decideFrom(obj *v1alpha1.RecognitionCampaign, in inputs, keys []string, now
 		return d
 	}
 
-	for _, r := range plan.retries {
-		d.create = append(d.create, retryJob(obj, in, r))
-	}
+	d.create = retryJobs(obj, in, plan.retries) // none while blocked: retried once it can be delivered
 	suspended := ptr.Deref(in.initiative.Spec.Suspend, false)
 	next := nextTick(sched, now)
 	d.status.NextPublicationTime = nil
