@@ -44,7 +44,7 @@ func unknownWins(obj *v1alpha1.Initiative, keys []string) []string {
 // as a write-ahead log), and the claims those outcomes settle.
 func celebrationLedger(obj *v1alpha1.Initiative, p celebrationPlan) ledger.Change {
 	held := slices.Concat(slices.Sorted(maps.Keys(p.deliveries.gaveUp)), p.unknown)
-	c := ledger.Change{Owner: obj.UID,
+	c := ledger.Change{Owner: obj.UID, Rank: evictionRank(obj),
 		Record: slices.Concat(p.deliveries.delivered, withPrefix(keyHeld, held)),
 		Settle: slices.Concat(p.deliveries.delivered, held)}
 	for _, j := range slices.Concat(p.jobs, p.deliveries.retries) {
@@ -71,4 +71,21 @@ func withPrefix(prefix string, items []string) []string {
 		out = append(out, prefix+it)
 	}
 	return out
+}
+
+// evictionRank orders the initiative's ledger keys for eviction past
+// ledger.MaxKeys: the win of entering a stage still in spec.stages (posted
+// or held) can happen again, so it is kept; an indicator's wins are
+// numbered, never repeated, and go oldest first.
+func evictionRank(obj *v1alpha1.Initiative) func(string) ledger.Rank {
+	stages := make(map[string]bool, len(obj.Spec.Stages))
+	for _, s := range obj.Spec.Stages {
+		stages["stage-"+s.Name] = true
+	}
+	return func(key string) ledger.Rank {
+		if stages[strings.TrimPrefix(key, keyHeld)] {
+			return ledger.Kept
+		}
+		return ledger.Ordinary
+	}
 }

@@ -7,6 +7,7 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/momentum-dev/momentum/api/v1alpha1"
 	"github.com/momentum-dev/momentum/internal/cronjobs"
 	"github.com/momentum-dev/momentum/internal/ledger"
 )
@@ -54,7 +55,28 @@ func TestCelebrationLedger(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			g := NewWithT(t)
-			g.Expect(celebrationLedger(obj, tc.plan)).To(Equal(tc.want))
+			got := celebrationLedger(obj, tc.plan)
+			g.Expect(got.Rank).NotTo(BeNil())
+			got.Rank = nil
+			g.Expect(got).To(Equal(tc.want))
+		})
+	}
+}
+
+func TestEvictionRank(t *testing.T) {
+	obj := fixture()
+	obj.Spec.Stages = []v1alpha1.Stage{{Name: "Initiation"}}
+	rank := evictionRank(obj)
+	tests := map[string]ledger.Rank{
+		"stage-Initiation":      ledger.Kept,
+		"held/stage-Initiation": ledger.Kept,
+		"stage-Gone":            ledger.Ordinary,
+		"target-nps-1":          ledger.Ordinary,
+		"held/target-nps-1":     ledger.Ordinary,
+	}
+	for key, want := range tests {
+		t.Run(key, func(t *testing.T) {
+			NewWithT(t).Expect(rank(key)).To(Equal(want))
 		})
 	}
 }
