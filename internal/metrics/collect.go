@@ -1,6 +1,9 @@
 package metrics
 
 import (
+	"slices"
+	"unicode/utf8"
+
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 
@@ -34,7 +37,7 @@ func celebrationJobs(jobs []batchv1.Job, initiatives []v1alpha1.Initiative) map[
 			continue
 		}
 		owner, win := owners[ref.UID], j.Annotations[cronjobs.AnnotationWin]
-		if owner == nil || owner.Namespace != j.Namespace || win == "" || len(win) > maxWinLength {
+		if owner == nil || owner.Namespace != j.Namespace || !exportableWin(win) || givenUp(owner, win) {
 			continue
 		}
 		key := [3]string{j.Namespace, owner.Name, win}
@@ -48,6 +51,19 @@ func celebrationJobs(jobs []batchv1.Job, initiatives []v1alpha1.Initiative) map[
 
 // maxWinLength bounds the win key a celebration series is labelled with.
 const maxWinLength = 253
+
+// exportableWin says whether a Job's win key may label a series: not empty,
+// bounded, and valid UTF-8 (a Job written over protobuf can carry any
+// bytes, and one invalid label value makes Prometheus drop the whole scrape).
+func exportableWin(win string) bool {
+	return win != "" && len(win) <= maxWinLength && utf8.ValidString(win)
+}
+
+// givenUp says whether the initiative gave the win up: its status reports
+// it (failing), so its Jobs add no second series with the same labels.
+func givenUp(owner *v1alpha1.Initiative, win string) bool {
+	return owner.Status.Celebrations != nil && slices.Contains(owner.Status.Celebrations.Failed, win)
+}
 
 // collectCelebration exports the outcome of a celebration Job (kind
 // "celebration", name the win it posts). Finished Jobs are removed after a

@@ -1,9 +1,12 @@
 package metrics
 
 import (
+	"bytes"
+	"context"
 	"errors"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -294,5 +297,46 @@ momentum_delivery_failing{initiative="customer-first",kind="spotlight",name="rec
 `
 	if err := testutil.CollectAndCompare(NewCollector(r), strings.NewReader(want), "momentum_delivery_failing"); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A win key that is not valid UTF-8 (a Job written over protobuf can carry
+// any bytes) labels no series: one such value would make Prometheus drop the
+// whole scrape. A win the initiative gave up is reported from its status
+// only, never a second series with the same labels from its Jobs.
+func TestCelebrationSeriesAreValidAndUnique(t *testing.T) {
+	owner := v1alpha1.Initiative{ObjectMeta: metav1.ObjectMeta{Namespace: "culture", Name: "customer-first", UID: "uid-1"},
+		Status: v1alpha1.InitiativeStatus{Celebrations: &v1alpha1.CelebrationStatus{Failed: []string{"target-nps-1"}}}}
+	controlled := []metav1.OwnerReference{{APIVersion: v1alpha1.GroupVersion.String(), Kind: "Initiative", Name: "customer-first", UID: "uid-1", Controller: ptr.To(true)}}
+	job := func(name, win string, cond batchv1.JobConditionType) batchv1.Job {
+		return batchv1.Job{
+			ObjectMeta: metav1.ObjectMeta{Namespace: "culture", Name: name, OwnerReferences: controlled,
+				Labels:      map[string]string{"culture.momentum.dev/celebration": "true"},
+				Annotations: map[string]string{"culture.momentum.dev/win": win}},
+			Status: batchv1.JobStatus{Conditions: []batchv1.JobCondition{{Type: cond, Status: corev1.ConditionTrue, LastTransitionTime: *at(2)}}},
+		}
+	}
+	r := fakeReader{initiatives: []v1alpha1.Initiative{owner}, jobs: []batchv1.Job{
+		job("bad-bytes", "bad\xff\xfe", batchv1.JobFailed),
+		job("given-up", "target-nps-1", batchv1.JobComplete),
+		job("delivered", "stage-initiation", batchv1.JobComplete),
+	}}
+	want := `
+# HELP momentum_delivery_failing 1 when the newest finished delivery failed (for reminders, the last failure is after the last success), else 0.
+# TYPE momentum_delivery_failing gauge
+momentum_delivery_failing{initiative="customer-first",kind="celebration",name="stage-initiation",namespace="culture"} 0
+momentum_delivery_failing{initiative="customer-first",kind="celebration",name="target-nps-1",namespace="culture"} 1
+`
+	if err := testutil.CollectAndCompare(NewCollector(r), strings.NewReader(want), "momentum_delivery_failing"); err != nil {
+		t.Fatal(err)
+	}
+	c := NewCollector()
+	c.AddSource(r)
+	var buf bytes.Buffer
+	if err := c.WriteText(context.Background(), &buf); err != nil {
+		t.Fatal(err)
+	}
+	if !utf8.Valid(buf.Bytes()) || strings.Count(buf.String(), `name="target-nps-1"`) != 1 {
+		t.Fatalf("the streamed scrape has invalid UTF-8 or a repeated series:\n%s", buf.String())
 	}
 }

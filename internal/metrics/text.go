@@ -69,7 +69,7 @@ func (f *textFamily) gauge(d *prometheus.Desc, l labelNames, v float64, values [
 		}
 		b = append(b, l.names[j]...)
 		b = append(b, `="`...)
-		b = append(b, valueEscaper.Replace(values[j])...)
+		b = append(b, valueEscaper.Replace(strings.ToValidUTF8(values[j], "\uFFFD"))...)
 		b = append(b, '"')
 	}
 	if len(l.sorted) > 0 {

@@ -154,6 +154,11 @@ func TestAPIServerAndEtcdOutages(t *testing.T) {
 	g.Expect(dup).To(BeZero())
 }
 
+// convergeBound is how long every program may take to converge after an
+// outage healed: the reflectors' longest backoff (60 s) plus time to list
+// and reconcile on a shared 2-core machine.
+const convergeBound = 120 * time.Second
+
 // underLoad runs fault (which returns once it is healed) 5 s into a load
 // of programs' approvals and indicator moves, stops the load, and waits
 // until every program converged and every celebration was delivered. It
@@ -170,7 +175,9 @@ func underLoad(ctx context.Context, g Gomega, h *harness, approvals []int, fault
 	stopLoad()
 	<-loadDone
 
-	g.Eventually(func(g Gomega) { converged(g, h.c, n, approvals) }).WithTimeout(60 * time.Second).WithPolling(500 * time.Millisecond).Should(Succeed())
+	// client-go's reflectors retry a broken list/watch with a backoff of up
+	// to 30 s and jitter 1.0: up to 60 s before an informer lists again.
+	g.Eventually(func(g Gomega) { converged(g, h.c, n, approvals) }).WithTimeout(convergeBound).WithPolling(500 * time.Millisecond).Should(Succeed())
 	recovery := time.Since(healed)
 	g.Eventually(func(g Gomega) { delivered(g, h, n) }).WithTimeout(60 * time.Second).WithPolling(500 * time.Millisecond).Should(Succeed())
 	posts, dup := h.recv.posts(), 0
