@@ -154,7 +154,8 @@ func TestPlanCelebrations(t *testing.T) {
 			p := planCelebrations(obj, nil, tc.ch, cronjobs.Options{}, t0)
 			g.Expect(p.missingChannel).To(Equal(tc.missing))
 			g.Expect(p.unreadyChannel).To(Equal(tc.unready))
-			g.Expect(p.ledgerInvalid != "").To(Equal(tc.invalid))
+			invalid := p.ledgerInvalid != ""
+			g.Expect(invalid).To(Equal(tc.invalid))
 			g.Expect(p.status != nil).To(Equal(tc.recorded))
 			g.Expect(p.jobs).To(HaveLen(tc.jobs))
 			g.Expect(p.celebrated).To(BeEmpty(), "Celebrated only once the Job delivered")

@@ -35,8 +35,11 @@ type Change struct {
 type Rank int
 
 const (
+	// Expired keys go first: they no longer matter.
 	Expired Rank = iota
+	// Ordinary keys go next, oldest first.
 	Ordinary
+	// Kept keys are never dropped.
 	Kept
 )
 
