@@ -8,8 +8,6 @@ import (
 	"time"
 
 	batchv1 "k8s.io/api/batch/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	logf "sigs.k8s.io/controller-runtime/pkg/log"
 
@@ -91,17 +89,16 @@ func (r *Reconciler) applyReminders(ctx context.Context, ch inputs, plan reminde
 func (r *Reconciler) createCelebrations(ctx context.Context, obj *v1alpha1.Initiative, jobs []*batchv1.Job) ([]string, error) {
 	var taken []string
 	for _, job := range jobs {
-		err := r.Client.Create(ctx, job)
-		if apierrors.IsAlreadyExists(err) {
-			_, err = ssa.Lookup(ctx, r.reader(), obj, "Job", &batchv1.Job{ObjectMeta: metav1.ObjectMeta{Namespace: job.Namespace, Name: job.Name}})
-			var t *ssa.NameTaken
-			if errors.As(err, &t) {
-				taken = append(taken, fmt.Sprintf("celebration %s: %s", job.Annotations[cronjobs.AnnotationWin], t.Error()))
-				continue
-			}
-		}
-		if err != nil {
+		created, err := ssa.CreateJob(ctx, r.Client, r.reader(), obj, job)
+		var t *ssa.NameTaken
+		switch {
+		case errors.As(err, &t):
+			taken = append(taken, fmt.Sprintf("celebration %s: %s", job.Annotations[cronjobs.AnnotationWin], t.Error()))
+			continue
+		case err != nil:
 			return nil, fmt.Errorf("creating celebration Job %s: %w", job.Name, err)
+		case !created:
+			continue
 		}
 		logf.FromContext(ctx).Info("Created celebration Job", "job", job.Name, "win", job.Annotations[cronjobs.AnnotationWin])
 	}

@@ -13,8 +13,6 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
-	"sigs.k8s.io/controller-runtime/pkg/client"
-	logf "sigs.k8s.io/controller-runtime/pkg/log"
 
 	"github.com/momentum-dev/momentum/api/v1alpha1"
 	"github.com/momentum-dev/momentum/internal/bound"
@@ -24,7 +22,6 @@ import (
 	"github.com/momentum-dev/momentum/internal/due"
 	"github.com/momentum-dev/momentum/internal/ledger"
 	"github.com/momentum-dev/momentum/internal/record"
-	"github.com/momentum-dev/momentum/internal/ssa"
 )
 
 // deliveryPlan is what planDeliveries decides about the celebrations
@@ -170,35 +167,10 @@ func envOf(j *batchv1.Job, name string) string {
 	return ""
 }
 
-// recordDelivered writes change to the ledger: created if missing, else
-// patched against the version read, so a stale cache conflicts instead of
-// losing a key. It reports whether anything changed.
+// recordDelivered writes change to the initiative's ledger (see
+// ledger.Record).
 func (r *Reconciler) recordDelivered(ctx context.Context, obj *v1alpha1.Initiative, cm *corev1.ConfigMap, change ledger.Change) (bool, error) {
-	keys, err := ledger.Keys(cm)
-	if err != nil {
-		return false, nil // reported as LedgerInvalid by the decision, which records nothing
-	}
-	all, changed := ledger.Apply(keys, change)
-	if !changed {
-		return false, nil
-	}
-	labels := map[string]string{cronjobs.LabelManagedBy: cronjobs.ManagedBy, cronjobs.LabelInitiative: obj.Name}
-	desired := ledger.Desired(obj.Namespace, ledger.Name(initiativeKind.Kind, obj.Name), labels, all)
-	if cm == nil {
-		if err = r.Client.Create(ctx, desired); apierrors.IsAlreadyExists(err) {
-			err = ssa.Unowned(ctx, r.reader(), "ConfigMap", &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: desired.Namespace, Name: desired.Name}}, labels)
-			if err == nil {
-				err = fmt.Errorf("the ledger exists but is not in the cache yet")
-			}
-		}
-	} else {
-		patched := cm.DeepCopy()
-		patched.Data = desired.Data
-		err = r.Client.Patch(ctx, patched, client.MergeFromWithOptions(cm, client.MergeFromWithOptimisticLock{}))
-	}
-	if err != nil {
-		return false, fmt.Errorf("recording celebrations in ConfigMap %s: %w", desired.Name, err)
-	}
-	logf.FromContext(ctx).Info("Recorded celebrations in the ledger", "configmap", desired.Name, "outcomes", change.Record, "claimed", change.Claim)
-	return true, nil
+	target := ledger.Target{Namespace: obj.Namespace, Name: ledger.Name(initiativeKind.Kind, obj.Name), What: "celebrations",
+		Labels: map[string]string{cronjobs.LabelManagedBy: cronjobs.ManagedBy, cronjobs.LabelInitiative: obj.Name}}
+	return ledger.Record(ctx, r.Client, r.reader(), cm, target, change)
 }

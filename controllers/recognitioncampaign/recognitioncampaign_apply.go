@@ -9,7 +9,6 @@ import (
 
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -60,20 +59,16 @@ func (r *Reconciler) apply(ctx context.Context, obj *v1alpha1.RecognitionCampaig
 func (r *Reconciler) createJobs(ctx context.Context, obj *v1alpha1.RecognitionCampaign, jobs []*batchv1.Job) ([]string, error) {
 	var taken []string
 	for _, job := range jobs {
-		err := r.Client.Create(ctx, job)
-		if apierrors.IsAlreadyExists(err) {
-			_, err = ssa.Lookup(ctx, r.reader(), obj, "Job", &batchv1.Job{ObjectMeta: metav1.ObjectMeta{Namespace: job.Namespace, Name: job.Name}})
-			var t *ssa.NameTaken
-			if errors.As(err, &t) {
-				taken = append(taken, t.Error())
-				continue
-			}
-			if err == nil {
-				continue
-			}
-		}
-		if err != nil {
+		created, err := ssa.CreateJob(ctx, r.Client, r.reader(), obj, job)
+		var t *ssa.NameTaken
+		switch {
+		case errors.As(err, &t):
+			taken = append(taken, t.Error())
+			continue
+		case err != nil:
 			return nil, fmt.Errorf("creating spotlight Job %s: %w", job.Name, err)
+		case !created:
+			continue
 		}
 		logf.FromContext(ctx).Info("Created spotlight Job", "job", job.Name, "digest", job.Annotations[cronjobs.AnnotationDigest],
 			"attempt", job.Annotations[cronjobs.AnnotationAttempt], "nominations", job.Annotations[cronjobs.AnnotationNominations])
@@ -81,38 +76,12 @@ func (r *Reconciler) createJobs(ctx context.Context, obj *v1alpha1.RecognitionCa
 	return taken, nil
 }
 
-// recordLedger writes change to the campaign's ledger: created if missing,
-// else patched against the version read, so a stale cache conflicts
-// instead of losing a key. The ledger has no owner: it outlives the
-// campaign. It reports whether anything changed.
+// recordLedger writes change to the campaign's ledger (see ledger.Record).
+// The ledger has no owner: it outlives the campaign.
 func (r *Reconciler) recordLedger(ctx context.Context, obj *v1alpha1.RecognitionCampaign, cm *corev1.ConfigMap, change ledger.Change) (bool, error) {
-	keys, err := ledger.Keys(cm)
-	if err != nil {
-		return false, nil // reported as LedgerInvalid by the decision, which records nothing
-	}
-	all, changed := ledger.Apply(keys, change)
-	if !changed {
-		return false, nil
-	}
-	labels := map[string]string{cronjobs.LabelManagedBy: cronjobs.ManagedBy, cronjobs.LabelCampaign: obj.Name}
-	desired := ledger.Desired(obj.Namespace, ledgerName(obj), labels, all)
-	if cm == nil {
-		if err = r.Client.Create(ctx, desired); apierrors.IsAlreadyExists(err) {
-			err = ssa.Unowned(ctx, r.reader(), "ConfigMap", &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: desired.Namespace, Name: desired.Name}}, labels)
-			if err == nil {
-				err = fmt.Errorf("the ledger exists but is not in the cache yet")
-			}
-		}
-	} else {
-		patched := cm.DeepCopy()
-		patched.Data = desired.Data
-		err = r.Client.Patch(ctx, patched, client.MergeFromWithOptions(cm, client.MergeFromWithOptimisticLock{}))
-	}
-	if err != nil {
-		return false, fmt.Errorf("recording spotlights delivered in ConfigMap %s: %w", desired.Name, err)
-	}
-	logf.FromContext(ctx).Info("Recorded spotlights in the ledger", "configmap", desired.Name, "outcomes", change.Record, "claimed", change.Claim)
-	return true, nil
+	target := ledger.Target{Namespace: obj.Namespace, Name: ledgerName(obj), What: "spotlights",
+		Labels: map[string]string{cronjobs.LabelManagedBy: cronjobs.ManagedBy, cronjobs.LabelCampaign: obj.Name}}
+	return ledger.Record(ctx, r.Client, r.reader(), cm, target, change)
 }
 
 func (r *Reconciler) reader() client.Reader {

@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 
+	batchv1 "k8s.io/api/batch/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -151,4 +152,18 @@ func Unowned(ctx context.Context, r client.Reader, kind string, obj client.Objec
 		}
 	}
 	return nil
+}
+
+// CreateJob creates job, a delivery Job of owner. Its name is deterministic,
+// so when it is already held the holder is looked up on the API server: a
+// Job owner controls was created by an earlier reconcile whose record did
+// not land (created is false, no error); one it does not control is a
+// *NameTaken, never taken over.
+func CreateJob(ctx context.Context, c client.Client, r client.Reader, owner metav1.Object, job *batchv1.Job) (created bool, err error) {
+	err = c.Create(ctx, job)
+	if !apierrors.IsAlreadyExists(err) {
+		return err == nil, err
+	}
+	_, err = Lookup(ctx, r, owner, "Job", &batchv1.Job{ObjectMeta: metav1.ObjectMeta{Namespace: job.Namespace, Name: job.Name}})
+	return false, err
 }
