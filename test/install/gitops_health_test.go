@@ -18,6 +18,8 @@ import (
 	clocktesting "k8s.io/utils/clock/testing"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	"github.com/momentum-dev/momentum/internal/cronjobs"
+	"github.com/momentum-dev/momentum/internal/ledger"
 	"github.com/momentum-dev/momentum/internal/names"
 )
 
@@ -67,6 +69,10 @@ stringData: {address: "http://hooks.slack.example/services/T0/B0/xyz"}
 {kind: Initiative, metadata: {name: in-progress}, spec: {}}
 ---
 {kind: Initiative, metadata: {name: final}, spec: {stages: [{name: Reinforcement}]}}
+---
+{kind: Initiative, metadata: {name: forged-ledger}, spec: {celebrations: {channel: all-hands}}}
+---
+{kind: RecognitionCampaign, metadata: {name: forged-ledger-spotlight}, spec: {initiativeRef: {name: in-progress}, schedule: "0 16 * * FRI", channel: all-hands, behaviors: [close-the-loop]}}
 ---
 {kind: Initiative, metadata: {name: paused}, spec: {suspend: true}}
 ---
@@ -180,6 +186,7 @@ var states = []state{
 	{"Initiative", "failing-delivery", "StageInProgress", "Healthy", "DeliveryFailing DeliveryFailed: ", "Current"},
 	{"Initiative", "lost-stage", "StageNotFound", "Degraded", "StageNotFound: ", "Failed"},
 	{"Initiative", "taken-name", "NameConflict", "Degraded", "NameConflict: ", "Failed"},
+	{"Initiative", "forged-ledger", "LedgerInvalid", "Degraded", "LedgerInvalid: ", "Failed"},
 	{"Initiative", "quiet", "QuietHoursConflict", "Degraded", "QuietHoursConflict: reminder weekly-why fires at", "Failed"},
 	{"LeadingIndicator", "measured", "Measured", "Healthy", "", "Current"},
 	{"LeadingIndicator", "off-target", "Measured", "Healthy", "OffTarget", "Current"},
@@ -194,6 +201,7 @@ var states = []state{
 	{"RecognitionCampaign", "no-channel-spotlight", "ChannelNotFound", "Progressing", "ChannelNotFound: ", "InProgress"},
 	{"RecognitionCampaign", "broken-channel-spotlight", "ChannelNotReady", "Progressing", "ChannelNotReady: ", "InProgress"},
 	{"RecognitionCampaign", "bad-schedule", "ScheduleInvalid", "Degraded", "ScheduleInvalid: ", "Failed"},
+	{"RecognitionCampaign", "forged-ledger-spotlight", "LedgerInvalid", "Degraded", "LedgerInvalid: ", "Failed"},
 	{"RecognitionCampaign", "late-spotlight", "QuietHoursConflict", "Degraded", "QuietHoursConflict: The spotlight fires at", "Failed"},
 	{"Commitment", "committed", "NotReviewedYet", "Healthy", "not reviewed yet", "Current"},
 	{"Commitment", "reviewed", "Reviewed", "Healthy", "Success Index of Ravi Patel", "Current"},
@@ -212,6 +220,8 @@ func TestGitOpsHealthOfRealObjects(t *testing.T) {
 	ns := "gitops-health"
 	g.Expect(k8s.Create(context.Background(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}})).To(Succeed())
 	takeName(t, ns, names.CronJob(names.Child{OwnerKind: "Initiative", OwnerName: "taken-name", Role: names.RoleReminder, Key: "weekly-why"}))
+	forgeLedger(t, ns, "Initiative", cronjobs.LabelInitiative, "forged-ledger")
+	forgeLedger(t, ns, "RecognitionCampaign", cronjobs.LabelCampaign, "forged-ledger-spotlight")
 	startManager(t, ns, clocktesting.NewFakeClock(t0))
 	for _, o := range objects(t, []byte(programs)) {
 		createIn(t, ns, o)
@@ -323,6 +333,20 @@ func takeName(t *testing.T, ns, name string) {
 	}
 	if err := k8s.Create(context.Background(), cj); err != nil {
 		t.Fatalf("creating foreign CronJob %s: %v", name, err)
+	}
+}
+
+// forgeLedger writes, as a tenant could, a ConfigMap at the ledger's name
+// of owner that is larger than any ledger Momentum writes.
+func forgeLedger(t *testing.T, ns, kind, label, owner string) {
+	t.Helper()
+	cm := &corev1.ConfigMap{
+		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: ledger.Name(kind, owner),
+			Labels: map[string]string{cronjobs.LabelManagedBy: cronjobs.ManagedBy, label: owner}},
+		Data: map[string]string{ledger.DataKey: strings.Repeat("nomination/forged\n", ledger.MaxBytes/16)},
+	}
+	if err := k8s.Create(context.Background(), cm); err != nil {
+		t.Fatalf("forging ledger %s: %v", cm.Name, err)
 	}
 }
 
