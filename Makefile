@@ -63,8 +63,9 @@ fmt: ## Run gofmt on the code.
 	gofmt -s -w $$(git ls-files --cached --others --exclude-standard '*.go')
 
 .PHONY: vet
-vet: ## Run go vet.
+vet: ## Run go vet (also on the fault-injection tests, built only with -tags chaos).
 	go vet ./...
+	go vet -tags chaos ./test/chaos/
 
 .PHONY: lint
 lint: $(GOLANGCI_LINT) ## Run golangci-lint (on the manager's module and the hack/image and test/install modules).

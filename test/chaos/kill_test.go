@@ -216,7 +216,8 @@ func delivered(g Gomega, h *harness, n int) {
 		g.Expect(h.c.Get(ctx, types.NamespacedName{Namespace: ns, Name: name}, it)).To(Succeed())
 		cm := &corev1.ConfigMap{}
 		g.Expect(h.c.Get(ctx, types.NamespacedName{Namespace: ns, Name: ledger.Name("Initiative", name)}, cm)).To(Or(Succeed(), Satisfy(func(error) bool { return len(it.Status.History) == 1 })))
-		keys := ledger.Keys(cm)
+		keys, err := ledger.Keys(cm)
+		g.Expect(err).NotTo(HaveOccurred())
 		for _, st := range it.Status.History {
 			if st.ExitedAt == nil {
 				continue
